@@ -1,0 +1,209 @@
+"""Parse a published annual report (HTML page or text) into :class:`~auditor.models.AnnualReport`.
+
+Pure: bytes or str in, model out, no I/O. :func:`parse_report` never raises; input that is not
+a readable report comes back with ``error`` set and every cell unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..models import AnnualReport, Cell, Section
+from . import labels, meta
+from .decode import decode_bytes
+from .html import html_to_text, looks_like_html
+from .sections import find_headings, section_spans
+from .tables import read_table2, read_table3, read_table4
+from .text import content_lines, normalise, tokenize
+
+__all__ = ["parse_report", "parse_text"]
+
+_HINT_VERBS_2021 = {
+    "issued": r"(?:制发|印发|出台|制定|新制定|发布)",
+    "repealed": r"(?:废止|宣布失效|失效)",
+    "in_force": r"(?:现行有效)",
+}
+_HINT_VERBS_2019 = {
+    "made": r"(?:新制作|制作|制发|印发)",
+    "published": r"(?:新公开|公开)",
+    "total": r"(?:对外公开总|累计公开)",
+}
+_HINT_SUBJECTS = {"rules": r"规章", "normative": r"规范性文件"}
+
+
+def _narrative_hints(text: str, fmt: str | None) -> dict[str, int]:
+    """Numbers the narrative states for table 二 cells ("本年度制发的规范性文件77件")."""
+    verbs = _HINT_VERBS_2019 if fmt == "2019" else _HINT_VERBS_2021
+    hints: dict[str, int] = {}
+    for row, subject in _HINT_SUBJECTS.items():
+        for col, verb in verbs.items():
+            gap = r"(?:(?!现行有效|废止|失效)[^。；;，,\d])"
+            pattern = rf"{verb}(?:了|的)?{gap}{{0,10}}?{subject}\s*(\d+)\s*(?:件|部|个)"
+            values = {int(v) for v in re.findall(pattern, text)}
+            if len(values) == 1:
+                hints[f"{row}.{col}"] = values.pop()
+    return hints
+
+
+def detect_format(table_text: str) -> str | None:
+    """2021 / 2019 / legacy by the table labels (domain.md §2.8); ``None`` if no signal."""
+    compact = re.sub(r"\s+", "", table_text)
+    score_2021 = sum(s in compact for s in labels.FORMAT_2021_SIGNALS)
+    score_2019 = sum(s in compact for s in labels.FORMAT_2019_SIGNALS)
+    if score_2021 or score_2019:
+        return "2021" if score_2021 >= score_2019 else "2019"
+    if any(s in compact for s in labels.LEGACY_SIGNALS):
+        return "legacy"
+    return None
+
+
+def _tokens(text: str, start: int | None, end: int | None):
+    if start is None:
+        return []
+    end = len(text) if end is None else end
+    first_line = text.count("\n", 0, start)
+    lines = [(n + first_line, line) for n, line in content_lines(text[start:end])]
+    return tokenize(lines)
+
+
+def _find(text: str, pattern: str, start: int = 0) -> int | None:
+    m = re.search(pattern, text[start:])
+    return start + m.start() if m else None
+
+
+def _first(*positions: int | None) -> int | None:
+    known = [p for p in positions if p is not None]
+    return min(known) if known else None
+
+
+def parse_text(text: str, *, source: str | None = None, input_kind: str = "text",
+               encoding: str | None = None, line_map: list[int] | None = None) -> AnnualReport:
+    """Parse report text (already decoded; HTML already reduced to text lines)."""
+    text = normalise(text)
+    headings = find_headings(text)
+    spans = section_spans(text, headings)
+
+    def at(sid: str) -> int | None:
+        return headings[sid].end if sid in headings else None
+
+    def begin(sid: str) -> int | None:
+        return headings[sid].start if sid in headings else None
+
+    # Table regions: between the section headings, or found by their own labels when a
+    # heading is missing or misworded.
+    t2_start = at("2") or _find(text, r"第二十条")
+    t3_start = at("3") or _find(text, r"本年新收", t2_start or 0)
+    if t3_start is None and t2_start is not None:
+        t3_start = _find(text, r"申请人情况", t2_start)
+    t4_start = at("4") or _find(text, r"行政复议", t3_start or t2_start or 0)
+    t5_start = _first(begin("5"), begin("6"))
+    t2_end = _first(begin("3"), t3_start, t4_start, t5_start)
+    t3_end = _first(begin("4"), t4_start, t5_start)
+    t4_end = t5_start if t5_start and t4_start and t5_start > t4_start else None
+    if t4_end is None and t4_start is not None:
+        t4_end = min(len(text), t4_start + 2000)
+
+    tokens2 = _tokens(text, t2_start, t2_end)
+    tokens3 = _tokens(text, t3_start, t3_end)
+    tokens4 = _tokens(text, t4_start, t4_end)
+
+    region_text = text[t2_start or 0:t3_end or t4_end or len(text)] if t2_start or t3_start else ""
+    fmt = detect_format(region_text)
+    narrative = text[: t2_start or len(text)]
+    spec = labels.TABLE2_2019 if fmt == "2019" else labels.TABLE2_2021
+    hints = _narrative_hints(narrative, fmt)
+    warnings: list[str] = []
+
+    table2, w2 = read_table2(tokens2, spec, hints)
+    table3, w3, old_other = read_table3(tokens3)
+    table4, w4 = read_table4(tokens4)
+    warnings += w2 + w3 + w4
+    if old_other and fmt == "2021":
+        warnings.append("table3: 2021-format report uses the 2019 single row （六）其他处理")
+
+    title, prefix, title_year = meta.find_title(text)
+    first_section = text[slice(*spans["1"])] if "1" in spans else ""
+    sections = {
+        sid: Section(True, h.text, text[h.end:spans[sid][1]].strip(),
+                     text.count("\n", 0, h.start) + 1)
+        for sid, h in headings.items()
+    }
+    for sid in "123456":
+        sections.setdefault(sid, Section(False))
+
+    has_values = any(c.value is not None for _, c in _cells(table2, table3, table4))
+    error = None
+    if not headings and not has_values and title is None:
+        error = "no annual-report title, sections or tables found (not a 政府信息公开工作年度报告?)"
+
+    if line_map:
+        def remap(cell: Cell) -> Cell:
+            if cell.line and 0 < cell.line <= len(line_map):
+                return replace(cell, line=line_map[cell.line - 1])
+            return cell
+
+        table2 = {k: remap(c) for k, c in table2.items()}
+        table3 = {r: {k: remap(c) for k, c in cols.items()} for r, cols in table3.items()}
+        table4 = {r: {k: remap(c) for k, c in cols.items()} for r, cols in table4.items()}
+
+    return AnnualReport(
+        title=title,
+        issuer=meta.find_issuer(text, prefix),
+        year=meta.find_year(text, title_year, first_section),
+        format=fmt,
+        published=meta.find_published(text),
+        sections=dict(sorted(sections.items())),
+        table2=table2,
+        table3=table3,
+        table4=table4,
+        warnings=tuple(warnings),
+        source=source,
+        input_kind=input_kind,
+        encoding=encoding,
+        error=error,
+    )
+
+
+def _cells(table2, table3, table4):
+    yield from table2.items()
+    for table in (table3, table4):
+        for row, cols in table.items():
+            for col, cell in cols.items():
+                yield f"{row}.{col}", cell
+
+
+def parse_report(data: bytes | str, source: str | None = None) -> AnnualReport:
+    """Parse an annual report from HTML or text, as bytes (any encoding) or str. Never raises."""
+    try:
+        return _parse(data, source)
+    except Exception as exc:  # noqa: BLE001 - the contract is "never raises"; say what broke
+        return AnnualReport(source=source, error=f"internal parser error: {type(exc).__name__}: {exc}")
+
+
+def _parse(data: bytes | str, source: str | None) -> AnnualReport:
+    encoding = None
+    if isinstance(data, bytes):
+        decoded = decode_bytes(data)
+        if decoded.error:
+            return AnnualReport(source=source, encoding=decoded.encoding, error=decoded.error)
+        text, encoding = decoded.text, decoded.encoding
+    else:
+        text = data
+        if not text.strip():
+            return AnnualReport(source=source, error="the input is empty")
+    if looks_like_html(text):
+        page = html_to_text(text)
+        if page.error:
+            return AnnualReport(source=source, encoding=encoding, error=page.error)
+        header = []
+        title = page.meta.get("ArticleTitle") or page.meta.get("<title>", "").split("_")[0]
+        if title:
+            header.append(f"标题: {title}")
+        if page.meta.get("PubDate"):
+            header.append(f"发布时间: {page.meta['PubDate']}")
+        body = "\n".join(header + [page.text])
+        line_map = [0] * len(header) + page.line_map
+        return parse_text(body, source=source, input_kind="html", encoding=encoding,
+                          line_map=line_map)
+    return parse_text(text, source=source, input_kind="text", encoding=encoding)

@@ -1,0 +1,151 @@
+"""HTML report pages to numbered text lines: one line per paragraph, one line per table row
+with its cells separated by `|`, empty cells kept as :data:`BLANK_CELL`.
+
+Only the article container is read (TRS ``.TRS_Editor``, Hanweb ``#zoom``, UCAP
+``ucapcontent``…), so navigation and footers do not leak into the report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml import etree
+
+from .text import BLANK_CELL
+
+_LOOKS_HTML = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|div|table|p|meta|span)\b", re.I)
+_CONTAINER_HINTS = (
+    "trs_editor", "trs_ueditor", "zoom", "ucapcontent", "article", "content", "xxgk", "detail",
+    "zwnr", "wzcon", "nrbox", "view", "main", "text", "custom_unionstyle",
+)
+_REPORT_WORDS = ("总体情况", "主动公开", "收到和处理", "复议", "本年新收", "结果维持", "本年制发")
+_SKIP = frozenset({"script", "style", "noscript", "head", "iframe", "button", "select",
+                   "option", "input", "textarea", "form", "nav"})
+_BLOCK = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+                    "table", "section", "article", "dt", "dd", "dl", "blockquote", "center",
+                    "header", "footer", "hr", "pre", "caption", "tbody", "thead"})
+_WS = re.compile(r"\s+")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(_LOOKS_HTML.search(text[:4000]))
+
+
+@dataclass
+class HtmlText:
+    text: str
+    line_map: list[int] = field(default_factory=list)  # text line i+1 -> HTML source line
+    meta: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+
+
+def _meta(root) -> dict[str, str]:
+    out = {}
+    for el in root.iter("meta"):
+        name = (el.get("name") or el.get("property") or "").strip()
+        content = (el.get("content") or "").strip()
+        if name and content:
+            out[name] = content
+    title = root.find(".//title")
+    if title is not None and title.text_content().strip():
+        out["<title>"] = _WS.sub(" ", title.text_content()).strip()
+    return out
+
+
+def _score(el) -> int:
+    text = el.text_content()
+    return sum(word in text for word in _REPORT_WORDS)
+
+
+def _container(root):
+    best, best_key = None, None
+    for el in root.iter("div", "td", "article", "section", "span"):
+        marker = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+        if not marker.strip() or not any(h in marker for h in _CONTAINER_HINTS):
+            continue
+        score = _score(el)
+        if score < 3:
+            continue
+        key = (score, -len(el.text_content()))
+        if best_key is None or key > best_key:
+            best, best_key = el, key
+    if best is not None:
+        return best
+    body = root.find(".//body")
+    return body if body is not None else root
+
+
+class _Lines:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.sources: list[int] = []
+        self.buffer: list[str] = []
+        self.source = 0
+
+    def text(self, s: str | None, sourceline: int | None) -> None:
+        if s:
+            if not self.buffer and sourceline:
+                self.source = sourceline
+            self.buffer.append(s)
+
+    def flush(self) -> None:
+        line = _WS.sub(" ", "".join(self.buffer)).strip()
+        self.buffer = []
+        if line:
+            self.lines.append(line)
+            self.sources.append(self.source)
+
+    def row(self, cells: list[str], sourceline: int | None) -> None:
+        self.flush()
+        if any(c != BLANK_CELL for c in cells):
+            self.lines.append(" | ".join(cells))
+            self.sources.append(sourceline or self.source)
+
+
+def _cell_text(td) -> str:
+    parts = [p.strip() for p in td.itertext() if p.strip()]
+    out = ""
+    for part in parts:
+        # Keep numbers in separate <p>s apart; rejoin labels split by <br> ("商业" "企业").
+        if out and out[-1].isdigit() and part[0].isdigit():
+            out += " "
+        out += part
+    return _WS.sub(" ", out).strip() or BLANK_CELL
+
+
+def _walk(el, out: _Lines) -> None:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag in _SKIP or not tag:
+        out.text(el.tail, None)
+        return
+    if tag == "tr":
+        cells = [_cell_text(c) for c in el if isinstance(c.tag, str) and c.tag in ("td", "th")]
+        out.row(cells, el.sourceline)
+        out.text(el.tail, None)
+        return
+    block = tag in _BLOCK
+    if block:
+        out.flush()
+    out.text(el.text, el.sourceline)
+    for child in el:
+        _walk(child, out)
+    if block:
+        out.flush()
+    out.text(el.tail, None)
+
+
+def html_to_text(html: str) -> HtmlText:
+    """Extract the report text of an HTML page; never raises."""
+    html = _XML_DECL.sub("", html, count=1)
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError) as exc:
+        return HtmlText("", error=f"unreadable HTML ({exc})")
+    meta = _meta(root)
+    out = _Lines()
+    _walk(_container(root), out)
+    out.flush()
+    return HtmlText("\n".join(out.lines), out.sources, meta)

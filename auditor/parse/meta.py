@@ -1,0 +1,92 @@
+"""Title, issuer, report year and publication date of a report."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+_TITLE = re.compile(
+    r"([\u4e00-\u9fff()·]{2,40}?)\s*((?:19|20)\d{2})\s*年\s*度?\s*"
+    r"((?:政府信息公开|政务公开|信息公开)[\u4e00-\u9fff]{0,6}?年度报告)"
+)
+_ORGAN = re.compile(
+    r"(人民政府|政府|办公厅|办公室|委员会|管委会|管理委员会|局|厅|署|委|办|院|中心|街道办事处|"
+    r"办事处|街道|乡|镇|公司|所|队|站|会)$"
+)
+_CONTACT = re.compile(r"请与\s*([\u4e00-\u9fff()]{2,40}?)\s*联系")
+_COMPILED_BY = re.compile(r"本报告由\s*([\u4e00-\u9fff()]{2,40}?)\s*(?:根据|依据|按照|编制)")
+_LABELLED = {
+    "title": re.compile(r"^[ \t]*(?:标题|文章标题|ArticleTitle)[ \t]*:[ \t]*(\S.*?)[ \t]*$", re.M),
+    "issuer": re.compile(r"^[ \t]*(?:发布机构|发文机关|发布单位)[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*$", re.M),
+    "published": re.compile(
+        r"(?:发布时间|发布日期|公开日期|发文日期|PubDate|时间)\s*:\s*"
+        r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+    ),
+}
+_PERIOD = re.compile(
+    r"统计(?:期限|时限|时间|区间)[^。\n]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"
+)
+_DATE_LINE = re.compile(r"^[(]?\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[)]?$")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _iso(y: str, m: str, d: str) -> str | None:
+    try:
+        return date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def find_title(text: str) -> tuple[str | None, str | None, int | None]:
+    """(title, the name before the year, year) from the labelled title or the first title line."""
+    labelled = _LABELLED["title"].search(text[:3000])
+    lines = [ln.strip(" #*\t") for ln in text[:6000].split("\n") if ln.strip()]
+    candidates = [labelled.group(1)] if labelled else []
+    for i, line in enumerate(lines[:60]):
+        candidates.append(line)
+        if i + 1 < len(lines) and len(line) <= 30:
+            candidates.append(line + lines[i + 1])  # a title broken over two lines
+    for candidate in candidates:
+        m = _TITLE.search(re.sub(r"\s+", "", candidate))
+        if m and len(candidate) <= 120:
+            title = m.group(0)
+            return title, m.group(1), int(m.group(2))
+    return None, None, None
+
+
+def find_issuer(text: str, title_prefix: str | None) -> str | None:
+    if title_prefix and _ORGAN.search(title_prefix):
+        return title_prefix
+    labelled = _LABELLED["issuer"].search(text[:3000])
+    if labelled and labelled.group(1).strip():
+        return labelled.group(1).strip()
+    for pattern in (_CONTACT, _COMPILED_BY):
+        m = pattern.search(text)
+        if m and _ORGAN.search(m.group(1)):
+            return m.group(1)
+    return title_prefix
+
+
+def find_year(text: str, title_year: int | None, first_section: str) -> int | None:
+    if title_year:
+        return title_year
+    m = _PERIOD.search(text)
+    if m:
+        return int(m.group(1))
+    years = Counter(int(y) for y in _YEAR.findall(first_section or text[:5000]))
+    return years.most_common(1)[0][0] if years else None
+
+
+def find_published(text: str) -> str | None:
+    """The date the page says it was published: a labelled date near the top, or a lone date
+    line (the 落款) at the very start or end of the report."""
+    m = _LABELLED["published"].search(text[:3000])
+    if m:
+        return _iso(*m.groups())
+    lines = [ln.strip(" #*\t") for ln in text.split("\n") if ln.strip()]
+    for line in lines[:8] + lines[-8:]:
+        m = _DATE_LINE.match(line)
+        if m:
+            return _iso(*m.groups())
+    return None

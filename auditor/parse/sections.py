@@ -1,0 +1,55 @@
+"""Find the six mandatory parts (一…六) of a report, tolerating variant headings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Numeral, a separator, a short run without digits or sentence punctuation, then the keyword:
+# "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况", "五、存在问题及改进情况", "四、…行政法复议".
+_GAP = r"[^\n、。，,;；:：\d|]{0,%d}?"
+SECTION_PATTERNS: dict[str, re.Pattern[str]] = {
+    sid: re.compile(rf"{numeral}\s*[、.]\s*{_GAP % gap}(?:{keywords})")
+    for sid, numeral, gap, keywords in (
+        ("1", "一", 10, "总体情况|概述|基本情况|总体"),
+        ("2", "二", 12, "主动公开"),
+        ("3", "三", 12, "收到和处理|依申请"),
+        ("4", "四", 22, "复议|诉讼"),
+        ("5", "五", 22, "问题|改进"),
+        ("6", "六", 12, "其他|其它"),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    sid: str
+    start: int
+    end: int
+    text: str
+
+
+def find_headings(text: str) -> dict[str, Heading]:
+    """Headings in order: each is searched after the previous one that was found."""
+    found: dict[str, Heading] = {}
+    pos = 0
+    for sid, pattern in SECTION_PATTERNS.items():
+        m = pattern.search(text, pos)
+        if m is None:
+            continue
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        heading = text[m.start():min(line_end, m.end() + 20)].strip()
+        found[sid] = Heading(sid, m.start(), m.end(), heading)
+        pos = m.end()
+    return found
+
+
+def section_spans(text: str, headings: dict[str, Heading]) -> dict[str, tuple[int, int]]:
+    """Each found section's text span: from its heading to the next found heading."""
+    ordered = sorted(headings.values(), key=lambda h: h.start)
+    spans = {}
+    for i, h in enumerate(ordered):
+        end = ordered[i + 1].start if i + 1 < len(ordered) else len(text)
+        spans[h.sid] = (h.start, end)
+    return spans

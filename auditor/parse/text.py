@@ -1,0 +1,100 @@
+"""Text normalisation and the token stream every table parser reads.
+
+All layouts (HTML cells, `|`-separated lines, pdftotext columns, Markdown tables, crawler text
+whose cells ran together) become one stream of tokens: label text, numbers and null markers,
+each with its line number. Tables are then read by label keywords, never by position.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+#: Sentinel the HTML reader writes for an empty table cell, so a blank stays a (null) cell.
+BLANK_CELL = "\u2205"
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–_~]+\s*\d{1,3}\s*[-—–_~]+|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+_CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{2,}")
+_MD_RULE = re.compile(r"^:?-{3,}:?$")
+_LONG_PAREN = re.compile(r"\([^()]{4,}\)")
+_NULL_CELLS = frozenset({"/", "-", "—", "——", "–", "－", "无", "空", "\\", BLANK_CELL, "/ ", "——/"})
+# A digit run, a decimal, a signed count, a unit; or a list-item prefix such as "2." / "3、".
+_PIECE = re.compile(
+    r"(?P<num>(?<![\d.])[-−]?\d+(?:,\d{3})*(?:\.\d+)?)(?P<unit>\s*(?:万元|元|件|个|项|%))?"
+)
+_ITEM_AFTER = re.compile(r"\s*[.、]\s*(?=[^\d\s])")
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width digits and punctuation to ASCII), odd separators, no NBSPs."""
+    text = unicodedata.normalize("NFKC", text)
+    return text.replace("\u2236", ":").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def content_lines(text: str) -> list[tuple[int, str]]:
+    """Numbered lines of normalised text, without page-number lines ("-3-", "第 2 页")."""
+    return [
+        (number, line)
+        for number, line in enumerate(text.split("\n"), start=1)
+        if line.strip() and not _PAGE_NUMBER.match(line)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # "label", "num" or "null"
+    text: str
+    line: int
+    value: int | float | None = None
+    unit: str = ""
+
+    @property
+    def splittable(self) -> bool:
+        """A bare digit run that may hold several cells that ran together."""
+        return self.kind == "num" and self.text.isdigit() and not self.unit
+
+
+def _number(raw: str) -> int | float:
+    raw = raw.replace(",", "").replace("−", "-")
+    return float(raw) if "." in raw else int(raw)
+
+
+def _cell_tokens(cell: str, line: int, out: list[Token]) -> None:
+    if cell in _NULL_CELLS:
+        out.append(Token("null", cell, line))
+        return
+    pos = 0
+    for match in _PIECE.finditer(cell):
+        start, end = match.span()
+        digits = match.group("num")
+        label_prefix = ""
+        # "00000002.其他法律…": the last digit before "." + text is the next row's item number.
+        if not match.group("unit") and digits.isdigit() and _ITEM_AFTER.match(cell, end):
+            label_prefix, digits = digits[-1], digits[:-1]
+        if start > pos:
+            text = cell[pos:start].strip()
+            if text:
+                out.append(Token("label", text, line))
+        if digits:
+            unit = (match.group("unit") or "").strip()
+            out.append(Token("num", digits, line, _number(digits), unit))
+        if label_prefix:
+            out.append(Token("label", label_prefix, line))
+        pos = end
+    rest = cell[pos:].strip()
+    if rest:
+        out.append(Token("label", rest, line))
+
+
+def tokenize(lines: list[tuple[int, str]]) -> list[Token]:
+    """Split numbered lines into cells (`|`, tabs, 2+ spaces) and cells into tokens."""
+    out: list[Token] = []
+    for number, line in lines:
+        line = _LONG_PAREN.sub("", line)
+        for cell in _CELL_SPLIT.split(line):
+            cell = cell.strip()
+            if not cell or _MD_RULE.match(cell):
+                continue
+            _cell_tokens(cell, number, out)
+    return out

@@ -1,0 +1,1 @@
+"""auditor.reports (placeholder until its issue lands)."""

@@ -1,0 +1,1 @@
+"""auditor.rules (placeholder until its issue lands)."""

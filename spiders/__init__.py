@@ -1,0 +1,1 @@
+"""auditor.spiders (placeholder until its issue lands)."""
