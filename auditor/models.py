@@ -44,12 +44,22 @@ class Cell:
     line: int | None = None
     method: str = "cell"
     warning: str | None = None
+    #: When the value is unknown because a run-together row admits several readings: the
+    #: values this cell takes in those readings (so a narrative number can still be refuted).
+    options: tuple[Number, ...] = ()
+
+    @property
+    def printed_blank(self) -> bool:
+        """The report itself left the cell blank or wrote "/", "—", "无" (not a parse gap)."""
+        return self.value is None and self.method == "cell" and self.raw is not None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value, "raw": self.raw, "where": self.where,
                                "line": self.line, "method": self.method}
         if self.warning:
             out["warning"] = self.warning
+        if self.options:
+            out["options"] = list(self.options)
         return out
 
 
@@ -79,6 +89,10 @@ class AnnualReport:
     table2: dict[str, Cell] = field(default_factory=dict)
     table3: dict[str, dict[str, Cell]] = field(default_factory=dict)
     table4: dict[str, dict[str, Cell]] = field(default_factory=dict)
+    #: Row labels as printed (dotted row key -> text), for label checks (STR-03).
+    row_labels: dict[str, str] = field(default_factory=dict)
+    #: What the page says about itself: "url", "source" (来源), "publisher" (发布机构), "pubdate".
+    page: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     source: str | None = None
     input_kind: str | None = None
@@ -125,6 +139,8 @@ class AnnualReport:
             "table3": {r: {c: v.value for c, v in cols.items()} for r, cols in self.table3.items()},
             "table4": {g: {c: v.value for c, v in cols.items()} for g, cols in self.table4.items()},
             "section_headings": {sid: s.heading for sid, s in self.sections.items()},
+            "row_labels": dict(self.row_labels),
+            "page": dict(self.page),
             "section_text": {sid: s.text for sid, s in self.sections.items()},
             "warnings": list(self.warnings),
             "source": self.source,

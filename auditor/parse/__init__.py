@@ -78,7 +78,8 @@ def _first(*positions: int | None) -> int | None:
 
 
 def parse_text(text: str, *, source: str | None = None, input_kind: str = "text",
-               encoding: str | None = None, line_map: list[int] | None = None) -> AnnualReport:
+               encoding: str | None = None, line_map: list[int] | None = None,
+               page: dict[str, str] | None = None) -> AnnualReport:
     """Parse report text (already decoded; HTML already reduced to text lines)."""
     text = normalise(text)
     headings = find_headings(text)
@@ -115,10 +116,13 @@ def parse_text(text: str, *, source: str | None = None, input_kind: str = "text"
     hints = _narrative_hints(narrative, fmt)
     warnings: list[str] = []
 
-    table2, w2 = read_table2(tokens2, spec, hints)
-    table3, w3, old_other = read_table3(tokens3)
+    row_labels: dict[str, str] = {}
+    table2, w2 = read_table2(tokens2, spec, hints, row_labels)
+    t3 = read_table3(tokens3)
+    table3, old_other = t3.cells, t3.old_other
+    row_labels.update(t3.labels)
     table4, w4 = read_table4(tokens4)
-    warnings += w2 + w3 + w4
+    warnings += w2 + t3.warnings + w4
     if old_other and fmt == "2021":
         warnings.append("table3: 2021-format report uses the 2019 single row （六）其他处理")
 
@@ -157,6 +161,8 @@ def parse_text(text: str, *, source: str | None = None, input_kind: str = "text"
         table2=table2,
         table3=table3,
         table4=table4,
+        row_labels=row_labels,
+        page={**meta.page_facts(text), **(page or {})},
         warnings=tuple(warnings),
         source=source,
         input_kind=input_kind,
@@ -205,5 +211,5 @@ def _parse(data: bytes | str, source: str | None) -> AnnualReport:
         body = "\n".join(header + [page.text])
         line_map = [0] * len(header) + page.line_map
         return parse_text(body, source=source, input_kind="html", encoding=encoding,
-                          line_map=line_map)
+                          line_map=line_map, page=page.facts)
     return parse_text(text, source=source, input_kind="text", encoding=encoding)

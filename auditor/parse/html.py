@@ -8,6 +8,7 @@ Only the article container is read (TRS ``.TRS_Editor``, Hanweb ``#zoom``, UCAP
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -27,6 +28,7 @@ _BLOCK = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", 
                     "table", "section", "article", "dt", "dd", "dl", "blockquote", "center",
                     "header", "footer", "hr", "pre", "caption", "tbody", "thead"})
 _WS = re.compile(r"\s+")
+_SOURCE = re.compile(r"(?:来源|信息来源|文章来源)\s*:\s*([\u4e00-\u9fff()]{2,40})")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 
 
@@ -39,6 +41,8 @@ class HtmlText:
     text: str
     line_map: list[int] = field(default_factory=list)  # text line i+1 -> HTML source line
     meta: dict[str, str] = field(default_factory=dict)
+    #: Page facts found outside the article (来源 in the page chrome, the canonical URL).
+    facts: dict[str, str] = field(default_factory=dict)
     error: str | None = None
 
 
@@ -146,6 +150,20 @@ def html_to_text(html: str) -> HtmlText:
         return HtmlText("", error=f"unreadable HTML ({exc})")
     meta = _meta(root)
     out = _Lines()
-    _walk(_container(root), out)
+    container = _container(root)
+    _walk(container, out)
     out.flush()
-    return HtmlText("\n".join(out.lines), out.sources, meta)
+    facts = {}
+    if meta.get("Url"):
+        facts["url"] = meta["Url"]
+    if meta.get("ContentSource"):
+        facts["source"] = meta["ContentSource"]
+    if meta.get("PubDate"):
+        facts["pubdate"] = meta["PubDate"]
+    if "source" not in facts:
+        # The visible "来源：" line sits in the page chrome above the article container.
+        chrome = unicodedata.normalize("NFKC", root.text_content()[:20000])
+        m = _SOURCE.search(chrome)
+        if m:
+            facts["source"] = m.group(1)
+    return HtmlText("\n".join(out.lines), out.sources, meta, facts)

@@ -59,12 +59,23 @@ TABLE3_ROWS: dict[str, str] = {
     "other": r"其他处理",
     "total": r"\(七\)\s*总计|七\s*、\s*总计|^总计$",
     "carried_out": r"结转下年",
+    # Subtotal rows a few agencies add (domain.md §2.7 I6): a group heading carrying numbers.
+    "subtotal.withheld": r"不予公开(?:小计|合计)?$",
+    "subtotal.unavailable": r"无法提供(?:小计|合计)?$",
+    "subtotal.not_processed": r"不予处理(?:小计|合计)?$",
 }
 
 TABLE3_WITHHELD = [k for k in TABLE3_ROWS if k.startswith("withheld.")]
 TABLE3_UNAVAILABLE = [k for k in TABLE3_ROWS if k.startswith("unavailable.")]
 TABLE3_NOT_PROCESSED = [k for k in TABLE3_ROWS if k.startswith("not_processed.")]
 TABLE3_OTHER_2021 = ["other.no_correction", "other.fee_unpaid", "other.other"]
+#: Subtotal row -> the rows it sums.
+TABLE3_SUBTOTALS = {
+    "subtotal.withheld": TABLE3_WITHHELD,
+    "subtotal.unavailable": TABLE3_UNAVAILABLE,
+    "subtotal.not_processed": TABLE3_NOT_PROCESSED,
+    "subtotal.other": TABLE3_OTHER_2021,
+}
 
 # Header words of table 四; numbers after other text in section 四 are narrative, not cells.
 TABLE4_HEADER = re.compile(r"维持|纠正|结果|审结|总计|复议|诉讼|起诉|^$")

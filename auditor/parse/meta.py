@@ -90,3 +90,23 @@ def find_published(text: str) -> str | None:
         if m:
             return _iso(*m.groups())
     return None
+
+
+_PAGE_FACTS = {
+    "url": re.compile(r"(?:原文链接|原文地址|URL|Url)\s*:\s*(https?://\S+)"),
+    "source": re.compile(r"(?:来源|信息来源|文章来源)\s*:\s*([\u4e00-\u9fff()]{2,40})"),
+    "publisher": re.compile(r"(?:发布机构|发文机关|发布单位)[ \t]*:[ \t]*([\u4e00-\u9fff()]{2,40})"),
+    "pubdate": re.compile(r"(?:发布时间|发布日期|PubDate)\s*:\s*((?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]"
+                          r"\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"),
+}
+
+
+def page_facts(text: str) -> dict[str, str]:
+    """What the page header says about the page (crawler text and page chrome)."""
+    head = text[:3000]
+    facts = {}
+    for key, pattern in _PAGE_FACTS.items():
+        m = pattern.search(head)
+        if m:
+            facts[key] = m.group(1).strip()
+    return facts

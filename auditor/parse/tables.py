@@ -66,12 +66,15 @@ class RowRead:
         seg = self.segment
         where = f"row '{seg.label[-40:]}'" if seg else None
         out = []
-        for value in values:
+        for index, value in enumerate(values):
             warning = self.warning
-            if value is None and len(self.options) > 1 and warning is None:
-                warning = "ambiguous run-together cells"
+            options: tuple = ()
+            if value is None and len(self.options) > 1:
+                warning = warning or "ambiguous run-together cells"
+                options = tuple(sorted({o[index] for o in self.options if o[index] is not None}))
             out.append(Cell(value=value, raw=seg.raw if seg else None, where=where,
-                            line=seg.line if seg else None, method=self.method, warning=warning))
+                            line=seg.line if seg else None, method=self.method, warning=warning,
+                            options=options))
         return out
 
 
@@ -141,17 +144,31 @@ def _t3_identities(grid: dict[str, Values], old_other: bool) -> bool:
     return True
 
 
-def read_table3(tokens: Sequence[Token]) -> tuple[dict[str, dict[str, Cell]], list[str], bool]:
-    """Table 三 cells by row key; warnings; whether the 2019 single （六） row was used."""
+@dataclass
+class Table3:
+    cells: dict[str, dict[str, Cell]]
+    warnings: list[str]
+    old_other: bool  # the 2019 single row （六）其他处理 was used
+    labels: dict[str, str]  # row key -> label as printed
+
+
+def read_table3(tokens: Sequence[Token]) -> Table3:
+    """Table 三 cells by row key. Subtotal rows some agencies add come back as ``subtotal.*``."""
     segs = segments(tokens)
     n = len(TABLE3_COLUMNS)
     picked = pick_rows(segs, _TABLE3_PATTERNS, {k: n for k in labels.TABLE3_ROWS})
     old_other = "other" in picked and not any(k in picked for k in labels.TABLE3_OTHER_2021)
     if old_other:
-        keys = [k for k in labels.TABLE3_ROWS if k not in labels.TABLE3_OTHER_2021]
+        keys = [k for k in labels.TABLE3_ROWS if k not in labels.TABLE3_OTHER_2021
+                and not k.startswith("subtotal.")]
     else:
-        keys = [k for k in labels.TABLE3_ROWS if k != "other"]
-    reads = {k: read_row(k, picked[k], n, row_total_check) for k in keys if k in picked}
+        # A 2021 table whose （六） heading row carries numbers: that row is a subtotal.
+        if "other" in picked:
+            picked.setdefault("subtotal.other", picked.pop("other"))
+        keys = [k for k in labels.TABLE3_ROWS if k != "other" and not k.startswith("subtotal.")]
+    subtotals = [k for k in labels.TABLE3_ROWS if k.startswith("subtotal.") and k in picked]
+    reads = {k: read_row(k, picked[k], n, row_total_check) for k in keys + subtotals
+             if k in picked}
     _settle_jointly(reads, old_other)
     warnings: list[str] = []
     table: dict[str, dict[str, Cell]] = {}
@@ -165,7 +182,10 @@ def read_table3(tokens: Sequence[Token]) -> tuple[dict[str, dict[str, Cell]], li
         if read.warning:
             warnings.append(f"table3 {key}: {read.warning}")
         table[key] = dict(zip(TABLE3_COLUMNS, read.cells(n), strict=True))
-    return table, warnings, old_other
+    for key in subtotals:
+        table[key] = dict(zip(TABLE3_COLUMNS, reads[key].cells(n), strict=True))
+    printed = {f"table3.{k}": picked[k].label for k in keys + subtotals if k in picked}
+    return Table3(table, warnings, old_other, printed)
 
 
 def _settle_jointly(reads: dict[str, RowRead], old_other: bool, limit: int = 20000) -> None:
@@ -231,8 +251,8 @@ def read_table4(tokens: Sequence[Token]) -> tuple[dict[str, dict[str, Cell]], li
 
 # ---------------------------------------------------------------- table 二
 
-def read_table2(tokens: Sequence[Token], spec, hints: dict[str, int | float]
-                ) -> tuple[dict[str, Cell], list[str]]:
+def read_table2(tokens: Sequence[Token], spec, hints: dict[str, int | float],
+                printed_labels: dict[str, str]) -> tuple[dict[str, Cell], list[str]]:
     """Table 二 by the format's spec; ``hints`` are numbers the narrative states for a cell."""
     patterns = [(key, re.compile(pattern)) for key, (pattern, _) in spec.items()]
     sizes = {key: len(cols) for key, (_, cols) in spec.items()}
@@ -242,6 +262,8 @@ def read_table2(tokens: Sequence[Token], spec, hints: dict[str, int | float]
     for key, (_, cols) in spec.items():
         n = len(cols)
         seg = picked.get(key)
+        if seg is not None:
+            printed_labels[f"table2.{key}"] = seg.label
         if seg is None:
             for col in cols:
                 table[f"{key}.{col}"] = Cell(None, method="missing", warning="row not found")
