@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 
 from ..models import AnnualReport, Cell, Section
+from ..narrative import table2_mentions
 from . import labels, meta
 from .decode import decode_bytes
 from .html import html_to_text, looks_like_html
@@ -19,30 +20,13 @@ from .text import content_lines, normalise, tokenize
 
 __all__ = ["parse_report", "parse_text"]
 
-_HINT_VERBS_2021 = {
-    "issued": r"(?:制发|印发|出台|制定|新制定|发布)",
-    "repealed": r"(?:废止|宣布失效|失效)",
-    "in_force": r"(?:现行有效)",
-}
-_HINT_VERBS_2019 = {
-    "made": r"(?:新制作|制作|制发|印发)",
-    "published": r"(?:新公开|公开)",
-    "total": r"(?:对外公开总|累计公开)",
-}
-_HINT_SUBJECTS = {"rules": r"规章", "normative": r"规范性文件"}
-
-
 def _narrative_hints(text: str, fmt: str | None) -> dict[str, int]:
-    """Numbers the narrative states for table 二 cells ("本年度制发的规范性文件77件")."""
-    verbs = _HINT_VERBS_2019 if fmt == "2019" else _HINT_VERBS_2021
-    hints: dict[str, int] = {}
-    for row, subject in _HINT_SUBJECTS.items():
-        for col, verb in verbs.items():
-            gap = r"(?:(?!现行有效|废止|失效)[^。；;，,\d])"
-            pattern = rf"{verb}(?:了|的)?{gap}{{0,10}}?{subject}\s*(\d+)\s*(?:件|部|个)"
-            values = {int(v) for v in re.findall(pattern, text)}
-            if len(values) == 1:
-                hints[f"{row}.{col}"] = values.pop()
+    """Table 二 numbers the narrative states once ("本年度制发的规范性文件77件")."""
+    hints = {}
+    for key, found in table2_mentions(text, fmt).items():
+        values = {m.value for m in found}
+        if len(values) == 1:
+            hints[key] = values.pop()
     return hints
 
 

@@ -1,0 +1,203 @@
+"""Rule base class, the audit context and the engine that runs rules over a report.
+
+Rules never do I/O: everything they need (the parsed report, last year's report, the publish
+date, the unit type, the working-day calendar, their options) comes in the context.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from .calendar import WorkCalendar
+from .findings import Finding, LegalBasis, Location, Severity, Status
+from .models import AnnualReport
+
+#: Sections every rule docstring must have (checked by a test; printed by `auditor rule`).
+DOC_SECTIONS = ("Why:", "Legal basis:", "Non-compliant:", "Compliant:")
+
+UNIT_TYPES = ("department", "government", "township", "other")
+UNIT_TYPE_LABELS = {"department": "部门", "government": "本级人民政府", "township": "乡镇/街道",
+                    "other": "其他主体"}
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Everything a report rule may look at."""
+
+    report: AnnualReport
+    previous: AnnualReport | None = None
+    published: dt.date | None = None
+    published_source: str | None = None
+    unit_type: str = "other"
+    unit_type_source: str = "inferred"
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    url: str | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+class Rule:
+    """Base class. Subclasses set the metadata and implement :meth:`check`."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    title: ClassVar[str]  # Chinese short title
+    severity: ClassVar[Severity]
+    legal_basis: ClassVar[LegalBasis]
+    status: ClassVar[str] = "stable"  # or "preview"
+    #: Option name -> default value; set in auditor.toml under [rules.CODE].
+    config_keys: ClassVar[dict[str, Any]] = {}
+    #: "report" (one report) or "report_pair" (a report and the previous year's).
+    subject: ClassVar[str] = "report"
+    aliases: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, options: dict[str, Any] | None = None,
+                 severity: Severity | None = None) -> None:
+        self.options = {**self.config_keys, **(options or {})}
+        self.effective_severity = severity or self.severity
+        self.severity_overridden = severity is not None
+
+    @property
+    def family(self) -> str:
+        return self.code.split("-")[0]
+
+    def check(self, ctx: ReportContext) -> Iterable[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def finding(self, ctx: ReportContext, status: Status, message: str, *,
+                section: str | None = None, table: str | None = None, row: str | None = None,
+                column: str | None = None, line: int | None = None,
+                evidence: dict[str, Any] | None = None, severity: Severity | None = None,
+                discriminator: str = "") -> Finding:
+        # A configured severity override wins over the rule's own per-case choice.
+        sev = self.effective_severity if self.severity_overridden else (severity or self.severity)
+        return Finding(
+            rule=self.code, name=self.name, status=status, severity=sev, message=message,
+            location=Location(url=ctx.url or ctx.report.source, section=section, table=table,
+                              row=row, column=column, line=line),
+            evidence=evidence or {}, legal_basis=str(self.legal_basis),
+            discriminator=discriminator,
+        )
+
+    @classmethod
+    def doc(cls) -> str:
+        return inspect.getdoc(cls) or ""
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.doc().split("\n", 1)[0]
+
+    @classmethod
+    def missing_doc_sections(cls) -> list[str]:
+        doc = cls.doc()
+        return [s for s in DOC_SECTIONS if s not in doc]
+
+
+@dataclass
+class AuditResult:
+    """Findings plus what was and was not looked at; every reporter renders this."""
+
+    findings: list[Finding]
+    subjects: list[str]
+    rules_run: list[str]
+    coverage: dict[str, Any] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        out = {"violation": 0, "needs_review": 0, "not_assessable": 0, "waived": 0}
+        for f in self.findings:
+            if f.waived:
+                out["waived"] += 1
+            else:
+                out[str(f.status)] += 1
+        return out
+
+    def active(self) -> list[Finding]:
+        return [f for f in self.findings if not f.waived]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tool": {"name": "zwgk-auditor", "version": _version()},
+            "subjects": self.subjects,
+            "context": self.context,
+            "summary": self.counts(),
+            "coverage": self.coverage,
+            "rules_run": self.rules_run,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+# ---------------------------------------------------------------- unit type
+
+_TOWNSHIP = re.compile(r"(乡|镇|街道|街道办事处|苏木)(人民政府|办事处)?$")
+_GOVERNMENT = re.compile(r"(人民政府|政府)$")
+_PLACE = re.compile(r"(省|自治区|市|自治州|州|地区|盟|县|自治县|旗|区|新区|实验区|示范区|特区)$")
+
+
+def infer_unit_type(report: AnnualReport) -> str:
+    """部门 / 本级政府 / 乡镇街道 / 其他, from the title and issuer (overridable).
+
+    A title naming a place ("平潭综合实验区2021年度…", "XX市2023年…") or a 人民政府 is the level's
+    government report; an issuer ending in 局/委/办/中心… is a department.
+    """
+    from .parse.meta import _TITLE
+
+    names = []
+    if report.title:
+        m = _TITLE.search(report.title)
+        if m:
+            names.append(m.group(1))
+    if report.issuer:
+        names.append(report.issuer)
+    for name in names:
+        if _TOWNSHIP.search(name):
+            return "township"
+        if _GOVERNMENT.search(name) or _PLACE.search(name):
+            return "government"
+    if names:
+        return "department"
+    return "other"
+
+
+def parse_date(value: str | dt.date | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    m = re.match(r"\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})", value)
+    if not m:
+        raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD)")
+    return dt.date(*(int(g) for g in m.groups()))
+
+
+def build_context(report: AnnualReport, *, previous: AnnualReport | None = None,
+                  published: str | dt.date | None = None, unit_type: str | None = None,
+                  calendar: WorkCalendar | None = None, url: str | None = None,
+                  today: dt.date | None = None) -> ReportContext:
+    pub = parse_date(published)
+    pub_source = "--published" if pub else None
+    if pub is None and report.published:
+        pub, pub_source = parse_date(report.published), "页面发布日期"
+    if unit_type is not None and unit_type not in UNIT_TYPES:
+        raise ValueError(f"unknown unit type {unit_type!r} (one of {', '.join(UNIT_TYPES)})")
+    return ReportContext(
+        report=report, previous=previous, published=pub, published_source=pub_source,
+        unit_type=unit_type or infer_unit_type(report),
+        unit_type_source="configured" if unit_type else "inferred",
+        calendar=calendar or WorkCalendar(), url=url, today=today or dt.date.today(),
+    )
+
+
+def run_rules(rules: Iterable[Rule], ctx: ReportContext) -> Iterator[Finding]:
+    for rule in rules:
+        if rule.subject == "report_pair" and ctx.previous is None:
+            continue
+        yield from rule.check(ctx)

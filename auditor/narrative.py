@@ -1,0 +1,130 @@
+"""Numbers the narrative states, with the sentence that states them.
+
+Pure text functions shared by the parser (to settle ambiguous table 二 cells) and the
+text-vs-table rules (TXT-*). Sentences are read with line breaks and spaces removed, so PDF
+text wrapped mid-sentence ("答\\n复 3050 件") reads as printed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+           "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_CN_NUMBER = re.compile(r"[〇零一二两三四五六七八九十百千万]+")
+
+
+def cn_to_int(text: str) -> int | None:
+    """"十二" -> 12, "一百零五" -> 105, "二〇二四" -> 2024; ``None`` if not a numeral."""
+    if not text or any(ch not in _DIGITS and ch not in _UNITS for ch in text):
+        return None
+    if all(ch in _DIGITS for ch in text):
+        return int("".join(str(_DIGITS[ch]) for ch in text))
+    total, section, digit = 0, 0, 0
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        else:
+            unit = _UNITS[ch]
+            if unit == 10000:
+                total += (section + digit) * unit
+                section, digit = 0, 0
+            else:
+                section += (digit or 1) * unit
+                digit = 0
+    return total + section + digit
+
+
+def flatten(text: str) -> str:
+    """Remove line breaks and spaces; write Chinese numerals before 件 as digits."""
+    flat = re.sub(r"\s+", "", text)
+    return _CN_NUMBER.sub(
+        lambda m: str(cn_to_int(m.group(0))) if _is_count(flat, m) else m.group(0), flat
+    )
+
+
+def _is_count(text: str, m: re.Match[str]) -> bool:
+    after = text[m.end():m.end() + 1]
+    return after in ("件", "个", "条", "部") and cn_to_int(m.group(0)) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    value: int
+    sentence: str
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[。；;！!？?])", flatten(text)) if s]
+
+
+def mentions(text: str, pattern: re.Pattern[str], must_contain: str = "") -> list[Mention]:
+    """Every number the pattern captures, with its sentence; ``must_contain`` filters sentences."""
+    out = []
+    for sentence in sentences(text):
+        if must_contain and not re.search(must_contain, sentence):
+            continue
+        for m in pattern.finditer(sentence):
+            value = next((g for g in m.groups() if g is not None), None)
+            if value is not None:
+                out.append(Mention(int(value), sentence[:160]))
+    return out
+
+
+_GAP = r"[^。；;，,\d]"
+
+# Table 三 totals as narratives state them.
+APPLICATIONS = {
+    "received": re.compile(
+        rf"(?:收到|受理|接收|新收)(?:了)?{_GAP}{{0,30}}?申请(?:共计|共|合计|总计|数量为?)?(\d+)件"
+        rf"|(?:收到|受理|接收|新收){_GAP}{{0,6}}?(\d+)件{_GAP}{{0,12}}?申请"
+    ),
+    "carried_in": re.compile(rf"上一?年度?结转{_GAP}{{0,10}}?(\d+)件"),
+    "concluded": re.compile(
+        rf"(?:办结|答复|作出答复|办理完毕)(?:了)?{_GAP}{{0,12}}?(\d+)件|(?:共|累计)办理(\d+)件"
+    ),
+    "carried_out": re.compile(
+        rf"(\d+)件{_GAP}{{0,8}}?(?:结转下|结转至|顺延到下|顺延至下|转入下|结转到下)"
+        rf"|(?:结转下一?年度?|结转至\d{{4}}年度?|顺延到下一?年度?|结转到下一?年度?|转入下一?年度?)"
+        rf"(?:继续办理)?{_GAP}{{0,6}}?(\d+)件"
+    ),
+}
+
+# Table 三 result groups (TXT-04); "combined" is 予以公开及部分公开.
+RESULTS = {
+    "combined": re.compile(r"予以公开(?:及|和|与|、)部分公开(?:的)?(?:共|合计)?(\d+)件"),
+    "open": re.compile(r"(?<!及)(?<!和)予以公开(?:的)?(?:共)?(\d+)件"),
+    "partial": re.compile(r"(?<!及)(?<!和)(?<!与)(?<!、)部分公开(?:的)?(?:共)?(\d+)件"),
+    "withheld": re.compile(r"不予公开(?:的)?(?:共)?(\d+)件"),
+    "unavailable": re.compile(r"无法提供(?:的)?(?:共)?(\d+)件"),
+    "not_processed": re.compile(r"不予处理(?:的)?(?:共)?(\d+)件"),
+    "other": re.compile(r"其他处理(?:的)?(?:共)?(\d+)件"),
+}
+
+_T2_VERBS_2021 = {
+    "issued": r"(?:制发|印发|出台|制定|新制定|发布)",
+    "repealed": r"(?:废止|宣布失效)",
+    "in_force": r"(?:现行有效)",
+}
+_T2_VERBS_2019 = {
+    "made": r"(?:新制作|制作|制发|印发)",
+    "published": r"(?:新公开)",
+    "total": r"(?:对外公开总|累计公开)",
+}
+_T2_SUBJECTS = {"rules": r"规章", "normative": r"规范性文件"}
+_T2_GAP = r"(?:(?!现行有效|废止|失效|制发|印发)[^。；;，,\d])"
+
+
+def table2_mentions(text: str, fmt: str | None) -> dict[str, list[Mention]]:
+    """Counts of 规章/规范性文件 the narrative states, by table 二 key."""
+    verbs = _T2_VERBS_2019 if fmt == "2019" else _T2_VERBS_2021
+    out: dict[str, list[Mention]] = {}
+    for row, subject in _T2_SUBJECTS.items():
+        for col, verb in verbs.items():
+            pattern = re.compile(rf"{verb}(?:了|的)?{_T2_GAP}{{0,10}}?{subject}(\d+)(?:件|部|个)")
+            found = mentions(text, pattern)
+            if found:
+                out[f"{row}.{col}"] = found
+    return out

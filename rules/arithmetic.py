@@ -1,0 +1,362 @@
+"""ARI: table arithmetic (勾稽关系). Identities are data: equations over report-schema keys."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from auditor.engine import ReportContext, Rule
+from auditor.findings import Finding, LegalBasis, Severity, Status
+from auditor.models import TABLE3_COLUMNS, TABLE4_GROUPS, AnnualReport
+from auditor.parse.labels import (
+    TABLE3_NOT_PROCESSED,
+    TABLE3_OTHER_2021,
+    TABLE3_SUBTOTALS,
+    TABLE3_UNAVAILABLE,
+    TABLE3_WITHHELD,
+)
+
+FORMAT_NOTE = LegalBasis("表三表头“本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和”",
+                         "中华人民共和国政府信息公开工作年度报告格式（国办公开办函〔2021〕30号）")
+FORMAT_TOTALS = LegalBasis("表三、表四“总计”栏",
+                           "中华人民共和国政府信息公开工作年度报告格式（国办公开办函〔2021〕30号）")
+COLUMN_CN = dict(zip(TABLE3_COLUMNS, ("自然人", "商业企业", "科研机构", "社会公益组织",
+                                      "法律服务机构", "其他", "总计"), strict=True))
+GROUP_CN = {"review": "行政复议", "litigation_direct": "未经复议直接起诉",
+            "litigation_after_review": "复议后起诉"}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """``lhs == rhs``, each side a sum of dotted keys; ``{c}``/``{g}`` are filled per column or
+    group. Written as text so the identities read like the format's own note."""
+
+    equation: str
+
+    def sides(self, **fill: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+        lhs, rhs = self.equation.format(**fill).split("==")
+        return _terms(lhs), _terms(rhs)
+
+
+def _terms(side: str) -> list[tuple[int, str]]:
+    out = []
+    for sign, key in re.findall(r"([+-]?)\s*([\w.]+)", side):
+        out.append((-1 if sign == "-" else 1, key.strip()))
+    return out
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    holds: bool | None  # None: an unknown term, not assessable
+    lhs: float | None
+    rhs: float | None
+    values: dict[str, float | int | None]
+    unknown: list[str]
+
+
+def evaluate(report: AnnualReport, identity: Identity, **fill: str) -> Evaluation:
+    lhs_terms, rhs_terms = identity.sides(**fill)
+    values = {key: report.value(key) for _, key in lhs_terms + rhs_terms}
+    unknown = [k for k, v in values.items() if v is None]
+    if unknown:
+        return Evaluation(None, None, None, values, unknown)
+    lhs = sum(sign * values[k] for sign, k in lhs_terms)
+    rhs = sum(sign * values[k] for sign, k in rhs_terms)
+    return Evaluation(abs(lhs - rhs) < 1e-9, lhs, rhs, values, [])
+
+
+def _sum(keys: list[str], column: str = "{c}") -> str:
+    return " + ".join(f"table3.{k}.{column}" for k in keys)
+
+
+def result_rows(report: AnnualReport) -> list[str]:
+    other = ["other"] if "other" in report.table3 else TABLE3_OTHER_2021
+    return (["open", "partial"] + TABLE3_WITHHELD + TABLE3_UNAVAILABLE + TABLE3_NOT_PROCESSED
+            + other)
+
+
+class _IdentityRule(Rule):
+    """Shared body: evaluate one identity per column/group/row and report each outcome."""
+
+    def instances(self, report: AnnualReport) -> Iterator[tuple[Identity, dict[str, str],
+                                                                 dict[str, str]]]:
+        raise NotImplementedError
+
+    def describe(self, fill: dict[str, str]) -> str:
+        raise NotImplementedError
+
+    def check(self, ctx: ReportContext) -> Iterator[Finding]:
+        report = ctx.report
+        unassessable: list[str] = []
+        for identity, fill, where in self.instances(report):
+            result = evaluate(report, identity, **fill)
+            if result.holds is None:
+                unassessable.append(f"{self.describe(fill)}（未知项：{', '.join(result.unknown)}）")
+            elif not result.holds:
+                yield self.finding(
+                    ctx, Status.VIOLATION,
+                    f"{self.describe(fill)}不平：{_show(result.lhs)} ≠ {_show(result.rhs)}"
+                    f"（{self.explain(result)}）。",
+                    evidence={"equation": identity.equation.format(**fill), "lhs": result.lhs,
+                              "rhs": result.rhs, "values": result.values},
+                    **where,
+                )
+        if unassessable:
+            yield self.finding(
+                ctx, Status.NOT_ASSESSABLE,
+                f"{len(unassessable)}处勾稽关系含空白或无法确定的单元格，无法核对："
+                + "；".join(unassessable[:6]) + ("…" if len(unassessable) > 6 else ""),
+                evidence={"unassessable": unassessable}, discriminator="unknown-terms",
+                table=self.table_name,
+            )
+
+    table_name = "table3"
+
+    def explain(self, result: Evaluation) -> str:
+        return "；".join(f"{k.split('.', 1)[1]}={_show(v)}" for k, v in result.values.items())
+
+
+def _show(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class Table3Balance(_IdentityRule):
+    """表三每列：本年新收 + 上年结转 = 办理结果总计 + 结转下年度。
+
+    Why: the format prints this identity in the table's own header; a column that does not
+    balance means applications were lost or double counted.
+
+    Legal basis: 国办公开办函〔2021〕30号 年度报告格式，表三表头的勾稽关系说明。
+
+    Non-compliant: 新收 21 + 结转 0, but （七）总计 18 and 结转下年度 0.
+
+    Compliant: 新收 70 + 结转 0 = （七）总计 69 + 结转下年度 1.
+    """
+
+    code = "ARI-01"
+    name = "arithmetic.table3_balance"
+    title = "表三勾稽（每列）"
+    severity = Severity.HIGH
+    legal_basis = FORMAT_NOTE
+    identity = Identity("table3.new_received.{c} + table3.carried_in.{c} == "
+                        "table3.total.{c} + table3.carried_out.{c}")
+
+    def instances(self, report):
+        for c in TABLE3_COLUMNS:
+            yield self.identity, {"c": c}, {"table": "table3", "row": "total", "column": c}
+
+    def describe(self, fill):
+        return f"表三“{COLUMN_CN[fill['c']]}”列（新收+上年结转=总计+结转下年度）"
+
+
+class Table3RowTotals(_IdentityRule):
+    """表三每行：总计列 = 自然人 + 五类法人或其他组织之和。
+
+    Why: the 总计 column is by definition the sum of the applicant columns; a mismatch is a
+    published arithmetic error.
+
+    Legal basis: 国办公开办函〔2021〕30号 年度报告格式，表三“总计”栏。
+
+    Non-compliant: 予以公开 自然人 27, 社会公益组织 2, 其他 1, 总计 31.
+
+    Compliant: 予以公开 自然人 27, 社会公益组织 2, 其他 1, 总计 30.
+    """
+
+    code = "ARI-02"
+    name = "arithmetic.table3_row_totals"
+    title = "表三行合计"
+    severity = Severity.HIGH
+    legal_basis = FORMAT_TOTALS
+
+    def instances(self, report):
+        for row in report.table3:
+            equation = (f"table3.{row}.total == " +
+                        " + ".join(f"table3.{row}.{c}" for c in TABLE3_COLUMNS[:-1]))
+            yield Identity(equation), {"r": row}, {"table": "table3", "row": row,
+                                                   "column": "total"}
+
+    def describe(self, fill):
+        return f"表三“{fill['r']}”行合计"
+
+
+class Table3ResultTotals(_IdentityRule):
+    """表三每列：（七）总计 = 予以公开 + 部分公开 + 不予公开1–8 + 无法提供1–3 + 不予处理1–5 + 其他处理。
+
+    Why: （七）总计 is the sum of the outcomes; 2019-format tables have one （六）其他处理 row,
+    2021-format tables three sub-rows, and the identity follows whichever the report printed.
+
+    Legal basis: 国办公开办函〔2021〕30号 年度报告格式，表三“（七）总计”。
+
+    Non-compliant: outcomes add up to 81 in the 总计 column but （七）总计 says 80.
+
+    Compliant: 22 + 20 + 5 + 31 + 1 + 2 = 81 = （七）总计.
+    """
+
+    code = "ARI-03"
+    name = "arithmetic.table3_result_totals"
+    title = "表三办理结果合计"
+    severity = Severity.HIGH
+    legal_basis = FORMAT_TOTALS
+
+    def instances(self, report):
+        rows = result_rows(report)
+        for c in TABLE3_COLUMNS:
+            yield (Identity(f"table3.total.{{c}} == {_sum(rows)}"), {"c": c},
+                   {"table": "table3", "row": "total", "column": c})
+
+    def describe(self, fill):
+        return f"表三“{COLUMN_CN[fill['c']]}”列办理结果合计"
+
+    def explain(self, result):
+        return f"各项办理结果之和为 {_show(result.rhs)}"
+
+
+class Table4Totals(_IdentityRule):
+    """表四每组：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结。
+
+    Why: each of 行政复议, 未经复议直接起诉 and 复议后起诉 has its own 总计 cell, which must be
+    the sum of its four outcomes.
+
+    Legal basis: 国办公开办函〔2021〕30号 年度报告格式，表四“总计”栏。
+
+    Non-compliant: 行政复议 维持 10, 纠正 1, 其他 0, 未审结 0, 总计 0.
+
+    Compliant: 行政复议 维持 10, 纠正 1, 其他 0, 未审结 0, 总计 11.
+    """
+
+    code = "ARI-04"
+    name = "arithmetic.table4_totals"
+    title = "表四合计"
+    severity = Severity.HIGH
+    legal_basis = FORMAT_TOTALS
+    table_name = "table4"
+    identity = Identity("table4.{g}.total == table4.{g}.upheld + table4.{g}.corrected + "
+                        "table4.{g}.other + table4.{g}.pending")
+
+    def instances(self, report):
+        for g in TABLE4_GROUPS:
+            yield self.identity, {"g": g}, {"table": "table4", "row": g, "column": "total"}
+
+    def describe(self, fill):
+        return f"表四“{GROUP_CN[fill['g']]}”总计"
+
+
+class Table3Subtotals(_IdentityRule):
+    """表三小计行（如“（三）不予公开 小计”）= 其各分项之和。
+
+    Why: some agencies add subtotal rows; a subtotal that does not match its items is a
+    published arithmetic error. Reports without subtotal rows are not affected.
+
+    Legal basis: 国办公开办函〔2021〕30号 年度报告格式（合计栏的含义）。
+
+    Non-compliant: （三）不予公开 小计 5, items 1–8 add up to 4.
+
+    Compliant: （三）不予公开 小计 4, items 1–8 add up to 4.
+    """
+
+    code = "ARI-06"
+    name = "arithmetic.table3_subtotals"
+    title = "小计行"
+    severity = Severity.MEDIUM
+    legal_basis = FORMAT_TOTALS
+
+    def instances(self, report):
+        for subtotal, items in TABLE3_SUBTOTALS.items():
+            if subtotal not in report.table3:
+                continue
+            for c in TABLE3_COLUMNS:
+                yield (Identity(f"table3.{subtotal}.{{c}} == {_sum(items)}"),
+                       {"c": c, "s": subtotal}, {"table": "table3", "row": subtotal, "column": c})
+
+    def describe(self, fill):
+        return f"表三“{fill['s']}”小计（{COLUMN_CN[fill['c']]}列）"
+
+
+class NonNegativeIntegers(Rule):
+    """表三、表四及表二第（一）项的件数是非负整数。
+
+    Why: counts of applications, cases and documents cannot be negative or fractional; only
+    the 2019 format's 本年增/减 may be negative and only amounts (万元) may be decimal.
+
+    Legal basis: 国办公开办函〔2021〕30号 年度报告格式（各栏为件数）。
+
+    Non-compliant: 表三 予以公开 总计 "12.5"; 表四 行政复议 总计 "-1".
+
+    Compliant: every count is 0, 1, 2…
+    """
+
+    code = "ARI-05"
+    name = "arithmetic.non_negative_integers"
+    title = "非负整数"
+    severity = Severity.HIGH
+    legal_basis = FORMAT_TOTALS
+
+    def check(self, ctx):
+        for key, cell in ctx.report.iter_cells():
+            value = cell.value
+            if value is None:
+                continue
+            if key.startswith("table2.") and not key.startswith(("table2.rules.",
+                                                                 "table2.normative.")):
+                continue
+            table, _, rest = key.partition(".")
+            row, _, column = rest.rpartition(".")
+            if isinstance(value, float) and not value.is_integer() or value < 0:
+                yield self.finding(
+                    ctx, Status.VIOLATION, f"{key} 应为非负整数，报告为 {cell.raw or value}。",
+                    table=table, row=row, column=column, line=cell.line,
+                    evidence={"key": key, "value": value, "raw": cell.raw},
+                )
+
+
+_NO_RULE_POWER = re.compile(r"(县|区|旗|乡|镇|街道|办事处)")
+_RULE_POWER = re.compile(r"(省|自治区|直辖市|北京市|天津市|上海市|重庆市)人民政府$|国务院")
+
+
+class RuleMakingPower(Rule):
+    """无规章制定权的机关，表二“规章”各栏应为 0 或“/”。
+
+    Why: only 国务院部门 and the governments of provinces, autonomous regions, municipalities,
+    设区的市 and 自治州 may make 规章 (《立法法》第九十一条、第九十三条). A county, district,
+    township or a local department reporting 规章 counts has misfiled its documents (usually
+    规范性文件) in the wrong row. Whether a 市 is 设区的市 cannot be told from the name, so city
+    governments are not judged.
+
+    Legal basis: 《中华人民共和国立法法》（2023）第九十一条、第九十三条。
+
+    Non-compliant: 某县人民政府 reports 规章 本年制发 2.
+
+    Compliant: 某县人民政府 reports 规章 0 / 0 / 0 (or "/").
+    """
+
+    code = "ARI-07"
+    name = "arithmetic.rule_making_power"
+    title = "规章制定权"
+    severity = Severity.MEDIUM
+    legal_basis = LegalBasis("第九十一条、第九十三条", "中华人民共和国立法法")
+
+    def check(self, ctx):
+        report = ctx.report
+        issuer = report.issuer or ""
+        prefix_owner = issuer or (report.title or "")
+        if not prefix_owner or _RULE_POWER.search(prefix_owner):
+            return
+        no_power = bool(_NO_RULE_POWER.search(prefix_owner)) or ctx.unit_type == "department"
+        if not no_power:
+            return
+        for key, cell in report.table2.items():
+            if key.startswith("rules.") and cell.value:
+                yield self.finding(
+                    ctx, Status.VIOLATION,
+                    f"{issuer or '报告机关'}无规章制定权，但表二“规章”{key.split('.')[1]}为 "
+                    f"{_show(cell.value)}，应为 0 或“/”（可能将规范性文件填入了规章栏）。",
+                    table="table2", row="rules", column=key.split(".")[1], line=cell.line,
+                    evidence={"issuer": issuer, "key": f"table2.{key}", "value": cell.value},
+                )
+
+
+ARITHMETIC_RULES = [Table3Balance, Table3RowTotals, Table3ResultTotals, Table4Totals,
+                    NonNegativeIntegers, Table3Subtotals, RuleMakingPower]

@@ -1,0 +1,183 @@
+"""XY: a report against the same body's report for the previous year."""
+
+from __future__ import annotations
+
+import re
+
+from auditor.engine import ReportContext, Rule
+from auditor.findings import LegalBasis, Severity, Status
+from auditor.models import TABLE3_COLUMNS
+
+
+def _consecutive(rule: Rule, ctx: ReportContext):
+    """A not-assessable finding unless ``previous`` is the year before, else ``None``."""
+    report, previous = ctx.report, ctx.previous
+    if report.year is None or previous is None or previous.year is None:
+        return rule.finding(ctx, Status.NOT_ASSESSABLE, "报告年度或上年报告年度未识别，无法做跨年度核对。",
+                            discriminator="years")
+    if previous.year != report.year - 1:
+        return rule.finding(
+            ctx, Status.NOT_ASSESSABLE,
+            f"所给上年报告为{previous.year}年度，不是{report.year - 1}年度，无法做跨年度核对。",
+            evidence={"year": report.year, "previous_year": previous.year}, discriminator="years")
+    return None
+
+
+class CarryOver(Rule):
+    """本年“上年结转”= 上年“结转下年度继续办理”（表三每列）。
+
+    Why: applications carried into this year are by definition those the previous report
+    carried out; a difference means one of the two reports is wrong.
+
+    Legal basis: 国办公开办函〔2021〕30号 年度报告格式（表三“上年结转”“结转下年度继续办理”的定义）。
+
+    Non-compliant: 2024 上年结转 总计 0, while the 2023 report carried out 5.
+
+    Compliant: 2024 上年结转 34 = 2023 结转下年度 34.
+    """
+
+    code = "XY-01"
+    name = "cross_year.carry_over"
+    title = "上年结转衔接"
+    severity = Severity.HIGH
+    legal_basis = LegalBasis("表三“上年结转”“结转下年度继续办理”",
+                             "中华人民共和国政府信息公开工作年度报告格式（国办公开办函〔2021〕30号）")
+    subject = "report_pair"
+
+    def check(self, ctx):
+        problem = _consecutive(self, ctx)
+        if problem:
+            yield problem
+            return
+        unknown = []
+        for c in TABLE3_COLUMNS:
+            now = ctx.report.value(f"table3.carried_in.{c}")
+            before = ctx.previous.value(f"table3.carried_out.{c}")
+            if now is None or before is None:
+                unknown.append(c)
+            elif now != before:
+                yield self.finding(
+                    ctx, Status.VIOLATION,
+                    f"{ctx.report.year}年度表三“上年结转”（{c}）为{now}件，但{ctx.previous.year}年度报告"
+                    f"“结转下年度继续办理”为{before}件。",
+                    table="table3", row="carried_in", column=c,
+                    evidence={"carried_in": now, "previous_carried_out": before,
+                              "previous_source": ctx.previous.source})
+        if unknown:
+            yield self.finding(ctx, Status.NOT_ASSESSABLE,
+                               f"上年结转/结转下年度有未知单元格（{'、'.join(unknown)}），无法核对。",
+                               table="table3", discriminator="unknown", evidence={"columns": unknown})
+
+
+class InForceCarryOver(Rule):
+    """现行有效件数(Y) = 现行有效件数(Y−1) + 本年制发(Y) − 本年废止(Y)（规章、行政规范性文件）。
+
+    Why: the stock of documents in force changes only by what was issued and repealed; other
+    causes (expiry, 清理, reorganisation) exist, so a difference asks for an explanation rather
+    than proving an error. Not checked across the 2020→2021 format change.
+
+    Legal basis: 国办公开办函〔2021〕30号 年度报告格式（表二第二十条第（一）项）。
+
+    Non-compliant: 2023 现行有效 470 while 2022's 698 + 77 issued − 132 repealed = 643.
+
+    Compliant: 2024 现行有效 440 = 2023's 407 + 58 − 25.
+    """
+
+    code = "XY-02"
+    name = "cross_year.in_force_carry_over"
+    title = "现行有效件数衔接"
+    severity = Severity.MEDIUM
+    legal_basis = LegalBasis("表二第二十条第（一）项",
+                             "中华人民共和国政府信息公开工作年度报告格式（国办公开办函〔2021〕30号）")
+    subject = "report_pair"
+
+    def check(self, ctx):
+        problem = _consecutive(self, ctx)
+        if problem:
+            yield problem
+            return
+        if ctx.report.format != "2021" or ctx.previous.format != "2021":
+            return
+        for row, label in (("rules", "规章"), ("normative", "行政规范性文件")):
+            now = ctx.report.value(f"table2.{row}.in_force")
+            before = ctx.previous.value(f"table2.{row}.in_force")
+            issued = ctx.report.value(f"table2.{row}.issued")
+            repealed = ctx.report.value(f"table2.{row}.repealed")
+            values = {"in_force": now, "previous_in_force": before, "issued": issued,
+                      "repealed": repealed}
+            if None in values.values():
+                yield self.finding(ctx, Status.NOT_ASSESSABLE,
+                                   f"{label}现行有效件数衔接含未知单元格，无法核对。",
+                                   table="table2", row=row, evidence=values, discriminator=row)
+                continue
+            expected = before + issued - repealed
+            if now != expected:
+                yield self.finding(
+                    ctx, Status.NEEDS_REVIEW,
+                    f"{label}现行有效件数{now}件，与上年{before} + 本年制发{issued} − 本年废止{repealed}"
+                    f" = {expected}件不符，需说明原因（如清理、失效）。",
+                    table="table2", row=row, column="in_force", evidence=values,
+                    discriminator=row)
+
+
+def _shingles(text: str, n: int = 5) -> set[str]:
+    text = re.sub(r"[\s\d]+", "", text)
+    return {text[i:i + n] for i in range(max(0, len(text) - n + 1))}
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of character 5-grams (digits removed: a changed year is no change)."""
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
+class CopiedNarrative(Rule):
+    """年报正文（一、五、六部分）不得与上年雷同。
+
+    Why: the 2021 format names “内容雷同、敷衍塞责” as a failure with consequences; CASS
+    found reports 90% identical to the year before. Numbers are ignored, so changing only the
+    year and the figures still counts as copied.
+
+    Legal basis: 国办公开办函〔2021〕30号 工作要求（四）明确责任；《中华人民共和国政府信息公开条例》第四十七条。
+
+    Non-compliant: part 五 of 2024 identical to part 五 of 2023 except the year.
+
+    Compliant: a part 五 that reports this year's problems and last year's rectification.
+    """
+
+    code = "XY-04"
+    name = "cross_year.copied_narrative"
+    title = "年报雷同（与上年）"
+    severity = Severity.MEDIUM
+    legal_basis = LegalBasis("工作要求（四）明确责任", "国办公开办函〔2021〕30号")
+    subject = "report_pair"
+    config_keys = {"threshold": 0.8, "strong_threshold": 0.9, "min_chars": 80}
+
+    def check(self, ctx):
+        problem = _consecutive(self, ctx)
+        if problem:
+            yield problem
+            return
+        for sid, name in (("1", "一、总体情况"), ("5", "五、存在的主要问题及改进情况"),
+                          ("6", "六、其他需要报告的事项")):
+            now = ctx.report.sections.get(sid)
+            before = ctx.previous.sections.get(sid)
+            if not (now and before and now.found and before.found):
+                continue
+            if min(len(now.text), len(before.text)) < self.options["min_chars"]:
+                continue
+            score = similarity(now.text, before.text)
+            if score >= self.options["threshold"]:
+                strong = score >= self.options["strong_threshold"]
+                yield self.finding(
+                    ctx, Status.VIOLATION,
+                    f"“{name}”与{ctx.previous.year}年度报告相似度{score:.0%}"
+                    f"{'，基本照搬上年' if strong else ''}。",
+                    section=sid, severity=Severity.MEDIUM,
+                    evidence={"similarity": round(score, 3), "previous_source": ctx.previous.source},
+                    discriminator=sid)
+
+
+CROSS_YEAR_RULES = [CarryOver, InForceCarryOver, CopiedNarrative]

@@ -1,0 +1,458 @@
+"""STR: the report's structure, format version, completeness and required content."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+
+from auditor.engine import Rule
+from auditor.findings import LegalBasis, Severity, Status
+
+ART50 = LegalBasis("第五十条")
+FORMAT_2021 = LegalBasis("", "中华人民共和国政府信息公开工作年度报告格式（国办公开办函〔2021〕30号）")
+SECTION_TITLES = {
+    "1": "一、总体情况", "2": "二、主动公开政府信息情况", "3": "三、收到和处理政府信息公开申请情况",
+    "4": "四、政府信息公开行政复议、行政诉讼情况", "5": "五、存在的主要问题及改进情况",
+    "6": "六、其他需要报告的事项",
+}
+
+#: Canonical table 三 labels (domain.md §2.5), for typo checks on printed labels.
+CANONICAL_LABELS = {
+    "table3.new_received": "本年新收政府信息公开申请数量",
+    "table3.carried_in": "上年结转政府信息公开申请数量",
+    "table3.withheld.state_secret": "属于国家秘密",
+    "table3.withheld.law_prohibited": "其他法律行政法规禁止公开",
+    "table3.withheld.security_stability": "危及“三安全一稳定”",
+    "table3.withheld.third_party": "保护第三方合法权益",
+    "table3.withheld.internal_affairs": "属于三类内部事务信息",
+    "table3.withheld.process_info": "属于四类过程性信息",
+    "table3.withheld.enforcement_file": "属于行政执法案卷",
+    "table3.withheld.admin_query": "属于行政查询事项",
+    "table3.unavailable.not_held": "本机关不掌握相关政府信息",
+    "table3.unavailable.needs_creation": "没有现成信息需要另行制作",
+    "table3.unavailable.still_unclear": "补正后申请内容仍不明确",
+    "table3.not_processed.petition": "信访举报投诉类申请",
+    "table3.not_processed.repeat": "重复申请",
+    "table3.not_processed.publication": "要求提供公开出版物",
+    "table3.not_processed.massive": "无正当理由大量反复申请",
+    "table3.not_processed.confirm": "要求行政机关确认或重新出具已获取信息",
+    "table3.carried_out": "结转下年度继续办理",
+}
+
+
+def expected_format(year: int | None) -> str | None:
+    if year is None:
+        return None
+    if year <= 2018:
+        return "legacy"
+    return "2019" if year <= 2020 else "2021"
+
+
+class SixParts(Rule):
+    """年度报告包含第五十条规定的六个部分。
+
+    Why: 第五十条 lists what every report must contain and the national format fixes six
+    parts; a missing 二/三/四 means the statutory statistics are absent.
+
+    Legal basis: 《中华人民共和国政府信息公开条例》第五十条；国办公开办函〔2021〕30号。
+
+    Non-compliant: a report with 一、总体情况 and tables but no “五、存在的主要问题及改进情况”.
+
+    Compliant: headings 一 to 六 all present, in order (variant wording such as
+    “五、存在问题及改进情况” is accepted).
+    """
+
+    code = "STR-01"
+    name = "structure.six_parts"
+    title = "六部分齐全"
+    severity = Severity.HIGH
+    legal_basis = ART50
+
+    def check(self, ctx):
+        for sid, title in SECTION_TITLES.items():
+            section = ctx.report.sections.get(sid)
+            if section is None or not section.found:
+                severity = Severity.HIGH if sid in "234" else Severity.MEDIUM
+                yield self.finding(ctx, Status.VIOLATION, f"未找到“{title}”部分。",
+                                   section=sid, severity=severity,
+                                   evidence={"missing_section": title})
+
+
+class FormatVersion(Rule):
+    """年报使用与年度相符的国家格式（2021 年及以后用 2021 版格式）。
+
+    Why: reports for 2021 onward must follow 国办公开办函〔2021〕30号; 2019–2020 the trial
+    format of 〔2019〕60号. The version is told by the table labels, not the headings.
+
+    Legal basis: 国办公开办函〔2021〕30号；国办公开办函〔2019〕60号。
+
+    Non-compliant: a 2023 report whose table 二 has 本年新制作数量/本年新公开数量 columns.
+
+    Compliant: a 2023 report whose table 二 has 本年制发件数/本年废止件数/现行有效件数.
+    """
+
+    code = "STR-02"
+    name = "structure.format_version"
+    title = "格式版本"
+    severity = Severity.MEDIUM
+    legal_basis = LegalBasis("", "国办公开办函〔2021〕30号、国办公开办函〔2019〕60号")
+
+    def check(self, ctx):
+        report = ctx.report
+        expected = expected_format(report.year)
+        if report.format is None:
+            yield self.finding(ctx, Status.NOT_ASSESSABLE,
+                               "未能从表格标签识别年报格式版本（未找到表二、表三的标准栏目）。",
+                               evidence={"year": report.year})
+            return
+        if expected is None:
+            yield self.finding(ctx, Status.NOT_ASSESSABLE, "未识别报告年度，无法判断应使用的格式版本。",
+                               evidence={"format": report.format})
+            return
+        if report.format != expected:
+            yield self.finding(
+                ctx, Status.VIOLATION,
+                f"{report.year}年度报告应使用{expected}版格式，实际使用{report.format}版格式。",
+                evidence={"year": report.year, "expected": expected, "found": report.format})
+        elif expected == "2021" and "other" in report.table3:
+            yield self.finding(
+                ctx, Status.VIOLATION,
+                "表三“（六）其他处理”仍为2019版的单行，未按2021版格式分列“申请人无正当理由逾期不补正”"
+                "“申请人逾期未按收费通知要求缴纳费用”“其他”三项。",
+                table="table3", row="other",
+                evidence={"year": report.year, "found_row": "（六）其他处理（单行）"})
+
+
+class TableRows(Rule):
+    """表格行列完整，行标签与国家格式一致。
+
+    Why: every required row of the detected version must be present so the statistics can be
+    read and checked; a misprinted label (e.g. “其他法律行政止公开”) shows the table was not
+    checked before publication.
+
+    Legal basis: 国办公开办函〔2021〕30号 年度报告格式。
+
+    Non-compliant: table 三 without the row “3.补正后申请内容仍不明确”; the label
+    “2.其他法律行政止公开” (missing 法规禁).
+
+    Compliant: all rows present with the format's labels.
+    """
+
+    code = "STR-03"
+    name = "structure.table_rows"
+    title = "表格行列完整"
+    severity = Severity.HIGH
+    legal_basis = FORMAT_2021
+
+    def check(self, ctx):
+        report = ctx.report
+        for table, rows in (("table2", report.table2), ("table3", report.table3),
+                            ("table4", report.table4)):
+            missing = sorted({_row_of(table, key) for key, cells in rows.items()
+                              for cell in (cells.values() if isinstance(cells, dict) else [cells])
+                              if cell.method == "missing"})
+            if missing:
+                yield self.finding(
+                    ctx, Status.VIOLATION, f"{_TABLE_CN[table]}缺少以下行：{'、'.join(missing)}。",
+                    table=table, severity=Severity.MEDIUM if table == "table2" else Severity.HIGH,
+                    evidence={"missing_rows": missing}, discriminator="missing")
+        for key, canonical in CANONICAL_LABELS.items():
+            printed = report.row_labels.get(key)
+            if printed and interior_deletion(canonical, printed):
+                yield self.finding(
+                    ctx, Status.VIOLATION,
+                    f"表三行标签有误：印为“{_trim(printed, canonical)}”，应为“{canonical}”。",
+                    table="table3", row=key.split(".", 1)[1], severity=Severity.LOW,
+                    evidence={"printed": printed, "expected": canonical},
+                    discriminator=f"label:{key}")
+
+
+_TABLE_CN = {"table2": "表二", "table3": "表三", "table4": "表四"}
+
+
+def _row_of(table: str, key: str) -> str:
+    return key.rsplit(".", 1)[0] if table == "table2" else key
+
+
+def _trim(printed: str, canonical: str) -> str:
+    """The printed label without the text of neighbouring cells gathered before it."""
+    m = re.search(r"\d\s*[.、]\s*" + re.escape(canonical[:2]), printed)
+    return printed[m.start():] if m else printed[-(len(canonical) + 4):]
+
+
+def interior_deletion(canonical: str, printed: str) -> bool:
+    """Characters missing from the middle of ``canonical`` in ``printed`` (a typo), as opposed
+    to its tail having moved to the next line (a PDF line break), or extra text around it."""
+    if canonical in printed:
+        return False
+    matcher = difflib.SequenceMatcher(None, canonical, printed, autojunk=False)
+    matched = [False] * len(canonical)
+    for block in matcher.get_matching_blocks():
+        for i in range(block.a, block.a + block.size):
+            matched[i] = True
+    if sum(matched) < len(canonical) / 2:
+        return False  # not this label at all
+    last = max((i for i, m in enumerate(matched) if m), default=-1)
+    first = min((i for i, m in enumerate(matched) if m), default=0)
+    return any(not matched[i] for i in range(first, last))
+
+
+class BlankCells(Rule):
+    """表格数值单元格不得空白或填写“/”“—”等非数值内容。
+
+    Why: a blank cell is not zero; the statistic is simply not reported, and every identity
+    that uses it cannot be checked. Cells this tool could not read unambiguously are reported
+    as not assessable, not as blanks.
+
+    Legal basis: 国办公开办函〔2021〕30号（明确责任：发布内容不准确不全面）。
+
+    Non-compliant: 表三 “（一）予以公开” 总计 left empty; 表二 行政许可 “—”.
+
+    Compliant: every cell holds a number, 0 where nothing happened.
+    """
+
+    code = "STR-04"
+    name = "structure.blank_cells"
+    title = "空白或非数值单元格"
+    severity = Severity.MEDIUM
+    legal_basis = FORMAT_2021
+
+    def check(self, ctx):
+        blanks: dict[str, list[str]] = {}
+        unreadable: dict[str, list[str]] = {}
+        for key, cell in ctx.report.iter_cells():
+            if cell.value is not None or cell.method == "missing":
+                continue
+            table = key.split(".")[0]
+            if cell.printed_blank:
+                if key.startswith("table2.rules.") and cell.raw in ("/", "-", "—"):
+                    continue  # “/” is the accepted entry for bodies without rule-making power
+                blanks.setdefault(table, []).append(f"{key.split('.', 1)[1]}（{cell.raw}）")
+            else:
+                unreadable.setdefault(table, []).append(key.split(".", 1)[1])
+        for table, cells in blanks.items():
+            yield self.finding(
+                ctx, Status.VIOLATION,
+                f"{_TABLE_CN[table]}有{len(cells)}个数值单元格为空白或非数值：{'、'.join(cells[:8])}"
+                + ("等" if len(cells) > 8 else "") + "。",
+                table=table, evidence={"cells": cells}, discriminator="blank")
+        for table, cells in unreadable.items():
+            yield self.finding(
+                ctx, Status.NOT_ASSESSABLE,
+                f"{_TABLE_CN[table]}有{len(cells)}个单元格无法唯一识别（原文数字连写或无法辨认）："
+                f"{'、'.join(cells[:8])}" + ("等" if len(cells) > 8 else "") + "。",
+                table=table, evidence={"cells": cells}, discriminator="unreadable")
+
+
+_PERIOD = re.compile(r"统计(?:期限|时限|时间|区间)[^。\n]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"
+                     r"[^。\n]{0,8}?((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
+_ORGAN_SUFFIX = re.compile(r"(党工委管委会|管理委员会|管委会|人民政府|政府|办公室|办公厅|办)+$")
+
+
+def place_core(name: str) -> str:
+    core = name
+    while True:
+        stripped = _ORGAN_SUFFIX.sub("", core)
+        if stripped == core or not stripped:
+            return core
+        core = stripped
+
+
+class TitleYearPeriod(Rule):
+    """标题、年度、统计期限与发布时间相互一致，页面来源与报告机关一致。
+
+    Why: the report covers 上一年度 (第四十九条): the title names the year, the 统计期限 runs
+    1月1日–12月31日 of that year, and it is published the following year. A page whose
+    来源/发布机构 names a different body than the report's issuer misleads readers.
+
+    Legal basis: 《中华人民共和国政府信息公开条例》第四十九条。
+
+    Non-compliant: title “2023年…年度报告” with 统计期限 “2022年1月1日至2022年12月31日”;
+    a page whose 来源 is 平潭县人民政府 for a report of 平潭综合实验区.
+
+    Compliant: title 2023, 统计期限 2023-01-01–2023-12-31, published 2024-01-25.
+    """
+
+    code = "STR-05"
+    name = "structure.title_year_period"
+    title = "标题、年度、统计期限一致"
+    severity = Severity.MEDIUM
+    legal_basis = LegalBasis("第四十九条")
+
+    def check(self, ctx):
+        report = ctx.report
+        if report.title is None:
+            yield self.finding(ctx, Status.NEEDS_REVIEW, "未找到报告标题（“XX YYYY年政府信息公开工作年度报告”）。",
+                               severity=Severity.LOW, discriminator="no-title")
+        text = "\n".join(s.text for s in report.sections.values()) + "\n" + (report.title or "")
+        m = _PERIOD.search(re.sub(r"\s+", "", text))
+        if m and report.year and {int(m.group(1)), int(m.group(2))} != {report.year}:
+            yield self.finding(
+                ctx, Status.VIOLATION,
+                f"统计期限（{m.group(1)}年1月1日至{m.group(2)}年12月31日）与报告年度{report.year}年不一致。",
+                evidence={"year": report.year, "period": m.group(0)}, discriminator="period")
+        if ctx.published and report.year:
+            if ctx.published.year <= report.year:
+                yield self.finding(
+                    ctx, Status.VIOLATION,
+                    f"{report.year}年度报告的发布日期为{ctx.published.isoformat()}，早于年度结束，日期有误。",
+                    evidence={"year": report.year, "published": ctx.published.isoformat()},
+                    discriminator="early")
+        page_body = report.page.get("source") or report.page.get("publisher")
+        owner = _owner(report)
+        if page_body and owner:
+            a, b = place_core(page_body), place_core(owner)
+            if a not in b and b not in a and a not in (report.title or ""):
+                yield self.finding(
+                    ctx, Status.NEEDS_REVIEW,
+                    f"页面来源/发布机构“{page_body}”与报告机关“{owner}”不一致，请核实。",
+                    evidence={"page_source": page_body, "report_issuer": owner},
+                    severity=Severity.LOW, discriminator="page-source")
+
+
+def _owner(report) -> str | None:
+    from auditor.parse.meta import _TITLE
+
+    if report.title:
+        m = _TITLE.search(report.title)
+        if m:
+            return m.group(1)
+    return report.issuer
+
+
+class GovernmentAccountability(Rule):
+    """各级人民政府的年报应报告工作考核、社会评议和责任追究结果情况。
+
+    Why: 第五十条第（四）项 adds this content for people's governments at every level
+    (including 乡镇). Reports often phrase it under 监督保障; this rule looks for the three
+    words and asks for a human check when one is missing, since other wording may cover it.
+
+    Legal basis: 《中华人民共和国政府信息公开条例》第五十条第（四）项、第四十六条。
+
+    Non-compliant: a county government report mentioning 考核 but nothing on 社会评议 or 责任追究.
+
+    Compliant: “本年度开展政务公开考核…开展社会评议…未发生责任追究情况。”
+    """
+
+    code = "STR-06"
+    name = "structure.government_accountability"
+    title = "政府年报含考核评议追究"
+    severity = Severity.MEDIUM
+    legal_basis = LegalBasis("第五十条第（四）项")
+
+    def check(self, ctx):
+        if ctx.unit_type not in ("government", "township"):
+            return
+        text = re.sub(r"\s+", "", "".join(s.text for s in ctx.report.sections.values()))
+        wanted = {"工作考核": r"考核", "社会评议": r"评议", "责任追究": r"追究|问责"}
+        missing = [name for name, pattern in wanted.items() if not re.search(pattern, text)]
+        if missing:
+            yield self.finding(
+                ctx, Status.NEEDS_REVIEW,
+                f"人民政府年报未见{'、'.join(missing)}结果情况的表述（第五十条第（四）项），请人工确认。",
+                evidence={"missing": missing, "unit_type": ctx.unit_type})
+
+
+_PROBLEM = re.compile(r"问题|不足|短板|薄弱|差距|欠缺|有待|不够|不到位")
+_MEASURE = re.compile(r"改进|措施|下一步|整改|加强|提升|推进|完善|强化|将")
+_ORDINALS = "一二三四五六七八九十"
+
+
+class ProblemsAndImprovements(Rule):
+    """“五、存在的主要问题及改进情况”应具体写明问题和改进措施。
+
+    Why: 第五十条第（四）项 requires the report to state the main problems and how they were
+    improved; an empty section or “无” hides them. Ordinals that skip (“一是…三是…三是”) are
+    noted for review as a sign of careless editing.
+
+    Legal basis: 《中华人民共和国政府信息公开条例》第五十条第（四）项。
+
+    Non-compliant: “五、存在的主要问题及改进情况 无。”
+
+    Compliant: “一是政策解读形式单一…下一步将…”.
+    """
+
+    code = "STR-08"
+    name = "structure.problems_and_improvements"
+    title = "问题及改进不空泛"
+    severity = Severity.MEDIUM
+    legal_basis = LegalBasis("第五十条第（四）项")
+    config_keys = {"min_chars": 40}
+
+    def check(self, ctx):
+        section = ctx.report.sections.get("5")
+        if section is None or not section.found:
+            return  # STR-01 reports the missing section
+        text = re.sub(r"\s+", "", section.text)
+        if len(text) < self.options["min_chars"] or re.fullmatch(r"[无暂。.、]*", text):
+            yield self.finding(ctx, Status.VIOLATION,
+                               f"第五部分内容过少（{len(text)}字），未具体说明存在的问题和改进情况。",
+                               section="5", evidence={"text": text[:200]}, discriminator="empty")
+            return
+        lacking = [w for w, p in (("问题", _PROBLEM), ("改进措施", _MEASURE)) if not p.search(text)]
+        if lacking:
+            yield self.finding(ctx, Status.VIOLATION,
+                               f"第五部分未写明{'和'.join(lacking)}。", section="5",
+                               severity=Severity.LOW, evidence={"text": text[:200]},
+                               discriminator="boilerplate")
+        for run in _ordinal_runs(text):
+            yield self.finding(
+                ctx, Status.NEEDS_REVIEW,
+                f"第五部分列举序号不连续：{'…'.join(o + '是' for o in run)}。", section="5",
+                severity=Severity.LOW, evidence={"ordinals": run}, discriminator="ordinals")
+            break
+
+
+def _ordinal_runs(text: str) -> Iterator[list[str]]:
+    """Lists of “一是/二是…” whose ordinals do not go 一, 二, 三…"""
+    found = re.findall(r"([一二三四五六七八九十])是", text)
+    runs: list[list[str]] = []
+    for ordinal in found:
+        if ordinal == "一" or not runs:
+            runs.append([ordinal])
+        else:
+            runs[-1].append(ordinal)
+    for run in runs:
+        expected = list(_ORDINALS[:len(run)])
+        if len(run) > 1 and run != expected:
+            yield run
+
+
+class InformationFees(Rule):
+    """2021 年及以后的年报应在第六部分报告信息处理费收取情况。
+
+    Why: since 2021 the 信息处理费 charged under 国办函〔2020〕109号 must be reported in part 六
+    (the format's own note says 收取信息处理费情况在此处报告); “未收取” is a valid statement.
+
+    Legal basis: 《中华人民共和国政府信息公开条例》第四十二条；国办函〔2020〕109号；
+    国办公开办函〔2021〕30号（第六部分）。
+
+    Non-compliant: a 2022 report whose part 六 says only “无其他需要报告的事项”.
+
+    Compliant: “本年度未收取信息处理费。” or “收取信息处理费3940元。”
+    """
+
+    code = "STR-09"
+    name = "structure.information_fees"
+    title = "信息处理费已报告"
+    severity = Severity.MEDIUM
+    legal_basis = LegalBasis("第四十二条；国办函〔2020〕109号")
+
+    def check(self, ctx):
+        report = ctx.report
+        if report.year is None or report.year < 2021:
+            return
+        six = report.sections.get("6")
+        text = re.sub(r"\s+", "", six.text) if six and six.found else ""
+        if not text:
+            return  # STR-01 reports the missing section
+        if "信息处理费" in text or "处理费" in text:
+            return
+        yield self.finding(ctx, Status.VIOLATION,
+                           "第六部分未报告信息处理费收取情况（未收取也应写明）。", section="6",
+                           evidence={"section6": text[:200]})
+
+
+STRUCTURE_RULES = [SixParts, FormatVersion, TableRows, BlankCells, TitleYearPeriod,
+                   GovernmentAccountability, ProblemsAndImprovements, InformationFees]

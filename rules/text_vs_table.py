@@ -1,0 +1,359 @@
+"""TXT: what the narrative says against what the tables say."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from auditor.engine import ReportContext, Rule
+from auditor.findings import LegalBasis, Severity, Status
+from auditor.models import AnnualReport
+from auditor.narrative import APPLICATIONS, RESULTS, Mention, flatten, mentions, table2_mentions
+from auditor.parse.labels import (
+    TABLE3_NOT_PROCESSED,
+    TABLE3_OTHER_2021,
+    TABLE3_UNAVAILABLE,
+    TABLE3_WITHHELD,
+)
+
+ART50 = LegalBasis("第五十条")
+ACCURACY = LegalBasis("工作要求（四）明确责任：发布内容不准确不全面",
+                      "国办公开办函〔2021〕30号")
+
+
+def narrative(report: AnnualReport) -> str:
+    """The prose of the report: every section's text (tables read as numbers elsewhere)."""
+    return "\n".join(report.sections[s].text for s in ("1", "5", "6") if s in report.sections)
+
+
+def table_candidates(report: AnnualReport, keys: list[str]) -> set[float] | None:
+    """Every value the sum of ``keys`` can take: one value when all cells are known, several when
+    an ambiguous cell still has options, ``None`` when a cell is simply unknown."""
+    sums = {0}
+    for key in keys:
+        cell = report.cell(key)
+        if cell.value is not None:
+            choices = {cell.value}
+        elif cell.options:
+            choices = set(cell.options)
+        else:
+            return None
+        sums = {s + c for s in sums for c in choices}
+        if len(sums) > 10000:
+            return None
+    return sums
+
+
+class _NarrativeRule(Rule):
+    """Compare narrative mentions with table sums; subclasses list the comparisons."""
+
+    def comparisons(self, ctx: ReportContext
+                    ) -> Iterator[tuple[str, list[Mention], list[tuple[str, list[str]]]]]:
+        """(what, mentions, interpretations): each interpretation is (name, table keys)."""
+        raise NotImplementedError
+
+    def check(self, ctx):
+        for what, found, interpretations in self.comparisons(ctx):
+            if not found:
+                continue
+            possible = {}
+            unknown = []
+            for name, keys in interpretations:
+                sums = table_candidates(ctx.report, keys)
+                if sums is None:
+                    unknown.append(name)
+                else:
+                    possible[name] = sums
+            stated = sorted({m.value for m in found})
+            matched = [(m, name) for m in found for name, sums in possible.items()
+                       if m.value in sums]
+            if matched:
+                continue
+            evidence = {"narrative": [{"value": m.value, "sentence": m.sentence} for m in found],
+                        "table": {name: sorted(s)[:10] for name, s in possible.items()}}
+            if unknown or not possible:
+                yield self.finding(
+                    ctx, Status.NOT_ASSESSABLE,
+                    f"正文称{what}{'、'.join(map(str, stated))}件，但表格相应单元格空白或无法识别，无法核对。",
+                    evidence=evidence, discriminator=what, table="table3")
+                continue
+            table_text = "；".join(f"{name}为{_fmt(s)}" for name, s in possible.items())
+            yield self.finding(
+                ctx, Status.VIOLATION,
+                f"正文称{what}{'、'.join(map(str, stated))}件（“{found[0].sentence[:60]}”），"
+                f"与表格不符：{table_text}。",
+                evidence=evidence, discriminator=what, table=self.table_name)
+
+    table_name = "table3"
+
+
+def _fmt(values: set) -> str:
+    values = sorted(values)
+    if len(values) == 1:
+        v = values[0]
+        return str(int(v)) if float(v).is_integer() else str(v)
+    return "可能为" + "/".join(str(v) for v in values[:6])
+
+
+class ApplicationTotals(_NarrativeRule):
+    """正文所述申请数量（收到、上年结转、办结、结转下年度）与表三一致。
+
+    Why: readers quote the narrative; a 总体情况 that states a different number of
+    applications than table 三 makes the report unreliable. Narratives count “收到” either as
+    new applications or as new plus carried-over ones: both readings are accepted, and the
+    finding says which numbers were compared.
+
+    Legal basis: 《中华人民共和国政府信息公开条例》第五十条；国办公开办函〔2021〕30号（发布内容准确）。
+
+    Non-compliant: “区政府办代表区政府受理政府信息公开申请17件” while table 三 shows 95 new.
+
+    Compliant: “本年度全区共收到70件申请，办结69件，1件结转下年度” with 70 / 69 / 1 in table 三.
+    """
+
+    code = "TXT-01"
+    name = "consistency.application_totals"
+    title = "申请总量一致"
+    severity = Severity.HIGH
+    legal_basis = ART50
+
+    def comparisons(self, ctx):
+        text = narrative(ctx.report)
+        yield ("收到申请", mentions(text, APPLICATIONS["received"]), [
+            ("表三本年新收总计", ["table3.new_received.total"]),
+            ("本年新收+上年结转", ["table3.new_received.total", "table3.carried_in.total"]),
+        ])
+        yield ("上年结转", mentions(text, APPLICATIONS["carried_in"], "申请|结转"),
+               [("表三上年结转总计", ["table3.carried_in.total"])])
+        yield ("办结", mentions(text, APPLICATIONS["concluded"], "申请"), [
+            ("表三（七）总计", ["table3.total.total"]),
+        ])
+        yield ("结转下年度", mentions(text, APPLICATIONS["carried_out"]),
+               [("表三结转下年度总计", ["table3.carried_out.total"])])
+
+
+_NONE_RECEIVED = re.compile(r"(?:未收到|没有收到|未接到|无)(?:任何)?(?:政府信息公开|依申请公开)?申请"
+                            r"|(?:收到|受理)[^。；，,\d]{0,12}申请(?:数量)?为?0件")
+
+
+class NoApplicationsClaim(Rule):
+    """正文“未收到政府信息公开申请”与表三一致。
+
+    Why: a narrative that says no applications were received while table 三 counts some (or the
+    reverse) contradicts itself; one of them is wrong.
+
+    Legal basis: 《中华人民共和国政府信息公开条例》第五十条第（二）项。
+
+    Non-compliant: “2024年，我乡未收到政府信息公开申请。” with 本年新收 总计 3.
+
+    Compliant: the same sentence with table 三 all zero.
+    """
+
+    code = "TXT-02"
+    name = "consistency.no_applications_claim"
+    title = "“未收到申请”表述"
+    severity = Severity.HIGH
+    legal_basis = LegalBasis("第五十条第（二）项")
+
+    def check(self, ctx):
+        report = ctx.report
+        text = flatten(narrative(report))
+        claim = _NONE_RECEIVED.search(text)
+        new = report.value("table3.new_received.total")
+        if claim and new is not None and new > 0:
+            yield self.finding(
+                ctx, Status.VIOLATION,
+                f"正文称“{claim.group(0)}”，但表三本年新收政府信息公开申请总计为{new}件。",
+                table="table3", row="new_received", column="total",
+                evidence={"sentence": claim.group(0), "new_received_total": new})
+
+
+_NO_CASES = re.compile(r"(?:未发生|未出现|没有发生|无)[^。；，,\d]{0,10}?(?:行政复议|行政诉讼)"
+                       r"|(?:行政复议|行政诉讼)[^。；，,]{0,10}?(?:0件|为零|均为0)")
+_ALL_UPHELD = re.compile(r"均获维持|全部维持|均被维持|均予维持|零败诉|无败诉|均胜诉")
+
+
+class ReviewLitigationClaims(Rule):
+    """正文关于行政复议、行政诉讼的表述与表四一致。
+
+    Why: “未发生行政复议、行政诉讼” while table 四 counts cases, or “均获维持” while cases were
+    corrected or are still pending, misstates the outcome of challenges to the agency.
+
+    Legal basis: 《中华人民共和国政府信息公开条例》第五十条第（三）项。
+
+    Non-compliant: “行政复议、行政诉讼均获维持” with 行政复议 结果纠正 1.
+
+    Compliant: “行政复议3件，维持1件，其他结果2件” with the same numbers in table 四.
+    """
+
+    code = "TXT-03"
+    name = "consistency.review_litigation_claims"
+    title = "复议诉讼表述"
+    severity = Severity.HIGH
+    legal_basis = LegalBasis("第五十条第（三）项")
+
+    def check(self, ctx):
+        report = ctx.report
+        section4 = report.sections.get("4")
+        text = flatten(narrative(report) + "\n" + (section4.text if section4 else ""))
+        totals = {g: report.value(f"table4.{g}.total") for g in report.table4}
+        none = _NO_CASES.search(text)
+        if none and any(v for v in totals.values()):
+            yield self.finding(
+                ctx, Status.VIOLATION, f"正文称“{none.group(0)}”，但表四记有案件：{totals}。",
+                table="table4", evidence={"sentence": none.group(0), "totals": totals},
+                discriminator="none")
+        upheld = _ALL_UPHELD.search(text)
+        if upheld:
+            corrected = sum(report.value(f"table4.{g}.corrected") or 0 for g in report.table4)
+            pending = sum(report.value(f"table4.{g}.pending") or 0 for g in report.table4)
+            if corrected:
+                yield self.finding(
+                    ctx, Status.VIOLATION, f"正文称“{upheld.group(0)}”，但表四结果纠正共{corrected}件。",
+                    table="table4", evidence={"sentence": upheld.group(0), "corrected": corrected},
+                    discriminator="upheld")
+            elif pending:
+                yield self.finding(
+                    ctx, Status.VIOLATION,
+                    f"正文称“{upheld.group(0)}”，但表四尚有{pending}件尚未审结。",
+                    table="table4", severity=Severity.MEDIUM,
+                    evidence={"sentence": upheld.group(0), "pending": pending},
+                    discriminator="upheld")
+
+
+class ResultCategories(_NarrativeRule):
+    """正文所述各类办理结果件数（予以公开、部分公开、不予公开、无法提供、不予处理、其他处理）与表三总计列一致。
+
+    Why: the narrative summary of outcomes must match the table it summarises (the Shanghai
+    2019 report said 无法提供265件 where the table had 337).
+
+    Legal basis: 《中华人民共和国政府信息公开条例》第五十条第（二）项。
+
+    Non-compliant: “无法提供265件” with 无法提供 1–3 summing to 337 in the 总计 column.
+
+    Compliant: “予以公开及部分公开42件…不予公开5件” with 22 + 20 and 5 in table 三.
+    """
+
+    code = "TXT-04"
+    name = "consistency.result_categories"
+    title = "办理结果分类数"
+    severity = Severity.MEDIUM
+    legal_basis = LegalBasis("第五十条第（二）项")
+
+    def comparisons(self, ctx):
+        report = ctx.report
+        text = narrative(report)
+        other_rows = ["other"] if "other" in report.table3 else TABLE3_OTHER_2021
+        groups = {
+            "combined": ("予以公开及部分公开", ["open", "partial"]),
+            "open": ("予以公开", ["open"]),
+            "partial": ("部分公开", ["partial"]),
+            "withheld": ("不予公开", TABLE3_WITHHELD),
+            "unavailable": ("无法提供", TABLE3_UNAVAILABLE),
+            "not_processed": ("不予处理", TABLE3_NOT_PROCESSED),
+            "other": ("其他处理", other_rows),
+        }
+        for key, (label, rows) in groups.items():
+            yield (label, mentions(text, RESULTS[key]),
+                   [(f"表三{label}总计", [f"table3.{r}.total" for r in rows])])
+
+
+class ProactiveCounts(_NarrativeRule):
+    """正文所述规章、规范性文件的制发/废止/现行有效件数与表二一致。
+
+    Why: the narrative and table 二 report the same documents; different numbers mean one is
+    wrong. When a table row ran together in the published text, the narrative number is
+    compared with every reading of the row, so a mismatch is still certain.
+
+    Legal basis: 《中华人民共和国政府信息公开条例》第五十条第（一）项。
+
+    Non-compliant: “现行有效行政规范性文件393件” while table 二 shows 470.
+
+    Compliant: “本年度制发的规范性文件77件” with 本年制发件数 77.
+    """
+
+    code = "TXT-05"
+    name = "consistency.proactive_counts"
+    title = "主动公开数字"
+    severity = Severity.MEDIUM
+    legal_basis = LegalBasis("第五十条第（一）项")
+    table_name = "table2"
+
+    def comparisons(self, ctx):
+        report = ctx.report
+        names = {"issued": "本年制发", "repealed": "本年废止", "in_force": "现行有效",
+                 "made": "本年新制作", "published": "本年新公开", "total": "对外公开总数"}
+        for key, found in table2_mentions(narrative(report), report.format).items():
+            if f"{key}" not in report.table2:
+                continue
+            row, col = key.split(".")
+            label = f"{'规章' if row == 'rules' else '规范性文件'}{names.get(col, col)}"
+            yield (label, found, [(f"表二{label}", [f"table2.{key}"])])
+
+
+_NOTICE_COUNT = re.compile(r"(?:发出|出具|送达|开具|发送)[^。；]{0,10}?收费通知书?[^。；\d]{0,6}?(\d+)件"
+                           r"|收费通知书?(?:共)?(\d+)件")
+_NO_NOTICE = re.compile(r"(?:未|没有|无)(?:发出|出具|送达|开具|发送)?[^。；]{0,4}?收费通知")
+
+
+class FeeNotices(Rule):
+    """表三“逾期未按收费通知要求缴纳费用”件数大于 0 时，第六部分应报告发出的收费通知。
+
+    Why: an application can only lapse for non-payment after a 收费通知 was issued, so table 三
+    row （六）2 > 0 means notices were sent; part 六 must report them (件数和金额). A part 六
+    that says no notice was issued contradicts the table. A part 六 that only reports the
+    amount collected leaves the notices unreported: that is flagged for review, since the 2021
+    format's exact wording for part 六 is not verified here [R].
+
+    Legal basis: 国办函〔2020〕109号《政府信息公开信息处理费管理办法》；国办公开办函〔2021〕30号
+    第六部分（收费通知件数和总金额的要求出处未核实）。
+
+    Non-compliant: （六）2 总计 6 and part 六 “本年度未发出收费通知”.
+
+    Compliant: （六）2 总计 6 and “共发出收费通知8件，金额4200元，实际收取3940元。”
+    """
+
+    code = "TXT-06"
+    name = "consistency.fee_notices"
+    title = "收费通知与表三一致"
+    severity = Severity.HIGH
+    legal_basis = LegalBasis("国办函〔2020〕109号；国办公开办函〔2021〕30号 第六部分",
+                             "", verified=False)
+
+    def check(self, ctx):
+        report = ctx.report
+        unpaid = report.value("table3.other.fee_unpaid.total")
+        if "other.fee_unpaid" not in report.table3:
+            return
+        if unpaid is None:
+            yield self.finding(ctx, Status.NOT_ASSESSABLE,
+                               "表三“逾期未按收费通知要求缴纳费用”一行无法识别，无法核对收费通知。",
+                               table="table3", row="other.fee_unpaid")
+            return
+        if unpaid <= 0:
+            return
+        six = report.sections.get("6")
+        text = flatten(six.text) if six and six.found else ""
+        evidence = {"fee_unpaid_total": unpaid, "section6": text[:200]}
+        counts = [int(next(g for g in m.groups() if g)) for m in _NOTICE_COUNT.finditer(text)]
+        if counts:
+            if max(counts) < unpaid:
+                yield self.finding(
+                    ctx, Status.VIOLATION,
+                    f"第六部分称发出收费通知{max(counts)}件，少于表三因逾期未缴费不再处理的{unpaid}件。",
+                    section="6", evidence={**evidence, "notices": counts})
+            return
+        if _NO_NOTICE.search(text):
+            yield self.finding(
+                ctx, Status.VIOLATION,
+                f"表三有{unpaid}件申请因逾期未按收费通知缴费而不再处理，但第六部分称未发出收费通知。",
+                section="6", evidence=evidence)
+            return
+        yield self.finding(
+            ctx, Status.NEEDS_REVIEW,
+            f"表三有{unpaid}件申请因逾期未按收费通知缴费而不再处理（说明发出过收费通知），"
+            "但第六部分未报告收费通知的件数和金额。",
+            section="6", severity=Severity.MEDIUM, evidence=evidence)
+
+
+TEXT_RULES = [ApplicationTotals, NoApplicationsClaim, ReviewLitigationClaims, ResultCategories,
+              ProactiveCounts, FeeNotices]

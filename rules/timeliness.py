@@ -1,0 +1,200 @@
+"""TIME: when the annual report was published against its deadline (第四十九条)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+from auditor.calendar import CalendarNotCovered
+from auditor.engine import UNIT_TYPE_LABELS, ReportContext, Rule
+from auditor.findings import Finding, LegalBasis, Severity, Status
+
+
+class _DeadlineRule(Rule):
+    unit_types: tuple[str, ...] = ()
+
+    def deadline(self, year: int) -> dt.date:
+        raise NotImplementedError
+
+    def check(self, ctx: ReportContext) -> Iterator[Finding]:
+        if ctx.unit_type not in self.unit_types:
+            return
+        report = ctx.report
+        unit = UNIT_TYPE_LABELS[ctx.unit_type]
+        how = "（据报告机关名称推断，可用 --unit-type 指定）" if ctx.unit_type_source == "inferred" else ""
+        if report.year is None:
+            yield self.finding(ctx, Status.NOT_ASSESSABLE, "未识别报告年度，无法确定发布时限。")
+            return
+        if report.year <= 2018:
+            return  # old 条例 (3月31日 for all): TIME-04, not judged here
+        deadline = self.deadline(report.year)
+        if ctx.published is None:
+            yield self.finding(
+                ctx, Status.NOT_ASSESSABLE,
+                f"未找到报告的发布日期（页面元数据或落款），无法核对{unit}年报应于"
+                f"{deadline.month}月{deadline.day}日前发布的时限；可用 --published 提供。",
+                evidence={"deadline": deadline.isoformat(), "unit_type": ctx.unit_type})
+            return
+        evidence = {"published": ctx.published.isoformat(), "published_from": ctx.published_source,
+                    "deadline": deadline.isoformat(), "unit_type": ctx.unit_type,
+                    "unit_type_source": ctx.unit_type_source}
+        if ctx.published <= deadline:
+            return
+        late_days = (ctx.published - deadline).days
+        note, rollover = "", None
+        try:
+            off = ctx.calendar.describe_day(deadline)
+            if off:
+                rollover = ctx.calendar.nth_workday_after(deadline, 1)
+                note = (f"截止日{deadline.isoformat()}适逢{off}，顺延后的第一个工作日为"
+                        f"{rollover.isoformat()}；")
+                evidence["deadline_day_off"] = off
+                evidence["next_workday"] = rollover.isoformat()
+        except CalendarNotCovered as exc:
+            note = f"{exc}，无法判断截止日是否为节假日；"
+        if rollover and ctx.published <= rollover:
+            status = Status.NEEDS_REVIEW if not self.options.get("lenient_rollover") else None
+            if status is None:
+                return
+            yield self.finding(
+                ctx, status,
+                f"{unit}年报发布于{ctx.published.isoformat()}，晚于法定时限{deadline.isoformat()}"
+                f"{late_days}天；{note}是否顺延法无明文，请人工判断{how}。",
+                evidence=evidence)
+            return
+        yield self.finding(
+            ctx, Status.VIOLATION,
+            f"{unit}年报发布于{ctx.published.isoformat()}（{ctx.published_source}），"
+            f"超过{deadline.year}年{deadline.month}月{deadline.day}日的发布时限{late_days}天"
+            f"{'；' + note.rstrip('；') if note else ''}{how}。",
+            evidence=evidence)
+
+
+class DepartmentDeadline(_DeadlineRule):
+    """县级以上人民政府部门的年报应于每年1月31日前公布。
+
+    Why: 第四十九条第一款 sets 1月31日 for the reports of government departments. A deadline
+    that falls on a holiday is a calendar date, not a working-day period; the finding says when
+    it fell on a day off, and `lenient_rollover = true` accepts publication on the next
+    working day.
+
+    Legal basis: 《中华人民共和国政府信息公开条例》第四十九条第一款。
+
+    Non-compliant: 某市生态环境局2024年度报告 published 2025-02-10.
+
+    Compliant: published 2025-01-24.
+    """
+
+    code = "TIME-01"
+    name = "timeliness.department_report_deadline"
+    title = "部门年报按时发布"
+    severity = Severity.HIGH
+    legal_basis = LegalBasis("第四十九条第一款")
+    config_keys = {"lenient_rollover": False}
+    unit_types = ("department",)
+
+    def deadline(self, year):
+        return dt.date(year + 1, 1, 31)
+
+
+class GovernmentDeadline(_DeadlineRule):
+    """本级人民政府的年报应于每年3月31日前公布。
+
+    Why: 第四十九条第二款: the 政府信息公开工作主管部门 publishes the level's government report
+    by 3月31日. Recognised by a title naming a place or a 人民政府 (“XX县2024年政府信息公开工作
+    年度报告”); override with --unit-type.
+
+    Legal basis: 《中华人民共和国政府信息公开条例》第四十九条第二款。
+
+    Non-compliant: 某县人民政府2024年报 published 2025-04-08.
+
+    Compliant: published 2025-03-10.
+    """
+
+    code = "TIME-02"
+    name = "timeliness.government_report_deadline"
+    title = "本级政府年报按时发布"
+    severity = Severity.HIGH
+    legal_basis = LegalBasis("第四十九条第二款")
+    config_keys = {"lenient_rollover": False}
+    unit_types = ("government",)
+
+    def deadline(self, year):
+        return dt.date(year + 1, 3, 31)
+
+
+class OtherBodyDeadline(_DeadlineRule):
+    """乡镇、街道、派出机构等其他主体的年报时限（按地方通知配置，默认1月31日）。
+
+    Why: 第四十九条 does not name 乡镇/街道; provinces set their deadline in local notices,
+    commonly 1月31日. Configure `deadline = "MM-DD"` and `notice` (the local document) under
+    [rules.TIME-03]; it can never be looser than the statute for the bodies it covers.
+
+    Legal basis: 省级政务公开主管部门的年报通知（按配置）；参照《中华人民共和国政府信息公开条例》第四十九条。
+
+    Non-compliant: 某镇人民政府2024年报 published 2025-03-02 with the default 1月31日.
+
+    Compliant: published 2025-01-20.
+    """
+
+    code = "TIME-03"
+    name = "timeliness.other_body_deadline"
+    title = "其他主体年报时限"
+    severity = Severity.MEDIUM
+    legal_basis = LegalBasis("第四十九条（参照）；地方年报通知", verified=False)
+    config_keys = {"deadline": "01-31", "notice": "", "lenient_rollover": False}
+    unit_types = ("township", "other")
+
+    def deadline(self, year):
+        m = re.fullmatch(r"(\d{1,2})-(\d{1,2})", str(self.options["deadline"]))
+        month, day = (int(m.group(1)), int(m.group(2))) if m else (1, 31)
+        return dt.date(year + 1, month, day)
+
+
+_URL_DATE = re.compile(r"/t(\d{4})(\d{2})(\d{2})_|/art/(\d{4})/(\d{1,2})/(\d{1,2})/")
+
+
+class PageDateConsistency(Rule):
+    """页面显示的发布日期与 URL 中的日期一致（相差不超过1天）。
+
+    Why: CMS URLs carry the date a document was created (t20260313_…, /art/2025/1/20/); a
+    visible 发布时间 days away from it suggests the date was edited, one of the inspection
+    indicators' 单项否决 items (伪造发稿日期). Flagged for review, not as a violation: a draft
+    may legitimately be created before it is published.
+
+    Legal basis: 政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“伪造发稿日期”。
+
+    Non-compliant: 发布时间 2026-03-10 on a page whose URL is …/t20260313_105587.htm.
+
+    Compliant: 发布时间 2022-02-08 on …/t20220208_80613.htm.
+    """
+
+    code = "TIME-06"
+    name = "timeliness.page_date_consistency"
+    title = "日期倒挂/不一致"
+    severity = Severity.MEDIUM
+    legal_basis = LegalBasis("单项否决：存在弄虚作假行为（如伪造发稿日期等）",
+                             "政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）")
+
+    def check(self, ctx):
+        url = ctx.report.page.get("url") or ctx.url or ""
+        m = _URL_DATE.search(url)
+        if not m or ctx.published is None or ctx.published_source != "页面发布日期":
+            return
+        y, mo, d = (g for g in m.groups() if g is not None)
+        try:
+            url_date = dt.date(int(y), int(mo), int(d))
+        except ValueError:
+            return
+        gap = abs((ctx.published - url_date).days)
+        if gap > 1:
+            yield self.finding(
+                ctx, Status.NEEDS_REVIEW,
+                f"页面发布时间{ctx.published.isoformat()}与网址中的日期{url_date.isoformat()}相差{gap}天，请核实发布日期。",
+                evidence={"published": ctx.published.isoformat(), "url": url,
+                          "url_date": url_date.isoformat(), "gap_days": gap})
+
+
+TIMELINESS_RULES = [DepartmentDeadline, GovernmentDeadline, OtherBodyDeadline,
+                    PageDateConsistency]
