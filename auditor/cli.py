@@ -8,7 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .audit import check, exit_code, load_report  # noqa: F401
+from .config import Config, ConfigError, config_from_dict, load_config
+from .engine import UNIT_TYPES
 from .fetch import FetchError, read_target
+from .findings import Severity
 from .parse import parse_report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -33,7 +37,114 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--format", choices=("json", "human"), default="json")
     parse.add_argument("--no-provenance", action="store_true",
                        help="leave per-cell provenance out of the JSON")
+
+    check = commands.add_parser("check", help="audit an annual report against the rules")
+    check.add_argument("target", metavar="FILE|URL")
+    check.add_argument("--previous", metavar="FILE|URL",
+                       help="the same body's report for the previous year (cross-year rules)")
+    check.add_argument("--published", metavar="YYYY-MM-DD",
+                       help="the date the report was published, when the page does not say")
+    check.add_argument("--unit-type", choices=UNIT_TYPES,
+                       help="department (1月31日), government (3月31日), township/other "
+                            "(configurable, default 1月31日); inferred from the issuer if omitted")
+    add_output_options(check)
+
+    rules = commands.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=("human", "json"), default="human")
+    rule = commands.add_parser("rule", help="print one rule's documentation")
+    rule.add_argument("code", metavar="CODE|NAME")
     return parser
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("human", "json", "csv", "sarif"), default="human")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    parser.add_argument("--config", metavar="FILE", help="auditor.toml to use (default: found "
+                        "upward from the working directory)")
+    parser.add_argument("--select", action="append", metavar="RULES",
+                        help="only these rules (codes, names or families, comma-separated)")
+    parser.add_argument("--ignore", action="append", metavar="RULES", help="skip these rules")
+    parser.add_argument("--fail-on", choices=[s.value for s in Severity],
+                        help="exit 1 when a violation at or above this severity remains "
+                             "(default high)")
+    parser.add_argument("--exit-zero", action="store_true",
+                        help="exit 0 even when there are findings (for rollout)")
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+
+
+def effective_config(args: argparse.Namespace) -> Config:
+    config = load_config(args.config)
+    changes = {}
+    if args.select:
+        changes["select"] = _split(args.select)
+    if args.ignore:
+        changes["ignore"] = config.ignore + _split(args.ignore)
+    if args.fail_on:
+        changes["fail_on"] = Severity(args.fail_on)
+    if changes:
+        data = {**config.raw, **{k: (str(v) if k == "fail_on" else v) for k, v in changes.items()}}
+        config = config_from_dict(data, config.path)
+    return config
+
+
+def write_output(text: str, output: str | None) -> None:
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise FetchError(f"{output}: cannot write ({exc.strerror or exc})") from None
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .reports import render
+
+    config = effective_config(args)
+    try:
+        result = check(args.target, previous=args.previous, published=args.published,
+                       unit_type=args.unit_type, config=config)
+    except ValueError as exc:  # a bad --published date
+        raise UsageError(f"auditor check: {exc}") from None
+    write_output(render(result, args.format), args.output)
+    return EXIT_OK if args.exit_zero else exit_code(result, config.fail_on)
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from .rules import ALL_RULES
+
+    if args.format == "json":
+        json.dump([rule_info(r) for r in ALL_RULES], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    for r in ALL_RULES:
+        sys.stdout.write(f"{r.code:<8} {r.severity.value:<8} {r.name:<42} {r.title}\n")
+    return EXIT_OK
+
+
+def rule_info(rule) -> dict:
+    return {"code": rule.code, "name": rule.name, "title": rule.title,
+            "severity": str(rule.severity), "status": rule.status,
+            "legal_basis": str(rule.legal_basis), "config_keys": rule.config_keys,
+            "subject": rule.subject, "doc": rule.doc()}
+
+
+def cmd_rule(args: argparse.Namespace) -> int:
+    from .rules import find_rule
+
+    rule = find_rule(args.code)
+    if rule is None:
+        raise UsageError(f"auditor rule: no rule {args.code!r} (see `auditor rules`)")
+    options = ", ".join(f"{k} = {v!r}" for k, v in rule.config_keys.items()) or "无"
+    sys.stdout.write(
+        f"{rule.code}  {rule.title}  ({rule.name})\n"
+        f"严重程度: {rule.severity.value}    状态: {rule.status}    对象: {rule.subject}\n"
+        f"依据: {rule.legal_basis}\n配置项: {options}\n\n{rule.doc()}\n")
+    return EXIT_OK
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -52,7 +163,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"parse": cmd_parse}
+COMMANDS = {"parse": cmd_parse, "check": cmd_check, "rules": cmd_rules, "rule": cmd_rule}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_ERROR
-    except FetchError as exc:
+    except (FetchError, ConfigError) as exc:
         print(f"auditor: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -173,9 +173,12 @@ def parse_date(value: str | dt.date | None) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     m = re.match(r"\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})", value)
-    if not m:
-        raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD)")
-    return dt.date(*(int(g) for g in m.groups()))
+    try:
+        if not m:
+            raise ValueError("use YYYY-MM-DD")
+        return dt.date(*(int(g) for g in m.groups()))
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a valid date ({exc})") from None
 
 
 def build_context(report: AnnualReport, *, previous: AnnualReport | None = None,

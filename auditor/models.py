@@ -152,3 +152,50 @@ class AnnualReport:
         if self.error:
             out["error"] = self.error
         return out
+
+
+def _cell_from(value: Any) -> Cell:
+    """A cell from its JSON form: a number, ``None``, a printed blank such as ``"/"``, or a
+    ``{"value", "raw", "method", "options"}`` object (the provenance form)."""
+    if isinstance(value, Cell):
+        return value
+    if isinstance(value, dict):
+        return Cell(value=value.get("value"), raw=value.get("raw"), where=value.get("where"),
+                    line=value.get("line"), method=value.get("method", "cell"),
+                    warning=value.get("warning"), options=tuple(value.get("options", ())))
+    if isinstance(value, str):
+        return Cell(value=None, raw=value, method="cell")
+    if value is None:
+        return Cell(value=None, method="missing")
+    return Cell(value=value, raw=str(value), method="cell")
+
+
+def report_from_dict(data: dict[str, Any]) -> AnnualReport:
+    """Build a report from :meth:`AnnualReport.to_dict` output (or a hand-written subset).
+
+    ``sections`` may map a section id to ``True``/``False`` or to the section's text;
+    ``provenance`` entries, when present, restore raw text and options of cells.
+    """
+    provenance = data.get("provenance") or {}
+    texts = data.get("section_text") or {}
+    sections = {}
+    for sid in SECTION_IDS:
+        found = (data.get("sections") or {}).get(sid, False)
+        text = found if isinstance(found, str) else texts.get(sid, "")
+        sections[sid] = Section(bool(found), (data.get("section_headings") or {}).get(sid), text)
+
+    def cell(key: str, value: Any) -> Cell:
+        return _cell_from(provenance.get(key, value))
+
+    return AnnualReport(
+        title=data.get("title"), issuer=data.get("issuer"), year=data.get("year"),
+        format=data.get("format"), published=data.get("published"), sections=sections,
+        table2={k: cell(f"table2.{k}", v) for k, v in (data.get("table2") or {}).items()},
+        table3={r: {c: cell(f"table3.{r}.{c}", v) for c, v in cols.items()}
+                for r, cols in (data.get("table3") or {}).items()},
+        table4={g: {c: cell(f"table4.{g}.{c}", v) for c, v in cols.items()}
+                for g, cols in (data.get("table4") or {}).items()},
+        row_labels=dict(data.get("row_labels") or {}), page=dict(data.get("page") or {}),
+        warnings=tuple(data.get("warnings") or ()), source=data.get("source"),
+        input_kind=data.get("input_kind"), encoding=data.get("encoding"),
+    )

@@ -27,6 +27,24 @@ GROUP_CN = {"review": "行政复议", "litigation_direct": "未经复议直接�
             "litigation_after_review": "复议后起诉"}
 
 
+T4_COLUMN_CN = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果",
+                "pending": "尚未审结", "total": "总计"}
+T3_ROW_CN = {"new_received": "本年新收", "carried_in": "上年结转", "total": "（七）总计",
+             "carried_out": "结转下年度", "open": "予以公开", "partial": "部分公开",
+             "other": "（六）其他处理"}
+
+
+def cell_label(key: str) -> str:
+    """A Chinese name for a dotted cell key, for messages: 表三本年新收/自然人."""
+    table, _, rest = key.partition(".")
+    row, _, col = rest.rpartition(".")
+    if table == "table4":
+        return f"{GROUP_CN.get(row, row)}{T4_COLUMN_CN.get(col, col)}"
+    if table == "table3":
+        return f"{T3_ROW_CN.get(row, row)}/{COLUMN_CN.get(col, col)}"
+    return rest
+
+
 @dataclass(frozen=True)
 class Identity:
     """``lhs == rhs``, each side a sum of dotted keys; ``{c}``/``{g}`` are filled per column or
@@ -114,7 +132,7 @@ class _IdentityRule(Rule):
     table_name = "table3"
 
     def explain(self, result: Evaluation) -> str:
-        return "；".join(f"{k.split('.', 1)[1]}={_show(v)}" for k, v in result.values.items())
+        return "；".join(f"{cell_label(k)}={_show(v)}" for k, v in result.values.items())
 
 
 def _show(value) -> str:

@@ -1,0 +1,47 @@
+"""Chinese-first text for people: findings grouped by severity, then what could not be seen."""
+
+from __future__ import annotations
+
+from auditor.engine import UNIT_TYPE_LABELS, AuditResult
+from auditor.findings import STATUS_LABEL, Severity, Status
+
+_MARK = {Status.VIOLATION: "✗", Status.NEEDS_REVIEW: "?", Status.NOT_ASSESSABLE: "…"}
+
+
+def render_human(result: AuditResult) -> str:
+    ctx = result.context
+    report = ctx.get("report", {})
+    counts = result.counts()
+    lines = [
+        f"检查对象  {report.get('title') or report.get('source') or '（未识别标题）'}",
+        f"报告机关  {report.get('issuer') or '（未识别）'}    年度  {report.get('year') or '（未识别）'}"
+        f"    格式  {report.get('format') or '（未识别）'}",
+        f"单位类型  {UNIT_TYPE_LABELS.get(ctx.get('unit_type'), ctx.get('unit_type'))}"
+        f"（{'指定' if ctx.get('unit_type_source') == 'configured' else '据名称推断'}）"
+        f"    发布日期  {ctx.get('published') or '未知'}"
+        + (f"（{ctx['published_from']}）" if ctx.get("published_from") else ""),
+        "",
+    ]
+    if not result.findings:
+        lines.append("未发现问题。")
+    for severity in Severity:
+        group = [f for f in result.findings if f.severity == severity]
+        if not group:
+            continue
+        lines.append(f"【{severity.label}】")
+        for f in group:
+            waived = f"（已豁免：{f.waived}）" if f.waived else ""
+            where = f.location.describe()
+            lines.append(f"  {_MARK[f.status]} {f.rule} {STATUS_LABEL[f.status]}{waived}"
+                         f"{'  ' + where if where else ''}")
+            lines.append(f"    {f.message}")
+            lines.append(f"    依据：{f.legal_basis}")
+        lines.append("")
+    lines.append(f"违规 {counts['violation']} 项，需人工复核 {counts['needs_review']} 项，"
+                 f"无法评估 {counts['not_assessable']} 项，已豁免 {counts['waived']} 项。")
+    if not result.coverage.get("complete", True):
+        lines.append("注意：部分内容无法评估（见上方“无法评估”各项），本结果不能视为全部合格。")
+    skipped = result.coverage.get("rules_skipped_without_previous")
+    if skipped:
+        lines.append(f"未提供上年报告（--previous），跨年度规则未运行：{'、'.join(skipped)}。")
+    return "\n".join(lines) + "\n"
