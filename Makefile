@@ -2,7 +2,7 @@
 #   make venv   create .venv (if missing) and install -e .[test] (again when pyproject.toml changes)
 #   make test   run the test suite
 #   make lint   ruff check .
-#   make demo   parse the demo fixture report and print it for humans
+#   make demo   parse and audit the demo report and print both for humans
 #   make bench  accuracy and speed benchmarks against the shared corpus (CORPUS=...), if present
 
 PYTHON ?= python3
@@ -33,6 +33,8 @@ lint: venv
 demo: venv
 	@test -f $(DEMO) || { echo "demo fixture $(DEMO) is missing" >&2; exit 1; }
 	$(VENV)/bin/auditor parse $(DEMO) --format human
+	@echo
+	$(VENV)/bin/auditor check $(DEMO) --exit-zero
 
 bench: venv
 	@if [ -d "$(CORPUS)" ]; then \
