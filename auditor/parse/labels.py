@@ -93,12 +93,42 @@ def compile_rows(rows: dict[str, str]) -> list[tuple[str, re.Pattern[str]]]:
     return [(key, re.compile(pattern)) for key, pattern in rows.items()]
 
 
+_ITEM_MARKER = re.compile(r"[一二三四五六七八九十]+\s*、|\([一二三四五六七八九十]+\)|\d{1,2}\s*[.、]")
+
+
 def match_row(label: str, rows: list[tuple[str, re.Pattern[str]]]) -> str | None:
     """The row whose pattern matches ``label`` latest (ties: the longer match)."""
+    found = _match(label, rows)
+    return found[0] if found else None
+
+
+def row_label(label: str, rows: list[tuple[str, re.Pattern[str]]]) -> str:
+    """The part of the gathered ``label`` that is the matched row's own label: from its item
+    marker ("2.", "(一)", "一、") or its first keyword, without header text gathered before it."""
+    found = _match(label, rows)
+    if not found:
+        return label
+    key, start = found
+    marker_start = start
+    for m in _ITEM_MARKER.finditer(label, max(0, start - 14), start):
+        marker_start = m.start()
+    return label[marker_start:]
+
+
+def _match(label: str, rows) -> tuple[str, int] | None:
     best: tuple[int, int, str] | None = None
+    spans: dict[str, list[int]] = {}
     for key, pattern in rows:
         for m in pattern.finditer(label):
+            spans.setdefault(key, []).append(m.start())
             rank = (m.start(), m.end() - m.start(), key)
             if best is None or rank[:2] > best[:2]:
                 best = rank
-    return best[2] if best else None
+    if best is None:
+        return None
+    key = best[2]
+    # The chosen row's label begins at its first keyword after every other row's keywords.
+    others = [s for k, starts in spans.items() if k != key for s in starts]
+    floor = max((s for s in others if s < best[0]), default=-1)
+    start = min((s for s in spans[key] if s > floor), default=best[0])
+    return key, start

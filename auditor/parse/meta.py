@@ -55,9 +55,29 @@ def find_title(text: str) -> tuple[str | None, str | None, int | None]:
     return None, None, None
 
 
+_SIGNATURE = re.compile(r"^[\u4e00-\u9fff()]{2,30}(人民政府|办公室|办公厅|委员会|管委会|局|街道办事处|"
+                        r"办事处)$")
+
+
+def _signature(text: str) -> str | None:
+    """The issuing body signed at the end of the report (落款), before an optional date line."""
+    lines = [re.sub(r"\s+", "", ln).strip("#*") for ln in text.split("\n") if ln.strip()]
+    tail = lines[-20:]
+    for i in range(len(tail) - 1, -1, -1):
+        if not _SIGNATURE.match(tail[i]):
+            continue
+        # Signed, then dated — or the very last line of the text.
+        if i == len(tail) - 1 or _DATE_LINE.match(tail[i + 1]):
+            return tail[i]
+    return None
+
+
 def find_issuer(text: str, title_prefix: str | None) -> str | None:
     if title_prefix and _ORGAN.search(title_prefix):
         return title_prefix
+    signed = _signature(text)
+    if signed:
+        return signed
     labelled = _LABELLED["issuer"].search(text[:3000])
     if labelled and labelled.group(1).strip():
         return labelled.group(1).strip()

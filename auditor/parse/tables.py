@@ -111,12 +111,14 @@ def _count_fits(seg: Segment, n: int) -> int:
 
 
 def pick_rows(segs: Sequence[Segment], patterns, sizes: dict[str, int]) -> dict[str, Segment]:
-    """For each row key the best segment: exact cell count first, then later over earlier."""
+    """For each row key the best segment: exact cell count first, then later over earlier.
+    The chosen segments' labels are trimmed to the row's own label."""
     chosen: dict[str, tuple[int, int, Segment]] = {}
     for index, seg in enumerate(segs):
         key = labels.match_row(seg.label, patterns)
         if key is None or key not in sizes:
             continue
+        seg = Segment(labels.row_label(seg.label, patterns), seg.values)
         rank = (_count_fits(seg, sizes[key]), index)
         if key not in chosen or rank >= chosen[key][:2]:
             chosen[key] = (*rank, seg)
