@@ -45,8 +45,10 @@ def check_report(report: AnnualReport, *, previous: AnnualReport | None = None,
         findings.append(finding)
     findings = sort_findings(findings)
     unknown = sum(1 for _, c in report.iter_cells() if c.value is None)
+    legacy = report.format == "legacy" or (report.year or 9999) <= 2018
     coverage = {
         "documents": 1,
+        "legacy_report": legacy,
         "parse_warnings": list(report.warnings),
         "unknown_cells": unknown,
         "rules_skipped_without_previous": [r.code for r in rules

@@ -54,6 +54,9 @@ class Rule:
     #: "report" (one report) or "report_pair" (a report and the previous year's).
     subject: ClassVar[str] = "report"
     aliases: ClassVar[tuple[str, ...]] = ()
+    #: Whether the rule applies to legacy (≤2018, pre-format) reports, which have no national
+    #: tables or six parts.
+    legacy: ClassVar[bool] = False
 
     def __init__(self, options: dict[str, Any] | None = None,
                  severity: Severity | None = None) -> None:
@@ -200,7 +203,10 @@ def build_context(report: AnnualReport, *, previous: AnnualReport | None = None,
 
 
 def run_rules(rules: Iterable[Rule], ctx: ReportContext) -> Iterator[Finding]:
+    legacy = ctx.report.format == "legacy" or (ctx.report.year or 9999) <= 2018
     for rule in rules:
         if rule.subject == "report_pair" and ctx.previous is None:
+            continue
+        if legacy and not rule.legacy:
             continue
         yield from rule.check(ctx)

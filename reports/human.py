@@ -39,6 +39,9 @@ def render_human(result: AuditResult) -> str:
         lines.append("")
     lines.append(f"违规 {counts['violation']} 项，需人工复核 {counts['needs_review']} 项，"
                  f"无法评估 {counts['not_assessable']} 项，已豁免 {counts['waived']} 项。")
+    if result.coverage.get("legacy_report"):
+        lines.append("注意：这是2018年度及以前（旧条例、统一格式施行前）的报告，六部分、表格勾稽等格式规则不适用，"
+                     "未作检查。")
     if not result.coverage.get("complete", True):
         lines.append("注意：部分内容无法评估（见上方“无法评估”各项），本结果不能视为全部合格。")
     skipped = result.coverage.get("rules_skipped_without_previous")

@@ -92,6 +92,7 @@ class FormatVersion(Rule):
     Compliant: a 2023 report whose table 二 has 本年制发件数/本年废止件数/现行有效件数.
     """
 
+    legacy = True
     code = "STR-02"
     name = "structure.format_version"
     title = "格式版本"
@@ -274,6 +275,7 @@ class TitleYearPeriod(Rule):
     Compliant: title 2023, 统计期限 2023-01-01–2023-12-31, published 2024-01-25.
     """
 
+    legacy = True
     code = "STR-05"
     name = "structure.title_year_period"
     title = "标题、年度、统计期限一致"

@@ -8,7 +8,15 @@ from collections.abc import Iterator
 from auditor.engine import ReportContext, Rule
 from auditor.findings import LegalBasis, Severity, Status
 from auditor.models import AnnualReport
-from auditor.narrative import APPLICATIONS, RESULTS, Mention, flatten, mentions, table2_mentions
+from auditor.narrative import (
+    APPLICATIONS,
+    RESULTS,
+    Mention,
+    flatten,
+    mentions,
+    sentences,
+    table2_mentions,
+)
 from auditor.parse.labels import (
     TABLE3_NOT_PROCESSED,
     TABLE3_OTHER_2021,
@@ -167,8 +175,10 @@ class NoApplicationsClaim(Rule):
                 evidence={"sentence": claim.group(0), "new_received_total": new})
 
 
-_NO_CASES = re.compile(r"(?:未发生|未出现|没有发生|无)[^。；，,\d]{0,10}?(?:行政复议|行政诉讼)"
-                       r"|(?:行政复议|行政诉讼)[^。；，,]{0,10}?(?:0件|为零|均为0)")
+_NO_CASES = re.compile(
+    r"(?:未发生|未出现|没有发生|未收到|未有|无)(?P<body>[^。；，,、\d]{0,14}?(?:行政复议|行政诉讼)"
+    r"(?:[、和及与]?(?:提起)?(?:行政复议|行政诉讼))?)"
+)
 _ALL_UPHELD = re.compile(r"均获维持|全部维持|均被维持|均予维持|零败诉|无败诉|均胜诉")
 
 
@@ -193,16 +203,25 @@ class ReviewLitigationClaims(Rule):
 
     def check(self, ctx):
         report = ctx.report
-        section4 = report.sections.get("4")
-        text = flatten(narrative(report) + "\n" + (section4.text if section4 else ""))
         totals = {g: report.value(f"table4.{g}.total") for g in report.table4}
-        none = _NO_CASES.search(text)
-        if none and any(v for v in totals.values()):
-            yield self.finding(
-                ctx, Status.VIOLATION, f"正文称“{none.group(0)}”，但表四记有案件：{totals}。",
-                table="table4", evidence={"sentence": none.group(0), "totals": totals},
-                discriminator="none")
-        upheld = _ALL_UPHELD.search(text)
+        kinds = {"行政复议": ["review"], "行政诉讼": ["litigation_direct", "litigation_after_review"]}
+        texts = [report.sections[s].text for s in ("1", "4", "5", "6") if s in report.sections]
+        claims = [sentence for text in texts for sentence in sentences(text)]
+        for sentence in claims:
+            m = _NO_CASES.search(sentence)
+            if not m:
+                continue
+            groups = [g for word, gs in kinds.items() if word in m.group("body") for g in gs]
+            counted = {g: totals.get(g) for g in groups if totals.get(g)}
+            if counted:
+                yield self.finding(
+                    ctx, Status.VIOLATION,
+                    f"正文称“{m.group(0)}”，但表四记有案件："
+                    + "、".join(f"{_GROUP_CN[g]}{n}件" for g, n in counted.items()) + "。",
+                    table="table4", evidence={"sentence": sentence, "totals": totals},
+                    discriminator="none")
+                break
+        upheld = next((m for s in claims for m in [_ALL_UPHELD.search(s)] if m), None)
         if upheld:
             corrected = sum(report.value(f"table4.{g}.corrected") or 0 for g in report.table4)
             pending = sum(report.value(f"table4.{g}.pending") or 0 for g in report.table4)
@@ -218,6 +237,10 @@ class ReviewLitigationClaims(Rule):
                     table="table4", severity=Severity.MEDIUM,
                     evidence={"sentence": upheld.group(0), "pending": pending},
                     discriminator="upheld")
+
+
+_GROUP_CN = {"review": "行政复议", "litigation_direct": "未经复议直接起诉",
+             "litigation_after_review": "复议后起诉"}
 
 
 class ResultCategories(_NarrativeRule):

@@ -12,6 +12,7 @@ from auditor.findings import Finding, LegalBasis, Severity, Status
 
 
 class _DeadlineRule(Rule):
+    legacy = True
     unit_types: tuple[str, ...] = ()
 
     def deadline(self, year: int) -> dt.date:
