@@ -1,0 +1,172 @@
+"""The command line: output formats, exit codes, one-line errors, URLs via responses."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+import responses
+
+from auditor.cli import main
+
+REPORTS = Path(__file__).parent / "fixtures" / "reports"
+CLEAN = REPORTS / "demo-county-2024.html"          # consistent report: no violation
+DEFECTIVE = REPORTS / "pdf-layout-xinglan-district-2023.txt"  # old （六） row + label typo
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_parse_json_has_schema_keys(capsys):
+    code, out, err = run(capsys, "parse", CLEAN)
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    for key in ("title", "issuer", "year", "format", "published", "sections", "table2",
+                "table3", "table4"):
+        assert key in data
+    assert data["year"] == 2024 and data["format"] == "2021"
+    assert data["provenance"]["table3.new_received.total"]["raw"]
+
+
+def test_parse_human_is_chinese(capsys):
+    code, out, _ = run(capsys, "parse", CLEAN, "--format", "human")
+    assert code == 0
+    assert "表三 收到和处理政府信息公开申请情况" in out and "鹤鸣县" in out
+
+
+@pytest.mark.parametrize("name, message", [
+    ("does-not-exist.html", "no such file"),
+    ("random-bytes.bin", "binary"),
+    ("fake-pdf.pdf", "PDF"),
+    ("empty.txt", "empty"),
+    ("news-article-not-a-report.txt", "not a"),
+])
+def test_unreadable_input_is_one_line_exit_2(capsys, name, message):
+    code, out, err = run(capsys, "parse", REPORTS / name)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and message in err and name in err
+    assert "Traceback" not in err
+
+
+def test_directory_is_an_error(capsys, tmp_path):
+    code, _, err = run(capsys, "check", tmp_path)
+    assert code == 2 and "directory" in err
+
+
+@responses.activate
+def test_parse_url(capsys):
+    url = "http://www.example.gov.cn/zwgk/nb/t20250122_1.html"
+    responses.add(responses.GET, url, body=CLEAN.read_bytes(), content_type="text/html")
+    code, out, _ = run(capsys, "parse", url)
+    assert code == 0 and json.loads(out)["source"] == url
+
+
+@responses.activate
+@pytest.mark.parametrize("status", [404, 500, 412])
+def test_url_http_error(capsys, status):
+    url = "http://www.example.gov.cn/missing.html"
+    responses.add(responses.GET, url, status=status)
+    code, out, err = run(capsys, "check", url)
+    assert code == 2 and out == "" and f"HTTP {status}" in err and url in err
+
+
+@responses.activate
+def test_url_connection_error(capsys):
+    import requests
+
+    url = "http://unreachable.example.gov.cn/"
+    responses.add(responses.GET, url, body=requests.ConnectionError("refused"))
+    code, _, err = run(capsys, "parse", url)
+    assert code == 2 and "cannot fetch" in err
+
+
+def test_check_exit_codes(capsys):
+    assert run(capsys, "check", CLEAN)[0] == 0
+    code, out, _ = run(capsys, "check", DEFECTIVE, "--fail-on", "medium")
+    assert code == 1 and "STR-02" in out
+    assert run(capsys, "check", DEFECTIVE, "--fail-on", "medium", "--exit-zero")[0] == 0
+    # The defects here are medium and low: the default threshold (high) passes.
+    assert run(capsys, "check", DEFECTIVE)[0] == 0
+    assert run(capsys, "check", DEFECTIVE, "--fail-on", "low")[0] == 1
+
+
+def test_check_json_format(capsys):
+    code, out, _ = run(capsys, "check", DEFECTIVE, "--format", "json", "--exit-zero")
+    data = json.loads(out)
+    assert code == 0 and data["findings"]
+    for finding in data["findings"]:
+        assert {"rule", "status", "severity", "message", "location", "evidence",
+                "legal_basis", "fingerprint"} <= finding.keys()
+        assert finding["status"] in ("violation", "needs_review", "not_assessable")
+    rules = {f["rule"] for f in data["findings"]}
+    assert {"STR-02", "STR-03"} <= rules
+    assert data["coverage"]["documents"] == 1
+
+
+def test_check_csv_format(capsys):
+    _, out, _ = run(capsys, "check", DEFECTIVE, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and {"rule", "status", "message", "fingerprint"} <= rows[0].keys()
+
+
+def test_check_sarif_format(capsys):
+    _, out, _ = run(capsys, "check", DEFECTIVE, "--format", "sarif")
+    sarif = json.loads(out)
+    assert sarif["version"] == "2.1.0"
+    run_ = sarif["runs"][0]
+    ids = {r["id"] for r in run_["tool"]["driver"]["rules"]}
+    assert all(r["ruleId"] in ids for r in run_["results"])
+    assert all(r["partialFingerprints"]["zwgkFingerprint/v1"] for r in run_["results"])
+
+
+def test_check_output_file(capsys, tmp_path):
+    target = tmp_path / "out.json"
+    code, out, _ = run(capsys, "check", CLEAN, "--format", "json", "--output", target)
+    assert code == 0 and out == "" and json.loads(target.read_text("utf-8"))["findings"] is not None
+
+
+def test_select_and_ignore(capsys):
+    _, out, _ = run(capsys, "check", DEFECTIVE, "--format", "json", "--select", "STR-03")
+    assert {f["rule"] for f in json.loads(out)["findings"]} == {"STR-03"}
+    _, out, _ = run(capsys, "check", DEFECTIVE, "--format", "json", "--ignore", "structure")
+    assert not any(f["rule"].startswith("STR") for f in json.loads(out)["findings"])
+
+
+def test_previous_runs_cross_year_rules(capsys):
+    _, out, _ = run(capsys, "check", CLEAN, "--previous", CLEAN, "--format", "json")
+    findings = json.loads(out)["findings"]
+    # Same report given as its own previous year: the years do not follow each other.
+    assert any(f["rule"] == "XY-01" and f["status"] == "not_assessable" for f in findings)
+
+
+def test_bad_published_date(capsys):
+    code, _, err = run(capsys, "check", CLEAN, "--published", "2025-13-40")
+    assert code == 2 and "2025-13-40" in err and err.count("\n") == 1
+
+
+def test_bad_arguments(capsys):
+    code, _, err = run(capsys, "check")
+    assert code == 2 and "required" in err
+    assert run(capsys, "nonsense")[0] == 2
+    assert run(capsys, "check", CLEAN, "--unit-type", "ministry")[0] == 2
+
+
+def test_rules_and_rule(capsys):
+    from auditor.rules import REGISTRY
+
+    code, out, _ = run(capsys, "rules")
+    assert code == 0 and all(code_ in out for code_ in REGISTRY)
+    code, out, _ = run(capsys, "rules", "--format", "json")
+    assert {r["code"] for r in json.loads(out)} == set(REGISTRY)
+    code, out, _ = run(capsys, "rule", "ari-01")
+    assert code == 0 and "ARI-01" in out and "Legal basis:" in out and "依据" in out
+    code, out, _ = run(capsys, "rule", "arithmetic.table4_totals")
+    assert code == 0 and "ARI-04" in out
+    code, _, err = run(capsys, "rule", "NOPE-99")
+    assert code == 2 and "NOPE-99" in err
