@@ -1,0 +1,128 @@
+"""A small local web server for fixture and demo sites (127.0.0.1, ephemeral port).
+
+Serves a folder as a site, plus behaviours listed in the folder's ``_server.json`` so tests
+and the demo can reproduce what real government sites do::
+
+    {"status": {"/gone.html": 404}, "delay": {"/slow.html": 3.0},
+     "redirect": {"/loop-a.html": "/loop-b.html", "/out.html": "http://elsewhere.example/"},
+     "content_type": {"/gbk/index.html": "text/html; charset=gbk"},
+     "hanweb": {"/module/web/jpage/dataproxy.jsp": "_hanweb"}}
+
+``hanweb`` answers Hanweb jcms ``dataproxy.jsp`` POSTs from ``<folder>/<columnid>.json``
+(a list of record HTML snippets). ``{port}`` in served files is replaced by the real port, so
+fixture pages can hold absolute URLs. Never binds anything but the loopback address.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+
+class SiteHandler(BaseHTTPRequestHandler):
+    root: Path
+    config: dict
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet in tests
+        pass
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self.handle_request(head=True)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self.handle_request()
+
+    def do_POST(self) -> None:  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        path = urlsplit(self.path).path
+        hanweb = self.config.get("hanweb", {})
+        if path in hanweb:
+            self.hanweb(self.root / hanweb[path], parse_qs(urlsplit(self.path).query),
+                        parse_qs(body))
+            return
+        self.handle_request()
+
+    def send(self, status: int, body: bytes, content_type: str = "text/html; charset=utf-8",
+             head: bool = False, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def handle_request(self, head: bool = False) -> None:
+        path = unquote(urlsplit(self.path).path)
+        cfg = self.config
+        if path in cfg.get("delay", {}):
+            time.sleep(float(cfg["delay"][path]))
+        if path in cfg.get("redirect", {}):
+            target = cfg["redirect"][path].replace("{port}", str(self.server.server_port))
+            self.send(302, b"", head=head, headers={"Location": target})
+            return
+        if path in cfg.get("status", {}):
+            status = int(cfg["status"][path])
+            body = f"<html><body><h1>{status}</h1></body></html>".encode()
+            if status == 412:
+                body = (b"<html><script>var _0x=1;document.cookie='__jsl_clearance=1';"
+                        b"location.reload();</script></html>")
+            self.send(status, body, head=head)
+            return
+        file = (self.root / path.lstrip("/")).resolve()
+        if self.root not in file.parents and file != self.root:
+            self.send(403, b"forbidden", head=head)
+            return
+        if file.is_dir():
+            file = file / "index.html"
+        if not file.is_file() or file.name == "_server.json":
+            self.send(404, b"<html><body>404 Not Found</body></html>", head=head)
+            return
+        data = file.read_bytes().replace(b"{port}", str(self.server.server_port).encode())
+        content_type = cfg.get("content_type", {}).get(path) or (
+            mimetypes.guess_type(file.name)[0] or "application/octet-stream")
+        if content_type == "text/html":
+            content_type = "text/html; charset=utf-8" if b"charset=gb" not in data[:2048].lower() \
+                else "text/html"
+        self.send(200, data, content_type, head=head)
+
+    def hanweb(self, folder: Path, query: dict, form: dict) -> None:
+        column = (form.get("columnid") or query.get("columnid") or [""])[0]
+        records_file = folder / f"{column}.json"
+        records = json.loads(records_file.read_text("utf-8")) if records_file.is_file() else []
+        start = int((query.get("startrecord") or ["1"])[0])
+        end = int((query.get("endrecord") or [str(len(records))])[0])
+        chosen = records[start - 1:end]
+        xml = ("<?xml version=\"1.0\" encoding=\"utf-8\"?><datastore>"
+               f"<totalrecord>{len(records)}</totalrecord><recordset>"
+               + "".join(f"<record><![CDATA[{r}]]></record>" for r in chosen)
+               + "</recordset></datastore>")
+        self.send(200, xml.encode("utf-8"), "text/xml; charset=utf-8")
+
+
+@contextmanager
+def serve_site(root: str | Path, port: int = 0) -> Iterator[str]:
+    """Serve ``root`` on 127.0.0.1; yields the base URL (``http://127.0.0.1:PORT``)."""
+    root = Path(root).resolve()
+    config_file = root / "_server.json"
+    config = json.loads(config_file.read_text("utf-8")) if config_file.is_file() else {}
+    handler = type("Handler", (SiteHandler,), {"root": root, "config": config})
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,80 @@
+"""``auditor scan``: crawl a site into the store (in a child process), then audit the run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .spiders_support import site_name
+from .store import Store
+
+
+@dataclass
+class CrawlOptions:
+    start_url: str
+    db_path: str
+    delay: float = 1.0
+    concurrency: int = 2
+    max_pages: int = 2000
+    max_depth: int = 6
+    timeout: float = 20.0
+    obey_robots: bool = True
+    domains: list[str] | None = None
+    backoff_scale: float = 1.0
+    extra_settings: dict[str, Any] = field(default_factory=dict)
+
+
+class CrawlError(Exception):
+    """The crawl process itself failed (not a page: pages fail into the store)."""
+
+
+def crawl(options: CrawlOptions, *, site: str | None = None,
+          progress: Callable[[dict[str, int]], None] | None = None,
+          poll: float = 0.5) -> int:
+    """Crawl into the store; returns the run id. Pages gathered are kept even if it fails."""
+    with Store(options.db_path) as store:
+        run_id = store.start_run(site or site_name(options.start_url), options.start_url,
+                                 {k: v for k, v in options.__dict__.items() if k != "db_path"})
+    payload = json.dumps({**options.__dict__, "run_id": run_id})
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    child = subprocess.Popen([sys.executable, "-m", "auditor.spiders.runner", payload],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    status = "finished"
+    try:
+        with Store(options.db_path) as store:
+            while child.poll() is None:
+                time.sleep(poll)
+                if progress:
+                    progress(store.page_counts(run_id))
+    except KeyboardInterrupt:
+        child.terminate()
+        status = "interrupted"
+        child.wait(timeout=30)
+    out, err = child.communicate()
+    if child.returncode not in (0, None) and status != "interrupted":
+        status = "crashed"
+    with Store(options.db_path) as store:
+        counts = store.page_counts(run_id)
+        store.finish_run(run_id, status, {"pages": counts, "returncode": child.returncode,
+                                          "stderr": err.decode("utf-8", "replace")[-2000:]})
+        if progress:
+            progress(counts)
+    if status == "crashed":
+        tail = err.decode("utf-8", "replace").strip().splitlines()
+        raise CrawlError(f"run {run_id}: the crawl process failed"
+                         f" ({tail[-1] if tail else 'exit ' + str(child.returncode)});"
+                         " pages gathered so far are kept")
+    return run_id
+
+
+def db_path(value: str | None) -> str:
+    from .store import default_db_path
+
+    return str(Path(value) if value else default_db_path())

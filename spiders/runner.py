@@ -1,0 +1,47 @@
+"""Run one crawl in this process: ``python -m auditor.spiders.runner '<json options>'``.
+
+:func:`auditor.scan.crawl` starts this in a child process, so the Twisted reactor (which cannot
+be restarted) lives and dies with each crawl, and the caller can show progress and survive a
+crash of the crawl itself.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+
+def run(options: dict[str, Any]) -> int:
+    from scrapy.crawler import AsyncCrawlerProcess
+
+    from .disclosure import DisclosureSpider
+    from .settings import crawl_settings
+
+    settings = crawl_settings(
+        delay=options.get("delay", 1.0), concurrency=options.get("concurrency", 2),
+        max_pages=options.get("max_pages", 2000), max_depth=options.get("max_depth", 6),
+        timeout=options.get("timeout", 20.0), obey_robots=options.get("obey_robots", True),
+    )
+    settings.update(options.get("extra_settings") or {})
+    settings["LOG_INSTALL_ROOT_HANDLER"] = False
+    process = AsyncCrawlerProcess(settings=settings)
+    process.crawl(DisclosureSpider, start_url=options["start_url"], run_id=options["run_id"],
+                  db_path=options["db_path"], domains=options.get("domains"),
+                  backoff_scale=options.get("backoff_scale", 1.0))
+    process.start()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        options = json.loads(argv[0])
+    except (IndexError, ValueError) as exc:
+        print(f"auditor.spiders.runner: expected one JSON argument ({exc})", file=sys.stderr)
+        return 2
+    return run(options)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Polite crawl defaults in one place (design.md §7): a government network must tolerate us."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditor import __version__
+
+USER_AGENT = (f"zwgk-auditor/{__version__} (政务公开合规检查; government transparency audit; "
+              "+https://github.com/zwgk-auditor/zwgk-auditor)")
+
+
+def crawl_settings(*, delay: float = 1.0, concurrency: int = 2, max_pages: int = 2000,
+                   max_depth: int = 6, timeout: float = 20.0, obey_robots: bool = True,
+                   autothrottle: bool = True) -> dict[str, Any]:
+    return {
+        "BOT_NAME": "zwgk-auditor",
+        "USER_AGENT": USER_AGENT,
+        "ROBOTSTXT_OBEY": obey_robots,
+        "CONCURRENT_REQUESTS": max(concurrency, 1) * 4,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
+        "DOWNLOAD_DELAY": delay,
+        "RANDOMIZE_DOWNLOAD_DELAY": delay > 0,
+        "AUTOTHROTTLE_ENABLED": autothrottle and delay > 0,
+        "AUTOTHROTTLE_START_DELAY": max(delay, 0.5),
+        "AUTOTHROTTLE_MAX_DELAY": 30.0,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(concurrency),
+        "DOWNLOAD_TIMEOUT": timeout,
+        "DOWNLOAD_MAXSIZE": 60 * 1024 * 1024,
+        "DOWNLOAD_WARNSIZE": 0,
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": 2,
+        "RETRY_HTTP_CODES": [500, 502, 504, 522, 524, 408],
+        # 429 and 503 are retried by our own middleware, with backoff and Retry-After.
+        "DOWNLOADER_MIDDLEWARES": {"auditor.spiders.middleware.BackoffRetryMiddleware": 560},
+        "ITEM_PIPELINES": {"auditor.spiders.pipeline.StorePipeline": 300},
+        "HTTPERROR_ALLOW_ALL": True,
+        "REDIRECT_MAX_TIMES": 5,
+        "DEPTH_LIMIT": max_depth,
+        "CLOSESPIDER_PAGECOUNT": max_pages,
+        "COOKIES_ENABLED": True,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": "ERROR",
+        "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+        "FEED_EXPORT_ENCODING": "utf-8",
+    }
