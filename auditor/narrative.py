@@ -96,7 +96,8 @@ APPLICATIONS = {
 RESULTS = {
     "combined": re.compile(r"予以公开(?:及|和|与|、)部分公开(?:的)?(?:共|合计)?(\d+)件"),
     "open": re.compile(r"(?<!及)(?<!和)予以公开(?:的)?(?:共)?(\d+)件"),
-    "partial": re.compile(r"(?<!及)(?<!和)(?<!与)(?<!、)部分公开(?:的)?(?:共)?(\d+)件"),
+    "partial": re.compile(r"(?<!予以公开及)(?<!予以公开和)(?<!予以公开与)(?<!予以公开、)"
+                          r"部分公开(?:的)?(?:共)?(\d+)件"),
     "withheld": re.compile(r"不予公开(?:的)?(?:共)?(\d+)件"),
     "unavailable": re.compile(r"无法提供(?:的)?(?:共)?(\d+)件"),
     "not_processed": re.compile(r"不予处理(?:的)?(?:共)?(\d+)件"),

@@ -332,6 +332,9 @@ class NonNegativeIntegers(Rule):
 
 _NO_RULE_POWER = re.compile(r"(县|区|旗|乡|镇|街道|办事处)")
 _RULE_POWER = re.compile(r"(省|自治区|直辖市|北京市|天津市|上海市|重庆市)人民政府$|国务院")
+# 国务院部门 (交通运输部, 国家税务总局, 国家发展和改革委员会): no place name before the organ.
+_CENTRAL = re.compile(r"^(?:国家|中国|中华人民共和国)?[\u4e00-\u9fff]{1,12}(?:部|总局|总署|委员会|署|银行)$")
+_PLACE_CHARS = re.compile(r"省|市|县|区|州|盟|旗|乡|镇|街道")
 
 
 class RuleMakingPower(Rule):
@@ -361,6 +364,8 @@ class RuleMakingPower(Rule):
         issuer = report.issuer or ""
         prefix_owner = issuer or (report.title or "")
         if not prefix_owner or _RULE_POWER.search(prefix_owner):
+            return
+        if _CENTRAL.match(issuer) and not _PLACE_CHARS.search(issuer):
             return
         no_power = bool(_NO_RULE_POWER.search(prefix_owner)) or ctx.unit_type == "department"
         if not no_power:

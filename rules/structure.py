@@ -150,9 +150,12 @@ class TableRows(Rule):
         report = ctx.report
         for table, rows in (("table2", report.table2), ("table3", report.table3),
                             ("table4", report.table4)):
-            missing = sorted({_row_of(table, key) for key, cells in rows.items()
-                              for cell in (cells.values() if isinstance(cells, dict) else [cells])
-                              if cell.method == "missing"})
+            missing = {_row_of(table, key) for key, cells in rows.items()
+                       for cell in (cells.values() if isinstance(cells, dict) else [cells])
+                       if cell.method == "missing"}
+            missing |= {row for row in expected_rows(report, table)
+                        if not any(k == row or k.startswith(row + ".") for k in rows)}
+            missing = sorted(missing)
             if missing:
                 yield self.finding(
                     ctx, Status.VIOLATION, f"{_TABLE_CN[table]}缺少以下行：{'、'.join(missing)}。",
@@ -170,6 +173,23 @@ class TableRows(Rule):
 
 
 _TABLE_CN = {"table2": "表二", "table3": "表三", "table4": "表四"}
+
+
+def expected_rows(report, table: str) -> list[str]:
+    """The rows the detected format requires (table 二 by row, table 三 by key, 四 by group)."""
+    from auditor.models import TABLE4_GROUPS
+    from auditor.parse import labels
+
+    if report.format not in ("2019", "2021"):
+        return []
+    if table == "table2":
+        spec = labels.TABLE2_2019 if report.format == "2019" else labels.TABLE2_2021
+        return list(spec)
+    if table == "table3":
+        old = report.format == "2019" or "other" in report.table3
+        return [k for k in labels.TABLE3_ROWS if not k.startswith("subtotal.")
+                and (k not in labels.TABLE3_OTHER_2021 if old else k != "other")]
+    return list(TABLE4_GROUPS)
 
 
 def _row_of(table: str, key: str) -> str:
@@ -247,7 +267,7 @@ class BlankCells(Rule):
 
 
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|区间)[^。\n]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"
-                     r"[^。\n]{0,8}?((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
+                     r"[^。\n\d]{0,8}?(?:((?:19|20)\d{2})\s*年\s*)?12\s*月\s*31\s*日")
 _ORGAN_SUFFIX = re.compile(r"(党工委管委会|管理委员会|管委会|人民政府|政府|办公室|办公厅|办)+$")
 
 
@@ -289,10 +309,11 @@ class TitleYearPeriod(Rule):
                                severity=Severity.LOW, discriminator="no-title")
         text = "\n".join(s.text for s in report.sections.values()) + "\n" + (report.title or "")
         m = _PERIOD.search(re.sub(r"\s+", "", text))
-        if m and report.year and {int(m.group(1)), int(m.group(2))} != {report.year}:
+        if m and report.year and {int(m.group(1)), int(m.group(2) or m.group(1))} != {report.year}:
             yield self.finding(
                 ctx, Status.VIOLATION,
-                f"统计期限（{m.group(1)}年1月1日至{m.group(2)}年12月31日）与报告年度{report.year}年不一致。",
+                f"统计期限（{m.group(1)}年1月1日至{m.group(2) or m.group(1)}年12月31日）"
+                f"与报告年度{report.year}年不一致。",
                 evidence={"year": report.year, "period": m.group(0)}, discriminator="period")
         if ctx.published and report.year:
             if ctx.published.year <= report.year:

@@ -83,7 +83,7 @@ class _NarrativeRule(Rule):
                 yield self.finding(
                     ctx, Status.NOT_ASSESSABLE,
                     f"正文称{what}{'、'.join(map(str, stated))}件，但表格相应单元格空白或无法识别，无法核对。",
-                    evidence=evidence, discriminator=what, table="table3")
+                    evidence=evidence, discriminator=what, table=self.table_name)
                 continue
             table_text = "；".join(f"{name}为{_fmt(s)}" for name, s in possible.items())
             yield self.finding(
@@ -178,6 +178,8 @@ class NoApplicationsClaim(Rule):
 _NO_CASES = re.compile(
     r"(?:未发生|未出现|没有发生|未收到|未有|无)(?P<body>[^。；，,、\d]{0,14}?(?:行政复议|行政诉讼)"
     r"(?:[、和及与]?(?:提起)?(?:行政复议|行政诉讼))?)"
+    r"|(?P<zero>(?:行政复议|行政诉讼)(?:[、和及与](?:行政复议|行政诉讼))?)[^。；，,\d]{0,8}?"
+    r"(?:0件|为零|均为0|为0)"
 )
 _ALL_UPHELD = re.compile(r"均获维持|全部维持|均被维持|均予维持|零败诉|无败诉|均胜诉")
 
@@ -211,7 +213,8 @@ class ReviewLitigationClaims(Rule):
             m = _NO_CASES.search(sentence)
             if not m:
                 continue
-            groups = [g for word, gs in kinds.items() if word in m.group("body") for g in gs]
+            body = m.group("body") or m.group("zero")
+            groups = [g for word, gs in kinds.items() if word in body for g in gs]
             counted = {g: totals.get(g) for g in groups if totals.get(g)}
             if counted:
                 yield self.finding(
@@ -315,7 +318,8 @@ class ProactiveCounts(_NarrativeRule):
 
 _NOTICE_COUNT = re.compile(r"(?:发出|出具|送达|开具|发送)[^。；]{0,10}?收费通知书?[^。；\d]{0,6}?(\d+)件"
                            r"|收费通知书?(?:共)?(\d+)件")
-_NO_NOTICE = re.compile(r"(?:未|没有|无)(?:发出|出具|送达|开具|发送)?[^。；]{0,4}?收费通知")
+_NO_NOTICE = re.compile(r"(?:未|没有)(?:发出|出具|送达|开具|发送|发放)[^。；]{0,4}?收费通知|无收费通知|"
+                        r"收费通知[^。；]{0,4}?(?:0件|为零)")
 
 
 class FeeNotices(Rule):

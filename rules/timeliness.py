@@ -54,6 +54,13 @@ class _DeadlineRule(Rule):
                 evidence["next_workday"] = rollover.isoformat()
         except CalendarNotCovered as exc:
             note = f"{exc}，无法判断截止日是否为节假日；"
+            if late_days <= self.options.get("uncovered_margin_days", 10):
+                # A holiday block could move the verdict: do not guess (domain.md §4.4).
+                yield self.finding(
+                    ctx, Status.NEEDS_REVIEW,
+                    f"{unit}年报发布于{ctx.published.isoformat()}，晚于时限{deadline.isoformat()}"
+                    f"共{late_days}天；{note}请人工判断{how}。", evidence=evidence)
+                return
         if rollover and ctx.published <= rollover:
             status = Status.NEEDS_REVIEW if not self.options.get("lenient_rollover") else None
             if status is None:
@@ -92,7 +99,7 @@ class DepartmentDeadline(_DeadlineRule):
     title = "部门年报按时发布"
     severity = Severity.HIGH
     legal_basis = LegalBasis("第四十九条第一款")
-    config_keys = {"lenient_rollover": False}
+    config_keys = {"lenient_rollover": False, "uncovered_margin_days": 10}
     unit_types = ("department",)
 
     def deadline(self, year):
@@ -118,7 +125,7 @@ class GovernmentDeadline(_DeadlineRule):
     title = "本级政府年报按时发布"
     severity = Severity.HIGH
     legal_basis = LegalBasis("第四十九条第二款")
-    config_keys = {"lenient_rollover": False}
+    config_keys = {"lenient_rollover": False, "uncovered_margin_days": 10}
     unit_types = ("government",)
 
     def deadline(self, year):
@@ -144,7 +151,8 @@ class OtherBodyDeadline(_DeadlineRule):
     title = "其他主体年报时限"
     severity = Severity.MEDIUM
     legal_basis = LegalBasis("第四十九条（参照）；地方年报通知", verified=False)
-    config_keys = {"deadline": "01-31", "notice": "", "lenient_rollover": False}
+    config_keys = {"deadline": "01-31", "notice": "", "lenient_rollover": False,
+                   "uncovered_margin_days": 10}
     unit_types = ("township", "other")
 
     def deadline(self, year):

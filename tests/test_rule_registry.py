@@ -1,0 +1,110 @@
+"""The rule registry, the rule modules and the case files agree, and every rule documents itself."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+
+import pytest
+from rulecases import RULE_CASES, check_case_shape, load_case_files
+
+import auditor.rules as rules_pkg
+from auditor.engine import Rule
+from auditor.findings import LegalBasis, Severity
+from auditor.rules import ALL_RULES, FAMILIES, REGISTRY
+
+
+def defined_rule_classes() -> dict[str, type[Rule]]:
+    """Every concrete rule class (a Rule subclass with a ``code``) defined in a rule module."""
+    found: dict[str, type[Rule]] = {}
+    for info in pkgutil.iter_modules(rules_pkg.__path__):
+        module = importlib.import_module(f"{rules_pkg.__name__}.{info.name}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if (issubclass(cls, Rule) and cls is not Rule and cls.__module__ == module.__name__
+                    and getattr(cls, "code", None)):
+                assert cls.code not in found or found[cls.code] is cls, \
+                    f"two classes with code {cls.code}"
+                found[cls.code] = cls
+    return found
+
+
+CASE_FILES = load_case_files()
+RULES = sorted(REGISTRY.items())
+
+
+def test_registry_modules_and_case_files_list_the_same_codes():
+    defined = defined_rule_classes()
+    stems = {path.stem for path, _ in CASE_FILES}
+    assert set(REGISTRY) == set(defined), "REGISTRY and the rule modules differ"
+    assert set(REGISTRY) == stems, (f"rules without a case file: {sorted(set(REGISTRY) - stems)}; "
+                                    f"case files without a rule: {sorted(stems - set(REGISTRY))}")
+    for code, cls in defined.items():
+        assert REGISTRY[code] is cls
+
+
+def test_codes_and_names_are_unique():
+    codes = [r.code for r in ALL_RULES]
+    names = [r.name for r in ALL_RULES]
+    assert len(codes) == len(set(codes)), codes
+    assert len(names) == len(set(names)), names
+    aliases = [a for r in ALL_RULES for a in r.aliases]
+    assert not set(aliases) & (set(codes) | set(names))
+
+
+@pytest.mark.parametrize(("code", "rule"), RULES, ids=[c for c, _ in RULES])
+def test_rule_metadata(code, rule):
+    assert rule.code == code
+    assert re.fullmatch(r"[A-Z]+-\d{2}", code), code
+    family = code.split("-")[0]
+    assert family in FAMILIES, f"unknown family {family}"
+    assert re.fullmatch(r"[a-z_]+\.[a-z0-9_]+", rule.name), f"name not dotted: {rule.name!r}"
+    assert rule.name.split(".")[0] == FAMILIES[family], rule.name
+    assert isinstance(rule.title, str) and rule.title.strip()
+    assert isinstance(rule.severity, Severity)
+    assert isinstance(rule.legal_basis, LegalBasis)
+    assert str(rule.legal_basis).strip()
+    if not rule.legal_basis.verified:
+        assert "未核实" in str(rule.legal_basis)
+    assert rule.subject in ("report", "report_pair")
+
+
+@pytest.mark.parametrize(("code", "rule"), RULES, ids=[c for c, _ in RULES])
+def test_rule_docstring_has_every_section(code, rule):
+    assert rule.doc(), f"{code} has no docstring"
+    assert rule.summary().strip()
+    assert rule.missing_doc_sections() == [], f"{code} docstring lacks {rule.missing_doc_sections()}"
+    for section in ("Why:", "Legal basis:", "Non-compliant:", "Compliant:"):
+        assert section in rule.doc()
+
+
+def _may_be_not_assessable(rule: type[Rule]) -> bool:
+    """Whether the rule (or a base class it inherits ``check`` from) can emit not_assessable."""
+    source = ""
+    for cls in rule.__mro__:
+        if cls is Rule or cls is object:
+            break
+        source += inspect.getsource(cls)
+    return "NOT_ASSESSABLE" in source or "_consecutive(" in source
+
+
+@pytest.mark.parametrize(("path", "data"), CASE_FILES, ids=[p.stem for p, _ in CASE_FILES])
+def test_case_file_covers_pass_fail_and_unknown(path, data):
+    assert data["rule"] == path.stem, f"{path.name} says rule: {data['rule']}"
+    cases = data.get("cases") or []
+    names = [c.get("name") for c in cases]
+    assert len(names) == len(set(names)), f"duplicate case names in {path.name}"
+    for case in cases:
+        assert not check_case_shape(case), (case.get("name"), check_case_shape(case))
+    statuses = [{e["status"] for e in c["expect"]} for c in cases]
+    assert any(not s for s in statuses), f"{path.name}: no pass case (expect: [])"
+    assert any(s & {"violation", "needs_review"} for s in statuses), f"{path.name}: no fail case"
+    rule = REGISTRY[path.stem]
+    if _may_be_not_assessable(rule):
+        assert any("not_assessable" in s for s in statuses), \
+            f"{path.name}: the rule can be not assessable but no case shows it"
+
+
+def test_case_directory_exists():
+    assert RULE_CASES.is_dir()
