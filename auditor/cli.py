@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 from .audit import check, exit_code, load_report  # noqa: F401
@@ -14,6 +15,7 @@ from .engine import UNIT_TYPES
 from .fetch import FetchError, read_target
 from .findings import Severity
 from .parse import parse_report
+from .store import StoreError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -48,6 +50,34 @@ def build_parser() -> argparse.ArgumentParser:
                        help="department (1月31日), government (3月31日), township/other "
                             "(configurable, default 1月31日); inferred from the issuer if omitted")
     add_output_options(check)
+
+    scan = commands.add_parser("scan", help="crawl a government site and audit it")
+    scan.add_argument("url", metavar="URL", help="the site root or a column URL")
+    scan.add_argument("--db", metavar="FILE", help="SQLite store (default: the user data "
+                      "directory, or $ZWGK_AUDITOR_DB)")
+    scan.add_argument("--max-pages", type=int, default=2000, help="page budget (default 2000)")
+    scan.add_argument("--max-depth", type=int, default=6, help="link depth (default 6)")
+    scan.add_argument("--delay", type=float, default=1.0,
+                      help="seconds between requests to the site (default 1.0)")
+    scan.add_argument("--concurrency", type=int, default=2, choices=(1, 2),
+                      help="parallel requests to the site (1 or 2; default 2)")
+    scan.add_argument("--timeout", type=float, default=20.0, help="seconds per request")
+    scan.add_argument("--domain", action="append", metavar="HOST",
+                      help="another host the crawl may follow (default: the URL's host only)")
+    scan.add_argument("--unit-type", choices=UNIT_TYPES,
+                      help="the body running the site (deadline of its annual report)")
+    scan.add_argument("--quiet", action="store_true", help="no progress display")
+    add_output_options(scan)
+
+    audit = commands.add_parser("audit", help="re-audit a stored run offline with the current "
+                                "rules")
+    audit.add_argument("run_id", type=int, metavar="RUN_ID")
+    audit.add_argument("--db", metavar="FILE")
+    audit.add_argument("--unit-type", choices=UNIT_TYPES)
+    add_output_options(audit)
+
+    runs = commands.add_parser("runs", help="list stored runs")
+    runs.add_argument("--db", metavar="FILE")
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("human", "json"), default="human")
@@ -114,6 +144,90 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if args.exit_zero else exit_code(result, config.fail_on)
 
 
+def _progress(stream):
+    def show(counts: dict[str, int]) -> None:
+        total = sum(counts.values())
+        errors = sum(v for k, v in counts.items() if k not in ("ok", "offsite"))
+        stream.write(f"\r抓取中：已处理 {total} 个页面（成功 {counts.get('ok', 0)}，"
+                     f"错误/受阻 {errors}）  ")
+        stream.flush()
+    return show
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from urllib.parse import urlsplit
+
+    from .reports import render
+    from .scan import CrawlError, CrawlOptions, crawl, db_path
+    from .site_audit import audit_run
+    from .spiders_support import site_name
+    from .store import Store
+
+    parts = urlsplit(args.url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"auditor scan: {args.url}: not an http(s) URL")
+    config = effective_config(args)
+    path = db_path(args.db)
+    with Store(path):
+        pass  # fail early, with the file name, if the database cannot be opened
+    options = CrawlOptions(
+        start_url=args.url, db_path=path, delay=max(args.delay, 0.0),
+        concurrency=args.concurrency, max_pages=max(args.max_pages, 1),
+        max_depth=max(args.max_depth, 1), timeout=max(args.timeout, 1.0),
+        domains=[site_name(args.url)] + [d.lower() for d in args.domain or []])
+    show = None if args.quiet or not sys.stderr.isatty() else _progress(sys.stderr)
+    failure = None
+    try:
+        run_id = crawl(options, progress=show)
+    except CrawlError as exc:
+        failure = exc
+        run_id = int(str(exc).split()[1].rstrip(":"))
+    if show:
+        sys.stderr.write("\n")
+    with Store(path) as store:
+        result = audit_run(store, run_id, config=config, unit_type=args.unit_type)
+    write_output(render(result, args.format), args.output)
+    print(f"auditor: run {run_id} stored in {path} (re-audit: auditor audit {run_id} --db {path})",
+          file=sys.stderr)
+    if failure:
+        print(f"auditor: {failure}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK if args.exit_zero else exit_code(result, config.fail_on)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .reports import render
+    from .scan import db_path
+    from .site_audit import audit_run
+    from .store import Store
+
+    config = effective_config(args)
+    path = db_path(args.db)
+    if not Path(path).exists():
+        raise FetchError(f"{path}: no such database")
+    with Store(path) as store:
+        if store.run(args.run_id) is None:
+            raise FetchError(f"{path}: no run {args.run_id} (see `auditor runs`)")
+        result = audit_run(store, args.run_id, config=config, unit_type=args.unit_type)
+    write_output(render(result, args.format), args.output)
+    return EXIT_OK if args.exit_zero else exit_code(result, config.fail_on)
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    from .scan import db_path
+    from .store import Store
+
+    path = db_path(args.db)
+    if not Path(path).exists():
+        raise FetchError(f"{path}: no such database")
+    with Store(path) as store:
+        for run in store.runs():
+            pages = sum((run.stats.get("pages") or {}).values())
+            sys.stdout.write(f"{run.id:>5}  {run.started_at}  {run.status:<11} {pages:>6} 页  "
+                             f"{run.start_url}\n")
+    return EXIT_OK
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from .rules import ALL_RULES
 
@@ -163,7 +277,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"parse": cmd_parse, "check": cmd_check, "rules": cmd_rules, "rule": cmd_rule}
+COMMANDS = {"parse": cmd_parse, "check": cmd_check, "scan": cmd_scan, "audit": cmd_audit,
+            "runs": cmd_runs, "rules": cmd_rules, "rule": cmd_rule}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -176,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_ERROR
-    except (FetchError, ConfigError) as exc:
+    except (FetchError, ConfigError, StoreError) as exc:
         print(f"auditor: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -40,8 +40,49 @@ class ReportContext:
     today: dt.date = field(default_factory=dt.date.today)
 
 
+@dataclass(frozen=True)
+class DocumentContext:
+    """A crawled document page: its dates with evidence and its page tags."""
+
+    url: str
+    title: str | None
+    column: str | None
+    issued: Any | None  # DateEvidence
+    published: Any | None  # DateEvidence
+    candidates: tuple[Any, ...] = ()
+    meta: dict[str, str] = field(default_factory=dict)
+    fetched: dt.date = field(default_factory=dt.date.today)
+    kind: str = "document"
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """A whole crawl run: every page, every document, every annual report found."""
+
+    start_url: str
+    run_status: str
+    pages: tuple[Any, ...]  # PageRecord
+    documents: tuple[DocumentContext, ...]
+    reports: tuple[tuple[str, AnnualReport], ...]
+    unit_type: str
+    report_column_found: bool
+    footer_codes: dict[str, str] = field(default_factory=dict)
+    unparseable: tuple[tuple[str, str], ...] = ()  # (url, why)
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    today: dt.date = field(default_factory=dt.date.today)
+    max_pages: int | None = None
+
+    @property
+    def url(self) -> str:
+        return self.start_url
+
+
 class Rule:
-    """Base class. Subclasses set the metadata and implement :meth:`check`."""
+    """Base class. Subclasses set the metadata and implement :meth:`check` for their
+    ``subject``; a rule that also applies to another subject lists it in ``extra_subjects``
+    and implements ``check_<subject>``."""
 
     code: ClassVar[str]
     name: ClassVar[str]
@@ -51,8 +92,10 @@ class Rule:
     status: ClassVar[str] = "stable"  # or "preview"
     #: Option name -> default value; set in auditor.toml under [rules.CODE].
     config_keys: ClassVar[dict[str, Any]] = {}
-    #: "report" (one report) or "report_pair" (a report and the previous year's).
+    #: "report" (one report), "report_pair" (a report and the previous year's), "document"
+    #: (a crawled document page) or "site" (a whole crawl run).
     subject: ClassVar[str] = "report"
+    extra_subjects: ClassVar[tuple[str, ...]] = ()
     aliases: ClassVar[tuple[str, ...]] = ()
     #: Whether the rule applies to legacy (≤2018, pre-format) reports, which have no national
     #: tables or six parts.
@@ -75,12 +118,12 @@ class Rule:
                 section: str | None = None, table: str | None = None, row: str | None = None,
                 column: str | None = None, line: int | None = None,
                 evidence: dict[str, Any] | None = None, severity: Severity | None = None,
-                discriminator: str = "") -> Finding:
+                discriminator: str = "", url: str | None = None) -> Finding:
         # A configured severity override wins over the rule's own per-case choice.
         sev = self.effective_severity if self.severity_overridden else (severity or self.severity)
         return Finding(
             rule=self.code, name=self.name, status=status, severity=sev, message=message,
-            location=Location(url=ctx.url or ctx.report.source, section=section, table=table,
+            location=Location(url=url or _context_url(ctx), section=section, table=table,
                               row=row, column=column, line=line),
             evidence=evidence or {}, legal_basis=str(self.legal_basis),
             discriminator=discriminator,
@@ -132,6 +175,14 @@ class AuditResult:
             "rules_run": self.rules_run,
             "findings": [f.to_dict() for f in self.findings],
         }
+
+
+def _context_url(ctx: Any) -> str | None:
+    url = getattr(ctx, "url", None)
+    if url:
+        return url
+    report = getattr(ctx, "report", None)
+    return report.source if report is not None else None
 
 
 def _version() -> str:
@@ -202,9 +253,20 @@ def build_context(report: AnnualReport, *, previous: AnnualReport | None = None,
     )
 
 
+def run_subject(rules: Iterable[Rule], subject: str, ctx: Any) -> Iterator[Finding]:
+    """Run every rule that applies to ``subject`` ("document" or "site") on ``ctx``."""
+    for rule in rules:
+        if rule.subject == subject:
+            yield from rule.check(ctx)
+        elif subject in rule.extra_subjects:
+            yield from getattr(rule, f"check_{subject}")(ctx)
+
+
 def run_rules(rules: Iterable[Rule], ctx: ReportContext) -> Iterator[Finding]:
     legacy = ctx.report.format == "legacy" or (ctx.report.year or 9999) <= 2018
     for rule in rules:
+        if rule.subject not in ("report", "report_pair"):
+            continue
         if rule.subject == "report_pair" and ctx.previous is None:
             continue
         if legacy and not rule.legacy:

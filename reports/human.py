@@ -8,20 +8,38 @@ from auditor.findings import STATUS_LABEL, Severity, Status
 _MARK = {Status.VIOLATION: "✗", Status.NEEDS_REVIEW: "?", Status.NOT_ASSESSABLE: "…"}
 
 
+def _site_header(result: AuditResult) -> list[str]:
+    ctx, cov = result.context, result.coverage
+    return [
+        f"检查站点  {ctx.get('start_url')}    （第 {ctx.get('run_id')} 次抓取，{ctx.get('started_at')}）",
+        f"抓取状态  {ctx.get('run_status')}：页面 {cov.get('pages_total', 0)} 个，成功 "
+        f"{cov.get('pages_fetched', 0)}，HTTP 错误 {cov.get('http_errors', 0)}，超时 "
+        f"{cov.get('timeouts', 0)}，被拦截 {cov.get('blocked', 0)}，robots 禁止 "
+        f"{cov.get('skipped_robots', 0)}，站外未抓 {cov.get('offsite_skipped', 0)}",
+        f"检查内容  文件 {cov.get('documents', 0)} 篇，年度报告 {cov.get('reports', 0)} 份"
+        + (f"（{cov['unparseable_reports']} 份无法解析）" if cov.get("unparseable_reports") else ""),
+        "",
+    ]
+
+
 def render_human(result: AuditResult) -> str:
     ctx = result.context
     report = ctx.get("report", {})
     counts = result.counts()
-    lines = [
-        f"检查对象  {report.get('title') or report.get('source') or '（未识别标题）'}",
-        f"报告机关  {report.get('issuer') or '（未识别）'}    年度  {report.get('year') or '（未识别）'}"
+    site = "run_id" in ctx
+    if site:
+        lines = _site_header(result)
+    else:
+        lines = [
+            f"检查对象  {report.get('title') or report.get('source') or '（未识别标题）'}",
+            f"报告机关  {report.get('issuer') or '（未识别）'}    年度  {report.get('year') or '（未识别）'}"
         f"    格式  {report.get('format') or '（未识别）'}",
         f"单位类型  {UNIT_TYPE_LABELS.get(ctx.get('unit_type'), ctx.get('unit_type'))}"
         f"（{'指定' if ctx.get('unit_type_source') == 'configured' else '据名称推断'}）"
         f"    发布日期  {ctx.get('published') or '未知'}"
         + (f"（{ctx['published_from']}）" if ctx.get("published_from") else ""),
         "",
-    ]
+        ]
     if not result.findings:
         lines.append("未发现问题。")
     for severity in Severity:
@@ -35,6 +53,8 @@ def render_human(result: AuditResult) -> str:
             lines.append(f"  {_MARK[f.status]} {f.rule} {STATUS_LABEL[f.status]}{waived}"
                          f"{'  ' + where if where else ''}")
             lines.append(f"    {f.message}")
+            if site and f.location.url:
+                lines.append(f"    位置：{f.location.url}")
             lines.append(f"    依据：{f.legal_basis}")
         lines.append("")
     lines.append(f"违规 {counts['violation']} 项，需人工复核 {counts['needs_review']} 项，"
@@ -44,6 +64,8 @@ def render_human(result: AuditResult) -> str:
                      "未作检查。")
     if not result.coverage.get("complete", True):
         lines.append("注意：部分内容无法评估（见上方“无法评估”各项），本结果不能视为全部合格。")
+    if site and result.coverage.get("complete") is False:
+        lines.append("注意：本次抓取未能覆盖全部页面（见“无法评估”各项），结果不能视为全站合格。")
     skipped = result.coverage.get("rules_skipped_without_previous")
     if skipped:
         lines.append(f"未提供上年报告（--previous），跨年度规则未运行：{'、'.join(skipped)}。")

@@ -10,6 +10,8 @@ from auditor.engine import Rule
 
 from .arithmetic import ARITHMETIC_RULES
 from .cross_year import CROSS_YEAR_RULES
+from .documents import DOCUMENT_RULES
+from .site import SITE_RULES
 from .structure import STRUCTURE_RULES
 from .text_vs_table import TEXT_RULES
 from .timeliness import TIMELINESS_RULES
@@ -20,12 +22,14 @@ ALL_RULES: list[type[Rule]] = [
     *ARITHMETIC_RULES,
     *TEXT_RULES,
     *CROSS_YEAR_RULES,
+    *DOCUMENT_RULES,
+    *SITE_RULES,
 ]
 
 REGISTRY: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 
 FAMILIES = {"TIME": "timeliness", "STR": "structure", "ARI": "arithmetic", "TXT": "consistency",
-            "XY": "cross_year"}
+            "XY": "cross_year", "WEB": "website", "SCAN": "coverage"}
 
 
 def find_rule(key: str) -> type[Rule] | None:

@@ -174,6 +174,9 @@ class PageDateConsistency(Rule):
 
     Legal basis: 政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“伪造发稿日期”。
 
+    On crawled documents it also reports a 发布日期 earlier than the 成文日期 (日期倒挂) or later
+    than the day the page was fetched (未来日期) as violations.
+
     Non-compliant: 发布时间 2026-03-10 on a page whose URL is …/t20260313_105587.htm.
 
     Compliant: 发布时间 2022-02-08 on …/t20220208_80613.htm.
@@ -183,6 +186,15 @@ class PageDateConsistency(Rule):
     name = "timeliness.page_date_consistency"
     title = "日期倒挂/不一致"
     severity = Severity.MEDIUM
+    extra_subjects = ("document",)
+
+    def check_document(self, ctx):
+        """On crawled documents: 发布日期 before 成文日期, or a publication date in the future."""
+        from auditor.rules.documents import inverted_or_future
+
+        for message, evidence, key in inverted_or_future(ctx):
+            yield self.finding(ctx, Status.VIOLATION, message, evidence=evidence,
+                               discriminator=key)
     legal_basis = LegalBasis("单项否决：存在弄虚作假行为（如伪造发稿日期等）",
                              "政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）")
 
