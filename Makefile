@@ -2,7 +2,7 @@
 #   make venv   create .venv (if missing) and install -e .[test] (again when pyproject.toml changes)
 #   make test   run the test suite
 #   make lint   ruff check .
-#   make demo   parse and audit the demo report and print both for humans
+#   make demo   serve the bundled sample site on 127.0.0.1, scan and audit it (offline)
 #   make bench  accuracy and speed benchmarks against the shared corpus (CORPUS=...), if present
 
 PYTHON ?= python3
@@ -10,7 +10,6 @@ VENV   := .venv
 VPY    := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 CORPUS ?= ../shared/corpus
-DEMO   := tests/fixtures/reports/demo-county-2024.html
 
 .PHONY: venv test lint demo bench
 
@@ -31,10 +30,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 
 demo: venv
-	@test -f $(DEMO) || { echo "demo fixture $(DEMO) is missing" >&2; exit 1; }
-	$(VENV)/bin/auditor parse $(DEMO) --format human
-	@echo
-	$(VENV)/bin/auditor check $(DEMO) --exit-zero
+	$(VENV)/bin/auditor demo
 
 bench: venv
 	@if [ -d "$(CORPUS)" ]; then \

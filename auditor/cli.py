@@ -76,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--unit-type", choices=UNIT_TYPES)
     add_output_options(audit)
 
+    demo = commands.add_parser("demo", help="serve the bundled sample site on 127.0.0.1 and "
+                               "scan it (offline)")
+    demo.add_argument("--db", metavar="FILE", help="keep the run in this database (default: a "
+                      "temporary one)")
+    demo.add_argument("--format", choices=("human", "json", "csv", "sarif"), default="human")
+    demo.add_argument("--output", "-o", metavar="FILE")
+
     runs = commands.add_parser("runs", help="list stored runs")
     runs.add_argument("--db", metavar="FILE")
 
@@ -195,6 +202,33 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return EXIT_OK if args.exit_zero else exit_code(result, config.fail_on)
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from .demo.sitegen import build_demo_site
+    from .devserver import serve_site
+    from .reports import render
+    from .scan import CrawlOptions, crawl
+    from .site_audit import audit_run
+    from .store import Store
+
+    with tempfile.TemporaryDirectory(prefix="zwgk-demo-") as tmp:
+        site = build_demo_site(Path(tmp) / "site")
+        path = args.db or str(Path(tmp) / "demo.db")
+        print(f"auditor: serving the demo site ({site}) on 127.0.0.1 and scanning it…",
+              file=sys.stderr)
+        with serve_site(site) as base:
+            run_id = crawl(CrawlOptions(start_url=base + "/", db_path=path, delay=0.0,
+                                        timeout=10.0, max_pages=500))
+        with Store(path) as store:
+            result = audit_run(store, run_id, config=load_config(None, discover=False))
+        write_output(render(result, args.format), args.output)
+        print("auditor: the demo's planted problems are listed in "
+              "auditor/demo/sitegen.py (PLANTED)"
+              + (f"; run {run_id} kept in {path}" if args.db else ""), file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     from .reports import render
     from .scan import db_path
@@ -278,7 +312,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"parse": cmd_parse, "check": cmd_check, "scan": cmd_scan, "audit": cmd_audit,
-            "runs": cmd_runs, "rules": cmd_rules, "rule": cmd_rule}
+            "runs": cmd_runs, "demo": cmd_demo, "rules": cmd_rules, "rule": cmd_rule}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,6 +7,7 @@ import re
 from auditor.engine import ReportContext, Rule
 from auditor.findings import LegalBasis, Severity, Status
 from auditor.models import TABLE3_COLUMNS
+from auditor.rules.arithmetic import COLUMN_CN
 
 
 def _consecutive(rule: Rule, ctx: ReportContext):
@@ -58,7 +59,7 @@ class CarryOver(Rule):
             elif now != before:
                 yield self.finding(
                     ctx, Status.VIOLATION,
-                    f"{ctx.report.year}年度表三“上年结转”（{c}）为{now}件，但{ctx.previous.year}年度报告"
+                    f"{ctx.report.year}年度表三“上年结转”（{COLUMN_CN[c]}）为{now}件，但{ctx.previous.year}年度报告"
                     f"“结转下年度继续办理”为{before}件。",
                     table="table3", row="carried_in", column=c,
                     evidence={"carried_in": now, "previous_carried_out": before,
