@@ -199,3 +199,29 @@ def report_from_dict(data: dict[str, Any]) -> AnnualReport:
         warnings=tuple(data.get("warnings") or ()), source=data.get("source"),
         input_kind=data.get("input_kind"), encoding=data.get("encoding"),
     )
+
+
+# --------------------------------------------------------------------------- document dates
+
+import datetime as _datetime  # noqa: E402 - appended section, kept apart from the report model
+
+
+@dataclass(frozen=True, slots=True)
+class DateEvidence:
+    """One date of a document page and where it was read (``auditor.parse.dates``).
+
+    ``kind`` is ``issued`` (成文日期, or 形成/印发/签发日期) or ``published`` (发布日期);
+    ``strategy`` names how it was found (``metadata``, ``meta-tag``, ``visible-text``,
+    ``signature``, ``list-page``, ``url``); ``raw`` is the text it was read from (label and
+    value, the meta tag, or the URL); ``time`` is ``HH:MM[:SS]`` when the page gave one.
+    """
+
+    value: _datetime.date
+    kind: str
+    strategy: str
+    raw: str
+    time: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value.isoformat(), "kind": self.kind, "strategy": self.strategy,
+                "raw": self.raw, "time": self.time}
