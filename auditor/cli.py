@@ -199,6 +199,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if failure:
         print(f"auditor: {failure}", file=sys.stderr)
         return EXIT_ERROR
+    if not result.coverage.get("pages_fetched"):
+        home = next((p for p in Store(path).pages(run_id) if p.kind == "home"), None)
+        why = (home.error if home else None) or "nothing could be fetched"
+        print(f"auditor: {args.url}: site unreachable ({why})", file=sys.stderr)
+        return EXIT_ERROR
     return EXIT_OK if args.exit_zero else exit_code(result, config.fail_on)
 
 

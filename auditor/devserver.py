@@ -6,6 +6,7 @@ and the demo can reproduce what real government sites do::
     {"status": {"/gone.html": 404}, "delay": {"/slow.html": 3.0},
      "redirect": {"/loop-a.html": "/loop-b.html", "/out.html": "http://elsewhere.example/"},
      "content_type": {"/gbk/index.html": "text/html; charset=gbk"},
+     "sequence": {"/busy.html": [429, 200]},
      "hanweb": {"/module/web/jpage/dataproxy.jsp": "_hanweb"}}
 
 ``hanweb`` answers Hanweb jcms ``dataproxy.jsp`` POSTs from ``<folder>/<columnid>.json``
@@ -67,6 +68,17 @@ class SiteHandler(BaseHTTPRequestHandler):
         cfg = self.config
         if path in cfg.get("delay", {}):
             time.sleep(float(cfg["delay"][path]))
+        if path in cfg.get("sequence", {}):
+            # Answers in turn (e.g. [429, 200]): the n-th request gets the n-th status.
+            with self.server.lock:
+                served = self.server.counts.get(path, 0)
+                self.server.counts[path] = served + 1
+            steps = cfg["sequence"][path]
+            status = int(steps[min(served, len(steps) - 1)])
+            if status != 200:
+                self.send(status, f"<html><body>{status}</body></html>".encode(), head=head,
+                          headers={"Retry-After": "1"} if status in (429, 503) else None)
+                return
         if path in cfg.get("redirect", {}):
             target = cfg["redirect"][path].replace("{port}", str(self.server.server_port))
             self.send(302, b"", head=head, headers={"Location": target})
@@ -110,6 +122,11 @@ class SiteHandler(BaseHTTPRequestHandler):
         self.send(200, xml.encode("utf-8"), "text/xml; charset=utf-8")
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        pass  # a client that hung up (a timed-out crawler) is not an error of the server
+
+
 @contextmanager
 def serve_site(root: str | Path, port: int = 0) -> Iterator[str]:
     """Serve ``root`` on 127.0.0.1; yields the base URL (``http://127.0.0.1:PORT``)."""
@@ -117,8 +134,10 @@ def serve_site(root: str | Path, port: int = 0) -> Iterator[str]:
     config_file = root / "_server.json"
     config = json.loads(config_file.read_text("utf-8")) if config_file.is_file() else {}
     handler = type("Handler", (SiteHandler,), {"root": root, "config": config})
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = _QuietServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
+    server.lock = threading.Lock()
+    server.counts = {}
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

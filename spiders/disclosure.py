@@ -71,7 +71,8 @@ class DisclosureSpider(scrapy.Spider):
                 title: str | None = None, list_date: str | None = None,
                 referer: str | None = None, method: str = "GET", **kwargs: Any):
         meta = {"kind": kind, "column": column, "title": title, "list_date": list_date,
-                "referer": referer, "started": time.monotonic(), **kwargs.pop("meta", {})}
+                "referer": referer, "started": time.monotonic(), "dont_redirect": True,
+                **kwargs.pop("meta", {})}
         return scrapy.Request(url, method=method, callback=self.parse_page, errback=self.failed,
                               meta=meta, **kwargs)
 
@@ -86,9 +87,35 @@ class DisclosureSpider(scrapy.Spider):
 
     # ---------------------------------------------------------------- callbacks
 
+    def redirect(self, response: Response):
+        """Follow a redirect ourselves, so loops and off-site targets are recorded, not lost."""
+        meta = response.meta
+        location = response.headers.get(b"Location", b"").decode("latin-1").strip()
+        chain = [*meta.get("redirect_chain", []), response.url]
+        original = meta.get("original_url") or chain[0]
+        target = response.urljoin(location) if location else ""
+        common = {"url": original, "kind": meta["kind"], "status": response.status,
+                  "column_name": meta.get("column"), "title": meta.get("title"),
+                  "list_date": meta.get("list_date"), "referer": meta.get("referer"),
+                  "depth": meta.get("depth")}
+        if not target:
+            return self.record(outcome="http_error", error="重定向缺少 Location", **common)
+        if target in chain or len(chain) > self.settings.getint("REDIRECT_MAX_TIMES", 5):
+            return self.record(outcome="redirect_loop", final_url=target,
+                               error=f"重定向循环：{' → '.join(chain + [target])}"[:500], **common)
+        if not allowed(target, self.allowed_domains):
+            return self.record(outcome="offsite", final_url=target,
+                               error=f"重定向至站外 {host_of(target)}，未抓取", **common)
+        request = response.request.replace(url=target, method="GET", body=b"", dont_filter=True)
+        request.meta.update({"redirect_chain": chain, "original_url": original})
+        return request
+
     def parse_page(self, response: Response):
         meta = response.meta
         kind = meta["kind"]
+        if 300 <= response.status < 400 and response.status != 304:
+            yield self.redirect(response)
+            return
         wall = blocked(response)
         outcome = "blocked" if wall else ("ok" if response.status < 400 else "http_error")
         title = meta.get("title")
@@ -177,7 +204,7 @@ class DisclosureSpider(scrapy.Spider):
                 outcome, text = "offsite", f"重定向至站外：{message}"
             else:
                 outcome, text = "skipped", message
-        elif failure.check(TimeoutError, TCPTimedOutError):
+        elif failure.check(TimeoutError, TCPTimedOutError) or "Timeout" in type(error).__name__:
             outcome, text = "timeout", f"超时（{self.settings.getfloat('DOWNLOAD_TIMEOUT'):g}秒）"
         elif failure.check(DNSLookupError):
             outcome, text = "network_error", "域名无法解析"

@@ -1,0 +1,172 @@
+"""Crawls against local servers on ephemeral ports: CMS families, GBK, hostile behaviour."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from auditor.cli import main
+from auditor.demo.sitegen import build_demo_site
+from auditor.devserver import serve_site
+from auditor.scan import CrawlOptions, crawl
+from auditor.site_audit import audit_run
+from auditor.store import Store
+
+from .sites import hanweb_site, hostile_site
+
+TODAY = dt.date(2026, 11, 27)
+
+
+def run_crawl(site, db, **options):
+    with serve_site(site) as base:
+        run_id = crawl(CrawlOptions(start_url=base + "/", db_path=str(db), delay=0.0,
+                                    timeout=options.pop("timeout", 5.0), **options))
+    return base, run_id
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("demo")
+    site = build_demo_site(root / "site")
+    db = root / "demo.db"
+    base, run_id = run_crawl(site, db)
+    with Store(db) as store:
+        result = audit_run(store, run_id, today=TODAY)
+        pages = store.pages(run_id)
+        documents = store.documents(run_id)
+    return base, run_id, result, pages, documents, db
+
+
+def test_demo_site_trs_pagination_and_columns(demo_run):
+    base, _, _, pages, _, _ = demo_run
+    urls = {p.url.replace(base, "") for p in pages}
+    assert "/zwgk/zcwj/index_1.html" in urls          # TRS createPageHTML second page
+    assert "/zwgk/tzgg/list2.html" in urls            # “下一页” pagination
+    assert {p.kind for p in pages} >= {"home", "column", "list", "document", "report",
+                                       "attachment"}
+    reports = [p for p in pages if p.kind == "report"]
+    assert len(reports) == 2 and all(p.outcome == "ok" for p in reports)
+
+
+def test_demo_site_every_planted_problem_is_found(demo_run):
+    _, _, result, _, _, _ = demo_run
+    found = {(f.rule, str(f.status)) for f in result.findings}
+    for rule in ("TIME-05", "TIME-06", "TIME-07", "WEB-04", "WEB-01", "WEB-10", "ARI-04",
+                 "TXT-01", "XY-01"):
+        assert (rule, "violation") in found, rule
+    assert ("SCAN-01", "not_assessable") in found
+    assert result.coverage["skipped_robots"] == 1 and result.coverage["complete"] is False
+
+
+def test_demo_site_no_false_timeliness(demo_run):
+    _, _, result, _, _, _ = demo_run
+    late = [f.location.url for f in result.findings if f.rule == "TIME-05"]
+    assert len(late) == 1 and late[0].endswith("t20251106_3101.html")
+
+
+def test_gbk_page_dates_are_read(demo_run):
+    _, _, _, _, documents, _ = demo_run
+    gbk = next(d for d in documents if d["url"].endswith("_3106.html"))
+    assert gbk["issued"] == "2025-02-05" and gbk["published"] == "2025-02-12"
+    assert gbk["title"] == "关于进一步加强安全生产工作的通知"
+
+
+def test_raw_pages_are_kept_as_evidence(demo_run):
+    _, run_id, _, pages, _, db = demo_run
+    with Store(db) as store:
+        report = next(p for p in store.pages(run_id) if p.kind == "report")
+        assert b"<table" in store.blob(report.hash)
+        findings = list(store.findings(run_id))
+    assert findings and all(f["fingerprint"] for f in findings)
+
+
+def test_reaudit_offline_gives_the_same_findings(demo_run):
+    _, run_id, result, _, _, db = demo_run
+    with Store(db) as store:
+        again = audit_run(store, run_id, today=TODAY)
+    assert [f.fingerprint for f in again.findings] == [f.fingerprint for f in result.findings]
+
+
+def test_hanweb_dataproxy_pagination(tmp_path):
+    site = hanweb_site(tmp_path / "site", records=40)
+    base, run_id = run_crawl(site, tmp_path / "h.db")
+    with Store(tmp_path / "h.db") as store:
+        docs = [p for p in store.pages(run_id) if p.kind == "document" and p.outcome == "ok"]
+    assert len(docs) == 40
+    assert all("/art/2025/" in p.url for p in docs)
+
+
+def test_hostile_site_outcomes(tmp_path):
+    site = hostile_site(tmp_path / "site")
+    base, run_id = run_crawl(site, tmp_path / "x.db", timeout=1.5, backoff_scale=0.1)
+    with Store(tmp_path / "x.db") as store:
+        by_name = {p.url.rsplit("/", 1)[-1]: p for p in store.pages(run_id)}
+        result = audit_run(store, run_id, today=TODAY)
+    assert by_name["ok.html"].outcome == "ok"
+    assert by_name["error500.html"].status == 500
+    assert by_name["blocked.html"].outcome == "blocked"
+    assert by_name["challenge.html"].outcome == "blocked"
+    assert by_name["slow.html"].outcome == "timeout"
+    assert by_name["secret.html"].outcome == "robots"
+    assert by_name["gone.html"].status == 404
+    assert by_name["busy.html"].outcome == "ok"  # 429, backoff, then 200
+    loops = [p for p in by_name.values() if p.outcome == "redirect_loop"]
+    offsite = [p for p in by_name.values() if p.outcome == "offsite"]
+    assert loops and offsite
+    gaps = {f.evidence.get("outcome") for f in result.findings if f.rule == "SCAN-01"}
+    assert {"timeout", "blocked", "robots", "redirect_loop"} <= gaps
+    assert result.coverage["complete"] is False
+    assert not any(p.url.startswith("http://localhost") and p.outcome == "ok"
+                   for p in by_name.values())
+
+
+def test_page_budget_is_reported(tmp_path):
+    site = build_demo_site(tmp_path / "site")
+    base, run_id = run_crawl(site, tmp_path / "b.db", max_pages=5)
+    with Store(tmp_path / "b.db") as store:
+        result = audit_run(store, run_id, today=TODAY)
+    budget = [f for f in result.findings if f.rule == "SCAN-01" and "上限" in f.message]
+    assert budget and result.coverage["complete"] is False or budget
+
+
+def test_scan_cli_json_and_exit_code(tmp_path, capsys):
+    site = build_demo_site(tmp_path / "site")
+    with serve_site(site) as base:
+        code = main(["scan", base + "/", "--db", str(tmp_path / "s.db"), "--delay", "0",
+                     "--format", "json", "--quiet"])
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    assert code == 1  # high-severity violations (ARI-04, TXT-01, XY-01)
+    assert data["coverage"]["pages_fetched"] > 10
+    for finding in data["findings"]:
+        assert {"rule", "status", "severity", "message", "evidence"} <= finding.keys()
+        assert "url" in finding["location"]
+    assert "auditor audit" in err
+    assert main(["audit", "1", "--db", str(tmp_path / "s.db"), "--exit-zero"]) == 0
+
+
+def test_scan_unreachable_site_is_one_line_error(tmp_path, capsys):
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    code = main(["scan", f"http://127.0.0.1:{port}/", "--db", str(tmp_path / "u.db"),
+                 "--delay", "0", "--timeout", "2", "--quiet"])
+    out, err = capsys.readouterr()
+    assert code == 2 and "unreachable" in err.splitlines()[-1]
+    assert "无法评估" in out
+
+
+def test_scan_rejects_non_http(capsys):
+    assert main(["scan", "ftp://example.gov.cn/"]) == 2
+    assert "not an http" in capsys.readouterr().err
+
+
+def test_audit_unknown_run(tmp_path, capsys):
+    with Store(tmp_path / "e.db"):
+        pass
+    assert main(["audit", "99", "--db", str(tmp_path / "e.db")]) == 2
+    assert "no run 99" in capsys.readouterr().err
