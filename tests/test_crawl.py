@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+from sites import hanweb_site, hostile_site
 
 from auditor.cli import main
 from auditor.demo.sitegen import build_demo_site
@@ -13,8 +14,6 @@ from auditor.devserver import serve_site
 from auditor.scan import CrawlOptions, crawl
 from auditor.site_audit import audit_run
 from auditor.store import Store
-
-from .sites import hanweb_site, hostile_site
 
 TODAY = dt.date(2026, 11, 27)
 
