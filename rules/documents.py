@@ -53,7 +53,8 @@ class ProactiveDisclosureTimeliness(Rule):
                     "title": ctx.title}
         try:
             used = ctx.calendar.workdays_between(issued, published)
-            deadline = ctx.calendar.nth_workday_after(issued, limit)
+            # Only a late document needs its deadline (which may lie in an uncovered year).
+            deadline = ctx.calendar.nth_workday_after(issued, limit) if used > limit else None
         except CalendarNotCovered as exc:
             calendar_days = (published - issued).days
             if calendar_days <= limit:
@@ -64,8 +65,9 @@ class ProactiveDisclosureTimeliness(Rule):
                 f"{exc}，无法按官方调休安排计算工作日，请人工核对。",
                 evidence=evidence, discriminator="uncovered")
             return
-        evidence.update({"working_days": used, "deadline": deadline.isoformat()})
-        if used > limit:
+        evidence["working_days"] = used
+        if deadline is not None:
+            evidence["deadline"] = deadline.isoformat()
             yield self.finding(
                 ctx, Status.VIOLATION,
                 f"《{ctx.title or ctx.url}》成文日期{issued}，发布日期{published}，相隔{used}个工作日，"
@@ -132,7 +134,7 @@ class PubDateMatchesVisible(Rule):
                      and c.strategy == "meta-tag"), None)
         visible = next((c for c in ctx.candidates if c.kind == "published"
                         and c.strategy in ("metadata", "visible-text")), None)
-        raw_pubdate = ctx.meta.get("PubDate") or ctx.meta.get("pubdate")
+        raw_pubdate = next((v for k, v in ctx.meta.items() if k.lower() == "pubdate"), None)
         if raw_pubdate and meta is None:
             yield self.finding(ctx, Status.VIOLATION,
                                f"PubDate 标签“{raw_pubdate}”不是可识别的日期。",

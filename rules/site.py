@@ -94,7 +94,7 @@ class SiteIdCode(Rule):
         codes = Counter()
         examples: dict[str, str] = {}
         for doc in ctx.documents:
-            code = (doc.meta.get("SiteIDCode") or "").strip()
+            code = next((v for k, v in doc.meta.items() if k.lower() == "siteidcode"), "").strip()
             if code:
                 codes[code] += 1
                 examples.setdefault(code, doc.url)
@@ -153,15 +153,28 @@ class BrokenLinks(Rule):
                     f"{what}链接无法访问（HTTP {status}）：{page.title or page.url}"
                     + (f"，链接所在页面 {page.referer}" if page.referer else "") + "。",
                     url=page.url, evidence=evidence)
-            elif status >= 500:
+            elif status >= 400:
+                kind = "服务器错误" if status >= 500 else "拒绝访问或请求错误"
                 yield self.finding(
                     ctx, Status.NEEDS_REVIEW,
-                    f"{what}链接返回服务器错误（HTTP {status}）：{page.title or page.url}，请复查。",
+                    f"{what}链接返回{kind}（HTTP {status}）：{page.title or page.url}，请复查。",
                     url=page.url, evidence=evidence)
 
 
 def report_deadline(year: int, unit_type: str) -> dt.date:
     return dt.date(year + 1, 3, 31) if unit_type == "government" else dt.date(year + 1, 1, 31)
+
+
+def crawl_incomplete(ctx: SiteContext) -> bool:
+    """Could the crawl have missed part of the site? (gaps, or a navigation page that failed)"""
+    if ctx.run_status != "finished":
+        return True
+    for page in ctx.pages:
+        if page.outcome in ("timeout", "blocked", "robots", "network_error", "redirect_loop"):
+            return True
+        if page.kind in ("home", "column", "list") and page.outcome not in ("ok", "offsite"):
+            return True
+    return False
 
 
 class ReportColumn(Rule):
@@ -187,8 +200,7 @@ class ReportColumn(Rule):
     subject = "site"
 
     def check(self, ctx: SiteContext):
-        incomplete = ctx.run_status != "finished" or any(
-            p.outcome in ("timeout", "blocked", "robots", "network_error") for p in ctx.pages)
+        incomplete = crawl_incomplete(ctx)
         if not ctx.report_column_found and not ctx.reports:
             status = Status.NOT_ASSESSABLE if incomplete else Status.VIOLATION
             yield self.finding(
@@ -260,6 +272,15 @@ class CrawlCoverage(Rule):
                 severity=severity, evidence={"outcome": outcome, "count": len(urls),
                                              "urls": _sample(urls, 20)},
                 discriminator=outcome)
+        for page in ctx.pages:
+            if page.kind == "home" and page.outcome not in ("ok", "offsite") and \
+                    page.outcome not in by_outcome:
+                yield self.finding(
+                    ctx, Status.NOT_ASSESSABLE,
+                    f"起始页无法访问（{page.error or page.outcome}），站点内容未能检查。",
+                    severity=Severity.HIGH, url=page.url,
+                    evidence={"outcome": page.outcome, "status": page.status},
+                    discriminator="home")
         for url, why in ctx.unparseable:
             yield self.finding(ctx, Status.NOT_ASSESSABLE, f"年度报告无法解析：{why}", url=url,
                                severity=Severity.MEDIUM, evidence={"reason": why},

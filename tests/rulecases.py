@@ -26,25 +26,73 @@ removes the key (a table row, a section, ``published``…). A table cell may be 
 (not read: ``method="missing"``), a printed blank such as ``"/"`` or ``"—"``, or a provenance
 object such as ``{value: null, method: split, options: [12, 21]}`` (an ambiguous run-together
 row, see ``auditor.models._cell_from``).
+
+Document and site cases
+-----------------------
+A case with a ``document:`` key targets a crawled document page (rules with ``subject =
+"document"``, or ``"document"`` in ``extra_subjects``); one with a ``site:`` key targets a whole
+crawl run (``subject = "site"``). Such a case has no ``report``/``previous``/``context``; only
+the rule under test runs, through ``auditor.engine.run_subject``, with the case's ``options``.
+
+``document`` (built by :func:`build_document` into a ``DocumentContext``)
+    ``url``, ``title``, ``column``, ``kind`` (``document``/``report``), ``meta`` (page meta
+    tags, name -> content; ``"__delete__"`` drops a tag, for ``{<<: *tags, PubDate:
+    __delete__}``), ``fetched`` and ``today`` (default 2025-06-30, ``fetched``
+    defaulting to ``today``), ``issued`` / ``published`` and ``candidates``. A date is
+    ``{date, strategy?, raw?, time?}`` or just the date (strategy ``metadata``); a candidate
+    also has ``kind`` (``issued``/``published``). Without ``candidates`` the document has
+    issued 2025-01-08 and published 2025-01-10 (both ``metadata``) unless given, and its
+    candidates are those two dates. With ``candidates``, ``issued``/``published`` default to
+    the most trusted candidate of that kind, as ``auditor.parse.dates`` chooses them. ``null``
+    means the page does not give that date. The default document passes every document rule.
+``site`` (built by :func:`build_site` into a ``SiteContext``)
+    ``start_url``, ``run_status`` (``finished``), ``unit_type`` (``department``), ``today``
+    (2025-06-30), ``max_pages`` (none), ``footer_codes`` (url -> code), ``unparseable`` (a
+    list of ``[url, why]``), ``pages`` (a list of ``PageRecord`` fields: ``url``, ``kind``
+    (``document``), ``outcome`` (``ok``), ``status`` (200 when ``ok``)… the rest default to
+    ``None`` or a neutral value), ``documents`` (a list of ``document`` mappings),
+    ``reports`` (a list of ``{url, year?, report?}``: ``build(report, year=year or 2024)``)
+    and ``report_column_found`` (by default, as ``auditor.site_audit`` decides it: a
+    ``column`` page whose ``column_name`` has 年报 or 年度报告).
+
+In ``expect``, ``url`` matches the finding's ``location.url`` (a document's URL, a page's URL,
+or the site's ``start_url``). Top-level keys other than ``rule`` and ``cases`` must be under
+``shared:``, which holds YAML anchors (``&tags``) for cases to reuse.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from auditor.models import TABLE3_COLUMNS, AnnualReport, report_from_dict
+from auditor.engine import UNIT_TYPES, DocumentContext, Rule, SiteContext
+from auditor.models import TABLE3_COLUMNS, AnnualReport, DateEvidence, report_from_dict
+from auditor.parse.dates import STRATEGIES
+from auditor.store import PageRecord
 
 RULE_CASES = Path(__file__).resolve().parent / "fixtures" / "rules"
 
 DELETE = "__delete__"
 
-CASE_KEYS = {"name", "report", "previous", "context", "options", "expect"}
-EXPECT_KEYS = {"status", "severity", "table", "row", "column", "section", "message_contains"}
+CASE_KEYS = {"name", "report", "previous", "context", "options", "expect", "document", "site"}
+REPORT_CASE_KEYS = {"report", "previous", "context"}
+FILE_KEYS = {"rule", "cases", "shared"}
+EXPECT_KEYS = {"status", "severity", "table", "row", "column", "section", "message_contains",
+               "url"}
+DOCUMENT_KEYS = {"url", "title", "column", "kind", "issued", "published", "candidates", "meta",
+                 "fetched", "today"}
+DATE_KEYS = {"date", "strategy", "raw", "time"}
+CANDIDATE_KEYS = DATE_KEYS | {"kind"}
+DATE_KINDS = ("issued", "published")
+SITE_KEYS = {"start_url", "run_status", "pages", "documents", "reports", "unit_type",
+             "report_column_found", "footer_codes", "unparseable", "today", "max_pages"}
+PAGE_KEYS = {f.name for f in dataclasses.fields(PageRecord)}
+SITE_REPORT_KEYS = {"url", "year", "report"}
 CONTEXT_KEYS = {"published", "unit_type", "today"}
 STATUSES = {"violation", "needs_review", "not_assessable"}
 SEVERITIES = {"critical", "high", "medium", "low", "info"}
@@ -192,6 +240,131 @@ def build_previous(overrides: dict[str, Any] | None = None) -> AnnualReport:
     return build(overrides, year=2023)
 
 
+# ---------------------------------------------------------------- documents and sites
+
+DEFAULT_TODAY = dt.date(2025, 6, 30)
+SITE = "https://www.example.gov.cn"
+DOCUMENT_TITLE = f"{ISSUER}关于印发2025年交通运输安全生产工作要点的通知"
+DEFAULT_DATES = {"issued": dt.date(2025, 1, 8), "published": dt.date(2025, 1, 10)}
+_LABELS = {"issued": "成文日期", "published": "发布日期"}
+
+
+def _day(value: Any) -> dt.date:
+    """A date from YAML (already a date) or an ISO string."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value).strip())
+
+
+def document_url(index: int = 0) -> str:
+    return f"{SITE}/zwgk/zcwj/202501/t20250110_{100001 + index}.html"
+
+
+def date_evidence(spec: Any, kind: str | None = None) -> DateEvidence | None:
+    """A :class:`DateEvidence` from ``{date, strategy?, raw?, time?, kind?}`` or a bare date."""
+    if spec is None:
+        return None
+    if not isinstance(spec, dict):
+        spec = {"date": spec}
+    kind = spec.get("kind", kind)
+    value = _day(spec["date"])
+    strategy = spec.get("strategy", "metadata")
+    raw = spec.get("raw")
+    if raw is None:
+        raw = f"{_LABELS.get(kind, '日期')} {value.isoformat()}"
+    time = spec.get("time")
+    return DateEvidence(value=value, kind=kind, strategy=strategy, raw=str(raw),
+                        time=None if time is None else str(time))
+
+
+def build_document(spec: dict[str, Any] | None = None, *, index: int = 0,
+                   today: dt.date | None = None) -> DocumentContext:
+    """A ``DocumentContext`` from a case's ``document`` mapping (see the module docstring)."""
+    spec = dict(spec or {})
+    today = _day(spec["today"]) if spec.get("today") is not None else (today or DEFAULT_TODAY)
+    fetched = _day(spec["fetched"]) if spec.get("fetched") is not None else today
+    if "candidates" in spec:
+        candidates = [date_evidence(c) for c in spec["candidates"] or []]
+        ranked = sorted(candidates, key=lambda c: STRATEGIES.index(c.strategy))
+        chosen = {kind: next((c for c in ranked if c.kind == kind), None) for kind in DATE_KINDS}
+        dates = {kind: date_evidence(spec[kind], kind) if kind in spec else chosen[kind]
+                 for kind in DATE_KINDS}
+    else:
+        dates = {kind: date_evidence(spec.get(kind, DEFAULT_DATES[kind]), kind)
+                 for kind in DATE_KINDS}
+        candidates = [d for d in dates.values() if d is not None]
+    meta = {str(k): "" if v is None else str(_plain(v))
+            for k, v in (spec.get("meta") or {}).items() if v != DELETE}
+    return DocumentContext(
+        url=spec.get("url") or document_url(index),
+        title=spec.get("title", DOCUMENT_TITLE),
+        column=spec.get("column", "政策文件"),
+        issued=dates["issued"], published=dates["published"], candidates=tuple(candidates),
+        meta=meta, fetched=fetched, kind=spec.get("kind", "document"), today=today,
+    )
+
+
+def build_page(spec: dict[str, Any], *, index: int = 0,
+               today: dt.date = DEFAULT_TODAY) -> PageRecord:
+    """A ``PageRecord`` from a mapping of its fields; unspecified fields get neutral defaults."""
+    outcome = spec.get("outcome", "ok")
+    values: dict[str, Any] = {
+        "id": index + 1, "run_id": 1, "url": f"{SITE}/page{index + 1}.html", "final_url": None,
+        "kind": "document", "status": 200 if outcome == "ok" else None, "outcome": outcome,
+        "error": None, "fetched_at": f"{today.isoformat()}T08:00:00+00:00", "elapsed": None,
+        "content_type": "text/html", "hash": None, "column_name": None, "title": None,
+        "list_date": None, "referer": None, "depth": None,
+    }
+    values.update({k: _plain(v) for k, v in spec.items()})
+    return PageRecord(**values)
+
+
+def build_site(spec: dict[str, Any] | None = None) -> SiteContext:
+    """A ``SiteContext`` from a case's ``site`` mapping (see the module docstring)."""
+    spec = dict(spec or {})
+    today = _day(spec["today"]) if spec.get("today") is not None else DEFAULT_TODAY
+    pages = tuple(build_page(p, index=i, today=today) for i, p in enumerate(spec.get("pages") or []))
+    documents = tuple(build_document(d, index=i, today=today)
+                      for i, d in enumerate(spec.get("documents") or []))
+    reports = tuple(
+        (r.get("url") or f"{SITE}/zwgk/ndbg/report{i + 1}.html",
+         build(r.get("report"), year=r.get("year") or 2024))
+        for i, r in enumerate(spec.get("reports") or []))
+    column_found = spec.get("report_column_found")
+    if column_found is None:  # as auditor.site_audit.audit_run decides it
+        column_found = any(p.kind == "column" and p.column_name and (
+            "年报" in p.column_name or "年度报告" in p.column_name) for p in pages)
+    unparseable = tuple(
+        (u["url"], u["why"]) if isinstance(u, dict) else (u[0], u[1])
+        for u in spec.get("unparseable") or [])
+    return SiteContext(
+        start_url=spec.get("start_url", f"{SITE}/"),
+        run_status=spec.get("run_status", "finished"),
+        pages=pages, documents=documents, reports=reports,
+        unit_type=spec.get("unit_type", "department"),
+        report_column_found=bool(column_found),
+        footer_codes={str(k): str(v) for k, v in (spec.get("footer_codes") or {}).items()},
+        unparseable=unparseable, today=today, max_pages=spec.get("max_pages"),
+    )
+
+
+def case_subject(case: dict[str, Any]) -> str:
+    """``document``, ``site`` or ``report`` (a report or report-pair case)."""
+    if "document" in case:
+        return "document"
+    if "site" in case:
+        return "site"
+    return "report"
+
+
+def rule_subjects(rule: type[Rule]) -> set[str]:
+    """The case subjects a rule can be tested on (``report_pair`` counts as ``report``)."""
+    subjects = {rule.subject, *rule.extra_subjects}
+    return {"report" if s == "report_pair" else s for s in subjects}
+
+
 def load_case_files() -> list[tuple[Path, dict[str, Any]]]:
     return [(path, yaml.safe_load(path.read_text(encoding="utf-8")))
             for path in sorted(RULE_CASES.glob("*.yaml"))]
@@ -224,6 +397,14 @@ def check_case_shape(case: dict[str, Any]) -> list[str]:
     unknown = set(case.get("context") or {}) - CONTEXT_KEYS
     if unknown:
         problems.append(f"unknown context keys {sorted(unknown)}")
+    if "document" in case and "site" in case:
+        problems.append("a case targets a document or a site, not both")
+    if ("document" in case or "site" in case) and set(case) & REPORT_CASE_KEYS:
+        problems.append(f"a document or site case has no {sorted(set(case) & REPORT_CASE_KEYS)}")
+    if "document" in case:
+        problems += _document_problems(case["document"])
+    if "site" in case:
+        problems += _site_problems(case["site"])
     for item in case["expect"]:
         if not isinstance(item, dict):
             problems.append(f"expected finding must be a mapping: {item!r}")
@@ -238,12 +419,75 @@ def check_case_shape(case: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _mapping_problems(value: Any, allowed: set[str], what: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        return [f"{what} must be a mapping: {value!r}"]
+    unknown = set(value) - allowed
+    return [f"unknown {what} keys {sorted(unknown)}"] if unknown else []
+
+
+def _date_problems(value: Any, what: str, *, candidate: bool = False) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        value = {"date": value}
+    problems = _mapping_problems(value, CANDIDATE_KEYS if candidate else DATE_KEYS, what)
+    try:
+        _day(value.get("date"))
+    except (TypeError, ValueError):
+        problems.append(f"{what} needs a date (YYYY-MM-DD): {value!r}")
+    if value.get("strategy", "metadata") not in STRATEGIES:
+        problems.append(f"{what} strategy must be one of {list(STRATEGIES)}: {value!r}")
+    if candidate and value.get("kind") not in DATE_KINDS:
+        problems.append(f"{what} kind must be one of {list(DATE_KINDS)}: {value!r}")
+    return problems
+
+
+def _document_problems(doc: Any, what: str = "document") -> list[str]:
+    if doc is None:
+        return []
+    problems = _mapping_problems(doc, DOCUMENT_KEYS, what)
+    if problems and not isinstance(doc, dict):
+        return problems
+    for kind in DATE_KINDS:
+        problems += _date_problems(doc.get(kind), f"{what} {kind}")
+    for item in doc.get("candidates") or []:
+        problems += _date_problems(item, f"{what} candidate", candidate=True)
+    if not isinstance(doc.get("meta") or {}, dict):
+        problems.append(f"{what} meta must be a mapping of tag name to content")
+    return problems
+
+
+def _site_problems(site: Any) -> list[str]:
+    if site is None:
+        return []
+    problems = _mapping_problems(site, SITE_KEYS, "site")
+    if problems and not isinstance(site, dict):
+        return problems
+    for page in site.get("pages") or []:
+        problems += _mapping_problems(page, PAGE_KEYS, "page")
+    for i, doc in enumerate(site.get("documents") or []):
+        problems += _document_problems(doc, f"site document {i + 1}")
+    for entry in site.get("reports") or []:
+        problems += _mapping_problems(entry, SITE_REPORT_KEYS, "site report")
+    if site.get("unit_type", "department") not in UNIT_TYPES:
+        problems.append(f"unit_type must be one of {list(UNIT_TYPES)}")
+    for item in site.get("unparseable") or []:
+        ok = (isinstance(item, dict) and set(item) == {"url", "why"}) or (
+            isinstance(item, list) and len(item) == 2)
+        if not ok:
+            problems.append(f"unparseable entries are [url, why]: {item!r}")
+    return problems
+
+
 def finding_matches(expected: dict[str, Any], finding) -> bool:
     if str(finding.status) != expected["status"]:
         return False
     if "severity" in expected and str(finding.severity) != expected["severity"]:
         return False
-    for key in ("table", "row", "column", "section"):
+    for key in ("table", "row", "column", "section", "url"):
         if key in expected and getattr(finding.location, key) != _plain(expected[key]):
             return False
     wanted = expected.get("message_contains")
@@ -264,8 +508,8 @@ def match_findings(expected: list[dict[str, Any]], findings: list) -> bool:
     return assign(0, frozenset())
 
 
-def describe(finding) -> str:
+def describe(finding, *, url: bool = False) -> str:
     loc = finding.location
-    where = ", ".join(f"{k}={getattr(loc, k)}" for k in ("section", "table", "row", "column")
-                      if getattr(loc, k))
+    keys = ("url",) * url + ("section", "table", "row", "column")
+    where = ", ".join(f"{k}={getattr(loc, k)}" for k in keys if getattr(loc, k))
     return f"{finding.status}/{finding.severity} [{where}] {finding.message}"
