@@ -12,6 +12,7 @@ from dataclasses import replace
 from ..models import AnnualReport, Cell, Section
 from ..narrative import table2_mentions
 from . import labels, meta
+from .attachments import read_attachment, sniff_attachment
 from .decode import decode_bytes
 from .html import html_to_text, looks_like_html
 from .sections import find_headings, section_spans
@@ -164,7 +165,8 @@ def _cells(table2, table3, table4):
 
 
 def parse_report(data: bytes | str, source: str | None = None) -> AnnualReport:
-    """Parse an annual report from HTML or text, as bytes (any encoding) or str. Never raises."""
+    """Parse an annual report from HTML, text (bytes in any encoding, or str) or an attachment
+    (PDF, .docx/.doc/.wps, .xlsx/.xls; images are reported as image-only). Never raises."""
     try:
         return _parse(data, source)
     except Exception as exc:  # noqa: BLE001 - the contract is "never raises"; say what broke
@@ -174,6 +176,9 @@ def parse_report(data: bytes | str, source: str | None = None) -> AnnualReport:
 def _parse(data: bytes | str, source: str | None) -> AnnualReport:
     encoding = None
     if isinstance(data, bytes):
+        kind = sniff_attachment(data)
+        if kind:  # PDF, Word, spreadsheet or image: auditor/parse/attachments.py
+            return read_attachment(kind, data, source)
         decoded = decode_bytes(data)
         if decoded.error:
             return AnnualReport(source=source, encoding=decoded.encoding, error=decoded.error)
