@@ -11,6 +11,7 @@ from auditor.engine import Rule
 from .arithmetic import ARITHMETIC_RULES
 from .cross_year import CROSS_YEAR_RULES
 from .documents import DOCUMENT_RULES
+from .readability import READABILITY_RULES
 from .site import SITE_RULES
 from .structure import STRUCTURE_RULES
 from .text_vs_table import TEXT_RULES
@@ -19,6 +20,7 @@ from .timeliness import TIMELINESS_RULES
 ALL_RULES: list[type[Rule]] = [
     *TIMELINESS_RULES,
     *STRUCTURE_RULES,
+    *READABILITY_RULES,
     *ARITHMETIC_RULES,
     *TEXT_RULES,
     *CROSS_YEAR_RULES,
