@@ -52,7 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_output_options(check)
 
     scan = commands.add_parser("scan", help="crawl a government site and audit it")
-    scan.add_argument("url", metavar="URL", help="the site root or a column URL")
+    scan.add_argument("url", metavar="URL", nargs="?", help="the site root or a column URL")
+    scan.add_argument("--all", action="store_true",
+                      help="scan every [[sites]] entry of the inventory (auditor.toml)")
+    scan.add_argument("--site", action="append", metavar="ID",
+                      help="scan this inventory site (repeatable)")
+    scan.add_argument("--resume", type=int, metavar="RUN_ID",
+                      help="continue an interrupted run, skipping pages already fetched")
+    scan.add_argument("--parallel", type=int, default=2,
+                      help="sites scanned at the same time with --all (default 2)")
     scan.add_argument("--db", metavar="FILE", help="SQLite store (default: the user data "
                       "directory, or $ZWGK_AUDITOR_DB)")
     scan.add_argument("--max-pages", type=int, default=2000, help="page budget (default 2000)")
@@ -85,6 +93,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     runs = commands.add_parser("runs", help="list stored runs")
     runs.add_argument("--db", metavar="FILE")
+
+    history = commands.add_parser("history", help="runs of a site over time, with findings new "
+                                  "/ still open / fixed")
+    history.add_argument("site", nargs="?", metavar="SITE")
+    history.add_argument("--db", metavar="FILE")
+
+    diff = commands.add_parser("diff", help="compare two runs of a site: new, still open, fixed, "
+                               "waived; documents edited or removed after publication")
+    diff.add_argument("run_a", nargs="?", type=int, metavar="RUN_A")
+    diff.add_argument("run_b", nargs="?", type=int, metavar="RUN_B")
+    diff.add_argument("--site", metavar="SITE", help="the site's last two runs")
+    diff.add_argument("--db", metavar="FILE")
+    diff.add_argument("--format", choices=("human", "json"), default="human")
+
+    report = commands.add_parser("report", help="整改清单 (Excel) or a printable HTML report of "
+                                 "the latest runs")
+    report.add_argument("--format", choices=("xlsx", "html"), default="xlsx")
+    report.add_argument("--output", "-o", metavar="FILE", required=True)
+    report.add_argument("--site", action="append", metavar="ID",
+                        help="only these sites (default: every site of the inventory, else of "
+                             "the database)")
+    report.add_argument("--notice-date", metavar="YYYY-MM-DD",
+                        help="date of the 整改通知 (default today); 整改期限 counts from it")
+    report.add_argument("--days", type=int, help="整改期限 in working days (default: "
+                        "rectification_days of the config, 10)")
+    report.add_argument("--db", metavar="FILE")
+    report.add_argument("--config", metavar="FILE")
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("human", "json"), default="human")
@@ -161,7 +196,111 @@ def _progress(stream):
     return show
 
 
+EXIT_LOCKED = 3
+
+
 def cmd_scan(args: argparse.Namespace) -> int:
+    if args.all or args.site:
+        return cmd_scan_inventory(args)
+    if args.resume and not args.url:
+        return cmd_scan_resume(args)
+    if not args.url:
+        raise UsageError("auditor scan: give a URL, --all, --site ID or --resume RUN_ID")
+    return cmd_scan_url(args)
+
+
+def cmd_scan_inventory(args: argparse.Namespace) -> int:
+    from .inventory import scan_all
+    from .lock import LockHeld, RunLock
+    from .reports import render
+    from .scan import db_path
+
+    config = effective_config(args)
+    if not config.sites:
+        raise UsageError(f"auditor scan: no [[sites]] in {config.path or 'any auditor.toml'}")
+    sites = config.sites
+    if args.site:
+        unknown = [s for s in args.site if config.site(s) is None]
+        if unknown:
+            raise UsageError(f"auditor scan: no site {unknown[0]!r} in {config.path}")
+        sites = [config.site(s) for s in args.site]
+    path = db_path(args.db)
+    try:
+        with RunLock(path):
+            def done(outcome) -> None:
+                counts = outcome.result.counts() if outcome.result else {}
+                state = f"失败：{outcome.error}" if outcome.error else (
+                    f"违规 {counts.get('violation', 0)}，需复核 {counts.get('needs_review', 0)}，"
+                    f"无法评估 {counts.get('not_assessable', 0)}")
+                print(f"auditor: {outcome.site.id}（{outcome.site.name}）run {outcome.run_id}："
+                      f"{state}", file=sys.stderr)
+
+            outcomes = scan_all(config, path, sites=sites, parallel=args.parallel, on_done=done)
+    except LockHeld as exc:
+        print(f"auditor: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    texts = []
+    for outcome in outcomes:
+        if outcome.result is not None:
+            header = f"===== {outcome.site.id}  {outcome.site.name} =====\n"
+            texts.append((header if args.format == "human" else "")
+                         + render(outcome.result, args.format))
+    if args.format == "json":
+        import json as _json
+
+        merged = {"sites": [{"site": o.site.id, "name": o.site.name, "run_id": o.run_id,
+                             "error": o.error,
+                             "result": o.result.to_dict() if o.result else None}
+                            for o in outcomes]}
+        write_output(_json.dumps(merged, ensure_ascii=False, indent=2, default=str) + "\n",
+                     args.output)
+    else:
+        write_output("\n".join(texts), args.output)
+    if any(o.error for o in outcomes):
+        return EXIT_ERROR
+    if args.exit_zero:
+        return EXIT_OK
+    return max((exit_code(o.result, config.fail_on) for o in outcomes if o.result), default=0)
+
+
+def cmd_scan_resume(args: argparse.Namespace) -> int:
+    from .inventory import scan_site
+    from .reports import render
+    from .scan import CrawlError, CrawlOptions, crawl, db_path
+    from .site_audit import audit_run
+    from .store import Store
+
+    config = effective_config(args)
+    path = db_path(args.db)
+    with Store(path) as store:
+        run = store.run(args.resume)
+    if run is None:
+        raise FetchError(f"{path}: no run {args.resume} to resume")
+    site = config.site(run.site)
+    try:
+        if site is not None:
+            outcome = scan_site(site, config, path, resume_run=run.id)
+            result, error = outcome.result, outcome.error
+        else:
+            options = CrawlOptions(start_url=run.start_url, db_path=path, resume_run=run.id,
+                                   **{k: v for k, v in run.options.items()
+                                      if k in ("delay", "concurrency", "max_pages",
+                                               "max_depth", "timeout", "domains")})
+            crawl(options)
+            with Store(path) as store:
+                result = audit_run(store, run.id, config=config, unit_type=args.unit_type)
+            error = None
+    except CrawlError as exc:
+        raise FetchError(str(exc)) from None
+    if result is not None:
+        write_output(render(result, args.format), args.output)
+    if error:
+        print(f"auditor: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK if args.exit_zero else exit_code(result, config.fail_on)
+
+
+def cmd_scan_url(args: argparse.Namespace) -> int:
     from urllib.parse import urlsplit
 
     from .reports import render
@@ -187,8 +326,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
     try:
         run_id = crawl(options, progress=show)
     except CrawlError as exc:
-        failure = exc
-        run_id = int(str(exc).split()[1].rstrip(":"))
+        if exc.run_id is None:
+            raise FetchError(str(exc)) from None
+        failure, run_id = exc, exc.run_id
     if show:
         sys.stderr.write("\n")
     with Store(path) as store:
@@ -250,6 +390,139 @@ def cmd_audit(args: argparse.Namespace) -> int:
         result = audit_run(store, args.run_id, config=config, unit_type=args.unit_type)
     write_output(render(result, args.format), args.output)
     return EXIT_OK if args.exit_zero else exit_code(result, config.fail_on)
+
+
+def _open_db(value: str | None):
+    from .scan import db_path
+    from .store import Store
+
+    path = db_path(value)
+    if not Path(path).exists():
+        raise FetchError(f"{path}: no such database")
+    return Store(path)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from .history import compare
+
+    with _open_db(args.db) as store:
+        runs = store.runs(args.site)
+        if not runs:
+            raise FetchError(f"{store.path}: no runs" + (f" of site {args.site!r}" if args.site
+                                                          else ""))
+        previous: dict[str, int] = {}
+        sys.stdout.write("run    date        site                 status      违规 需复核 无法评估  "
+                         "新发现 仍未整改 已整改\n")
+        for run in runs:
+            tracked = compare(store, previous.get(run.site), run.id)
+            now = [t for t in tracked if t.lifecycle in ("new", "open")]
+            by = {s: sum(1 for t in now if t.finding["status"] == s)
+                  for s in ("violation", "needs_review", "not_assessable")}
+            life = {k: sum(1 for t in tracked if t.lifecycle == k) for k in ("new", "open",
+                                                                               "fixed")}
+            sys.stdout.write(f"{run.id:<6} {run.started_at[:10]}  {run.site[:20]:<20} "
+                             f"{run.status:<11} {by['violation']:>4} {by['needs_review']:>6} "
+                             f"{by['not_assessable']:>8}  {life['new']:>6} {life['open']:>8} "
+                             f"{life['fixed']:>6}\n")
+            previous[run.site] = run.id
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .history import LIFECYCLE_CN, compare, document_changes, latest_run, previous_run
+
+    with _open_db(args.db) as store:
+        if args.run_a is not None and args.run_b is None:
+            raise UsageError("auditor diff: give two runs (RUN_A RUN_B) or --site SITE")
+        if args.run_a is None:
+            sites = sorted({r.site for r in store.runs()})
+            site = args.site or (sites[0] if len(sites) == 1 else None)
+            if site is None:
+                raise UsageError("auditor diff: several sites in the database; give --site or "
+                                 "two run ids")
+            run_b = latest_run(store, site)
+            run_a = previous_run(store, run_b.id) if run_b else None
+            if run_a is None:
+                raise FetchError(f"{store.path}: site {site!r} has fewer than two runs")
+            a, b = run_a.id, run_b.id
+        else:
+            a, b = args.run_a, args.run_b
+            for run_id in (a, b):
+                if store.run(run_id) is None:
+                    raise FetchError(f"{store.path}: no run {run_id}")
+        tracked = compare(store, a, b)
+        changes = document_changes(store, a, b)
+    if args.format == "json":
+        json.dump({"run_a": a, "run_b": b,
+                   "findings": [{"lifecycle": t.lifecycle, "first_seen": t.first_seen,
+                                 **t.finding} for t in tracked],
+                   "documents": [c.__dict__ for c in changes]},
+                  sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    sys.stdout.write(f"对比：第 {a} 次 → 第 {b} 次抓取\n")
+    for state in ("new", "open", "fixed", "waived"):
+        group = [t for t in tracked if t.lifecycle == state]
+        sys.stdout.write(f"\n【{LIFECYCLE_CN[state]}】{len(group)} 项\n")
+        for t in group:
+            url = t.url or ""
+            sys.stdout.write(f"  {t.rule} {t.finding['message']}\n    {url}（首次发现 "
+                             f"{t.first_seen}）\n")
+    edited = [c for c in changes if c.change == "edited"]
+    gone = [c for c in changes if c.change == "disappeared"]
+    sys.stdout.write(f"\n【发布后有变动】{len(edited)} 篇\n")
+    for c in edited:
+        sys.stdout.write(f"  {c.title or c.url}\n    {c.url}（正文指纹 {c.before} → {c.after}）\n")
+    sys.stdout.write(f"\n【已不可访问或撤下】{len(gone)} 篇\n")
+    for c in gone:
+        sys.stdout.write(f"  {c.title or c.url}\n    {c.url}（{c.after}）\n")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import datetime as _dt
+
+    from .calendar import WorkCalendar
+    from .engine import parse_date
+    from .history import latest_run, site_report
+
+    config = load_config(args.config)
+    try:
+        notice = parse_date(args.notice_date) if args.notice_date else _dt.date.today()
+    except ValueError as exc:
+        raise UsageError(f"auditor report: --notice-date {exc}") from None
+    days = args.days or config.rectification_days
+    with _open_db(args.db) as store:
+        wanted = args.site or [s.id for s in config.sites] or sorted({r.site for r in
+                                                                      store.runs()})
+        reports = []
+        for site_id in wanted:
+            run = latest_run(store, site_id)
+            if run is None:
+                print(f"auditor: no run of site {site_id!r} yet; skipped", file=sys.stderr)
+                continue
+            site = config.site(site_id)
+            reports.append(site_report(
+                store, run.id, site_id=site_id, unit_name=site.name if site else None,
+                unit_type=site.unit_type if site else None,
+                site_code=site.site_code if site else None))
+    if not reports:
+        raise FetchError("no runs to report on")
+    if args.format == "xlsx":
+        from .reports.xlsx_out import render_rectification_xlsx
+
+        data = render_rectification_xlsx(reports, notice_date=notice, days=days,
+                                          calendar=WorkCalendar())
+        try:
+            Path(args.output).write_bytes(data)
+        except OSError as exc:
+            raise FetchError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
+    else:
+        from .reports.html_out import render_html
+
+        write_output(render_html(reports), args.output)
+    print(f"auditor: wrote {args.output} ({len(reports)} 个单位)", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
@@ -317,7 +590,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"parse": cmd_parse, "check": cmd_check, "scan": cmd_scan, "audit": cmd_audit,
-            "runs": cmd_runs, "demo": cmd_demo, "rules": cmd_rules, "rule": cmd_rule}
+            "runs": cmd_runs, "history": cmd_history, "diff": cmd_diff, "report": cmd_report,
+            "demo": cmd_demo, "rules": cmd_rules, "rule": cmd_rule}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

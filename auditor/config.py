@@ -34,6 +34,23 @@ class Waiver:
 
 
 @dataclass(frozen=True)
+class SiteConfig:
+    """One ``[[sites]]`` entry of the inventory: a unit whose website is audited."""
+
+    id: str
+    name: str
+    urls: list[str]
+    unit_type: str | None = None
+    site_code: str | None = None
+    max_pages: int = 2000
+    max_depth: int = 6
+    delay: float = 1.0
+    concurrency: int = 2
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    waivers: list[Waiver] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Config:
     select: list[str] = field(default_factory=lambda: ["ALL"])
     ignore: list[str] = field(default_factory=list)
@@ -41,8 +58,23 @@ class Config:
     severity: dict[str, Severity] = field(default_factory=dict)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     waivers: list[Waiver] = field(default_factory=list)
+    sites: list[SiteConfig] = field(default_factory=list)
+    #: 整改期限: working days from the notice date.
+    rectification_days: int = 10
     path: Path | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+
+    def site(self, site_id: str) -> SiteConfig | None:
+        return next((s for s in self.sites if s.id == site_id), None)
+
+    def for_site(self, site: SiteConfig) -> Config:
+        """This config with the site's rule options and waivers layered on top."""
+        options = {code: dict(values) for code, values in self.rule_options.items()}
+        for code, values in site.rule_options.items():
+            options.setdefault(code, {}).update(values)
+        return Config(self.select, self.ignore, self.fail_on, self.severity, options,
+                      self.waivers + site.waivers, self.sites, self.rectification_days,
+                      self.path, self.raw)
 
 
 DEFAULT_CONFIG = Path(__file__).with_name("default_config.toml")
@@ -128,16 +160,70 @@ def config_from_dict(data: dict[str, Any], path: Path | None = None) -> Config:
                 raise ValueError(f"[rules.{key}]: unknown option(s) {', '.join(sorted(unknown))}"
                                  f" (known: {', '.join(rule.config_keys) or 'none'})")
             options[rule.code] = value
-        waivers = []
-        for i, item in enumerate(data.get("waivers") or []):
-            if not isinstance(item, dict) or not item.get("rule") or not item.get("reason"):
-                raise ValueError(f"waivers[{i}] needs a rule and a reason")
-            expires = item.get("expires")
-            if isinstance(expires, str):
-                expires = dt.date.fromisoformat(expires)
-            waivers.append(Waiver(str(item["rule"]), str(item["reason"]),
-                                  str(item.get("location", "")), expires))
         fail_on = _severity(data.get("fail_on", "high"), "fail_on")
+        waivers = [_waiver(item, f"waivers[{i}]") for i, item in enumerate(data.get("waivers") or [])]
+        sites = [_site(item, i, find_rule) for i, item in enumerate(data.get("sites") or [])]
+        ids = [s.id for s in sites]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"[[sites]]: duplicate id {sorted(i for i in ids if ids.count(i) > 1)[0]!r}")
+        days = data.get("rectification_days", 10)
+        if not isinstance(days, int) or not 1 <= days <= 365:
+            raise ValueError("rectification_days must be a whole number of working days (1–365)")
     except ValueError as exc:
         raise ConfigError(f"{where}: {exc}") from None
-    return Config(select, ignore, fail_on, severity, options, waivers, path, data)
+    return Config(select, ignore, fail_on, severity, options, waivers, sites, days, path, data)
+
+
+def _waiver(item: Any, where: str) -> Waiver:
+    if not isinstance(item, dict) or not item.get("rule") or not item.get("reason"):
+        raise ValueError(f"{where} needs a rule and a reason")
+    expires = item.get("expires")
+    if isinstance(expires, str):
+        try:
+            expires = dt.date.fromisoformat(expires)
+        except ValueError:
+            raise ValueError(f"{where}: expires {expires!r} is not a date (YYYY-MM-DD)") from None
+    return Waiver(str(item["rule"]), str(item["reason"]), str(item.get("location", "")), expires)
+
+
+def _site(item: Any, index: int, find_rule) -> SiteConfig:
+    from auditor.engine import UNIT_TYPES
+
+    where = f"[[sites]] #{index + 1}"
+    if not isinstance(item, dict):
+        raise ValueError(f"{where} must be a table")
+    site_id = str(item.get("id") or "").strip()
+    if not site_id:
+        raise ValueError(f"{where} needs an id")
+    where = f"[[sites]] {site_id!r}"
+    urls = item.get("urls") or ([item["url"]] if item.get("url") else [])
+    if isinstance(urls, str):
+        urls = [urls]
+    if not urls or not all(isinstance(u, str) and u.startswith(("http://", "https://"))
+                           for u in urls):
+        raise ValueError(f"{where} needs urls = [\"http(s)://…\"]")
+    unit_type = item.get("unit_type")
+    aliases = {"部门": "department", "政府": "government", "乡镇": "township", "街道": "township"}
+    unit_type = aliases.get(unit_type, unit_type)
+    if unit_type is not None and unit_type not in UNIT_TYPES:
+        raise ValueError(f"{where}: unit_type {unit_type!r} (one of {', '.join(UNIT_TYPES)}, "
+                         "or 部门/政府/乡镇/街道)")
+    options = {}
+    for key, value in (item.get("rules") or {}).items():
+        rule = find_rule(key)
+        if rule is None or not isinstance(value, dict):
+            raise ValueError(f"{where}: [rules.{key}] is not a known rule's option table")
+        options[rule.code] = value
+    numbers = {}
+    for key, default, kind in (("max_pages", 2000, int), ("max_depth", 6, int),
+                               ("delay", 1.0, float), ("concurrency", 2, int)):
+        value = item.get(key, default)
+        if not isinstance(value, (int, float)) or value < 0:
+            raise ValueError(f"{where}: {key} must be a non-negative number")
+        numbers[key] = kind(value)
+    numbers["concurrency"] = min(max(numbers["concurrency"], 1), 2)
+    return SiteConfig(site_id, str(item.get("name") or site_id), urls, unit_type,
+                      str(item["site_code"]) if item.get("site_code") else None,
+                      rule_options=options,
+                      waivers=[_waiver(w, f"{where} waivers[{i}]")
+                               for i, w in enumerate(item.get("waivers") or [])], **numbers)

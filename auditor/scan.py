@@ -28,11 +28,18 @@ class CrawlOptions:
     obey_robots: bool = True
     domains: list[str] | None = None
     backoff_scale: float = 1.0
+    extra_start_urls: list[str] = field(default_factory=list)
+    #: Continue this interrupted run instead of starting a new one.
+    resume_run: int | None = None
     extra_settings: dict[str, Any] = field(default_factory=dict)
 
 
 class CrawlError(Exception):
     """The crawl process itself failed (not a page: pages fail into the store)."""
+
+    def __init__(self, message: str, run_id: int | None = None) -> None:
+        super().__init__(message)
+        self.run_id = run_id
 
 
 def crawl(options: CrawlOptions, *, site: str | None = None,
@@ -40,8 +47,19 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
           poll: float = 0.5) -> int:
     """Crawl into the store; returns the run id. Pages gathered are kept even if it fails."""
     with Store(options.db_path) as store:
-        run_id = store.start_run(site or site_name(options.start_url), options.start_url,
-                                 {k: v for k, v in options.__dict__.items() if k != "db_path"})
+        if options.resume_run:
+            run = store.run(options.resume_run)
+            if run is None:
+                raise CrawlError(f"run {options.resume_run}: no such run to resume")
+            if run.status == "finished":
+                raise CrawlError(f"run {run.id}: already finished; nothing to resume")
+            run_id = run.id
+            store.db.execute("UPDATE runs SET status = 'running' WHERE id = ?", (run_id,))
+            store.commit()
+        else:
+            run_id = store.start_run(site or site_name(options.start_url), options.start_url,
+                                     {k: v for k, v in options.__dict__.items()
+                                      if k != "db_path"})
     payload = json.dumps({**options.__dict__, "run_id": run_id})
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     child = subprocess.Popen([sys.executable, "-m", "auditor.spiders.runner", payload],
@@ -70,7 +88,8 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
         tail = err.decode("utf-8", "replace").strip().splitlines()
         raise CrawlError(f"run {run_id}: the crawl process failed"
                          f" ({tail[-1] if tail else 'exit ' + str(child.returncode)});"
-                         " pages gathered so far are kept")
+                         f" pages gathered so far are kept (auditor scan --resume {run_id})",
+                         run_id)
     return run_id
 
 

@@ -115,8 +115,9 @@ def audit_run(store: Store, run_id: int, *, config: Config | None = None,
     findings = [_waive(f, config, today) for f in findings]
     findings = sort_findings(_dedupe(findings))
     store.replace_findings(run_id, findings)
-    return AuditResult(findings, [run.start_url], [r.code for r in rules],
-                       coverage(run, pages, documents, reports, unparseable, findings),
+    covered = coverage(run, pages, documents, reports, unparseable, findings)
+    store.update_stats(run_id, coverage=covered)
+    return AuditResult(findings, [run.start_url], [r.code for r in rules], covered,
                        {"run_id": run_id, "site": run.site, "start_url": run.start_url,
                         "run_status": run.status, "started_at": run.started_at,
                         "unit_type": site_unit or "department",

@@ -175,6 +175,14 @@ class Store:
                          run_id))
         self.db.commit()
 
+    def update_stats(self, run_id: int, **values: Any) -> None:
+        run = self.run(run_id)
+        if run is not None:
+            stats = {**run.stats, **values}
+            self.db.execute("UPDATE runs SET stats = ? WHERE id = ?",
+                            (json.dumps(stats, ensure_ascii=False, default=str), run_id))
+            self.db.commit()
+
     def run(self, run_id: int) -> RunRecord | None:
         row = self.db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:

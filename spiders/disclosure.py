@@ -50,20 +50,36 @@ def blocked(response: Response) -> str | None:
     return None
 
 
+def _some(item):
+    return () if item is None else (item,)
+
+
 class DisclosureSpider(scrapy.Spider):
     name = "disclosure"
 
     def __init__(self, start_url: str, run_id: int, db_path: str, domains: list[str] | None = None,
-                 backoff_scale: float = 1.0, **kwargs: Any) -> None:
+                 backoff_scale: float = 1.0, extra_start_urls: list[str] | None = None,
+                 resume: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.start_url = start_url
+        self.start_urls = [start_url, *(extra_start_urls or [])]
         self.run_id = run_id
         self.db_path = db_path
-        self.allowed_domains = domains or [host_of(start_url)]
+        self.allowed_domains = domains or sorted({host_of(u) for u in self.start_urls})
         self.backoff_scale = backoff_scale
+        #: On resume: documents and attachments already fetched in this run are not fetched
+        #: again; navigation pages are, since they lead to what is still missing.
+        self.done: set[str] = set()
+        if resume:
+            from auditor.store import Store
+
+            with Store(db_path) as store:
+                self.done = {p.url for p in store.pages(run_id, ("document", "report",
+                                                                 "attachment"))
+                             if p.outcome == "ok"}
 
     async def start(self):
-        yield self.request(self.start_url, kind="home")
+        for url in self.start_urls:
+            yield self.request(url, kind="home")
 
     # ---------------------------------------------------------------- requests
 
@@ -78,6 +94,8 @@ class DisclosureSpider(scrapy.Spider):
 
     def follow(self, response: Response, url: str, **fields: Any):
         """A request inside the allowed domains, or a recorded 'offsite' page."""
+        if url in self.done:
+            return None
         if not allowed(url, self.allowed_domains):
             return self.record(url=url, kind=fields.get("kind", "document"), outcome="offsite",
                                error=f"链接指向站外 {host_of(url)}，未抓取",
@@ -153,14 +171,14 @@ class DisclosureSpider(scrapy.Spider):
                 "title", "")
             url = response.urljoin(href)
             if is_column_link(text, url) and not is_attachment(url):
-                yield self.follow(response, url, kind="column", column=text)
+                yield from _some(self.follow(response, url, kind="column", column=text))
         if kind == "home":
             return
         adapter = adapter_for(response)
         for item in adapter.items(response):
             doc_kind = "report" if in_report_column or is_report_title(item.title) else "document"
-            yield self.follow(response, item.url, kind=doc_kind, column=column, title=item.title,
-                              list_date=item.list_date)
+            yield from _some(self.follow(response, item.url, kind=doc_kind, column=column, title=item.title,
+                              list_date=item.list_date))
         for request in adapter.page_requests(response):
             if allowed(request.url, self.allowed_domains):
                 yield request.replace(callback=self.parse_page, errback=self.failed, meta={
@@ -172,9 +190,9 @@ class DisclosureSpider(scrapy.Spider):
             href = a.attrib.get("href", "")
             url = response.urljoin(href) if href else ""
             if url and is_attachment(url):
-                yield self.follow(response, url, kind="attachment", column=column,
+                yield from _some(self.follow(response, url, kind="attachment", column=column,
                                   title=re.sub(r"\s+", " ", "".join(a.css("::text").getall())),
-                                  method="HEAD")
+                                  method="HEAD"))
 
     def attachments(self, response: Response, report: bool):
         for a in response.css("a"):
@@ -185,10 +203,10 @@ class DisclosureSpider(scrapy.Spider):
             if is_attachment(url):
                 text = re.sub(r"\s+", " ", "".join(a.css("::text").getall())).strip()
                 # Reports' attachments are downloaded and audited; others only checked.
-                yield self.follow(response, url, kind="attachment", title=text or None,
+                yield from _some(self.follow(response, url, kind="attachment", title=text or None,
                                   column=response.meta.get("column"),
                                   method="GET" if report else "HEAD",
-                                  meta={"report_attachment": report})
+                                  meta={"report_attachment": report}))
 
     def failed(self, failure):
         request = failure.request

@@ -28,7 +28,9 @@ def run(options: dict[str, Any]) -> int:
     process = AsyncCrawlerProcess(settings=settings)
     process.crawl(DisclosureSpider, start_url=options["start_url"], run_id=options["run_id"],
                   db_path=options["db_path"], domains=options.get("domains"),
-                  backoff_scale=options.get("backoff_scale", 1.0))
+                  backoff_scale=options.get("backoff_scale", 1.0),
+                  extra_start_urls=options.get("extra_start_urls") or [],
+                  resume=bool(options.get("resume_run")))
     process.start()
     return 0
 
