@@ -100,6 +100,8 @@ class Rule:
     #: Whether the rule applies to legacy (≤2018, pre-format) reports, which have no national
     #: tables or six parts.
     legacy: ClassVar[bool] = False
+    #: Whether the rule can judge a report the parser could not read (image-only input).
+    unreadable_input: ClassVar[bool] = False
 
     def __init__(self, options: dict[str, Any] | None = None,
                  severity: Severity | None = None) -> None:
@@ -264,7 +266,10 @@ def run_subject(rules: Iterable[Rule], subject: str, ctx: Any) -> Iterator[Findi
 
 def run_rules(rules: Iterable[Rule], ctx: ReportContext) -> Iterator[Finding]:
     legacy = ctx.report.format == "legacy" or (ctx.report.year or 9999) <= 2018
+    unreadable = ctx.report.error is not None
     for rule in rules:
+        if unreadable and not rule.unreadable_input:
+            continue
         if rule.subject not in ("report", "report_pair"):
             continue
         if rule.subject == "report_pair" and ctx.previous is None:

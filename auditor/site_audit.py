@@ -138,6 +138,8 @@ def _read_report(store: Store, page: PageRecord, body: bytes,
         candidate = parse_report(data, source=attachment.url)
         if candidate.error is None and _has_tables(candidate):
             return candidate
+        if candidate.input_kind == "image" and report.error is None and not _has_tables(report):
+            return candidate  # a scanned report: STR-10 says it cannot be audited
         reasons.append(f"附件 {attachment.url}：{candidate.error or '未找到年报表格'}")
     if report.error is None and any(s.found for s in report.sections.values()):
         return report  # text without tables: the structure rules will say what is missing

@@ -62,7 +62,10 @@ def render_human(result: AuditResult) -> str:
     if result.coverage.get("legacy_report"):
         lines.append("注意：这是2018年度及以前（旧条例、统一格式施行前）的报告，六部分、表格勾稽等格式规则不适用，"
                      "未作检查。")
-    if not site and not result.coverage.get("complete", True):
+    if result.coverage.get("unreadable"):
+        lines.append(f"注意：报告无法读取（{result.coverage['unreadable']}），仅能作上述检查，"
+                     "表格与正文规则均未能评估。")
+    elif not site and not result.coverage.get("complete", True):
         lines.append("注意：部分内容无法评估（见上方“无法评估”各项），本结果不能视为全部合格。")
     if site and result.coverage.get("complete") is False:
         lines.append("注意：本次抓取未能覆盖全部页面（见“无法评估”各项），结果不能视为全站合格。")

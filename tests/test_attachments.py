@@ -293,9 +293,16 @@ def test_cli_parses_a_pdf(capsys):
 
 
 def test_cli_image_only_is_a_one_line_error(capsys):
-    code, out, err = run(capsys, "check", ATTACHMENTS / "scan.png")
+    code, out, err = run(capsys, "parse", ATTACHMENTS / "scan.png")
     assert code == 2 and out == "" and err.count("\n") == 1
     assert "image-only" in err and "scan.png" in err
+
+
+def test_cli_check_image_only_reports_str10_and_incomplete_coverage(capsys):
+    code, out, err = run(capsys, "check", ATTACHMENTS / "scan.png", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and [f["rule"] for f in data["findings"]] == ["STR-10"]
+    assert data["coverage"]["complete"] is False and "image-only" in data["coverage"]["unreadable"]
 
 
 @responses.activate
