@@ -29,7 +29,6 @@ from auditor.parse.pdf import extract_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ATTACHMENTS = FIXTURES / "attachments"
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 def _load_generator():
@@ -313,29 +312,3 @@ def test_cli_reads_an_attachment_url(capsys):
                                "wordprocessingml.document")
     code, out, _ = run(capsys, "parse", url)
     assert code == 0 and json.loads(out)["table3"]["new_received"]["total"] == 135
-
-
-# ---------------------------------------------------------------- the shared corpus, if present
-
-CORPUS_PDFS = sorted((CORPUS / "pdf").glob("*.pdf")) if (CORPUS / "pdf").is_dir() else []
-
-
-@pytest.mark.skipif(not CORPUS_PDFS, reason="no shared corpus beside the checkout")
-@pytest.mark.parametrize("path", CORPUS_PDFS, ids=[p.stem for p in CORPUS_PDFS])
-def test_corpus_pdfs_match_their_gold(path):
-    gold = json.loads((CORPUS / "gold" / f"{path.stem}.json").read_text(encoding="utf-8"))
-    uncertain = set(gold.get("uncertain") or ())
-    data = parse_report(path.read_bytes(), source=str(path)).to_dict()
-    wrong = []
-    for table in ("table2", "table3", "table4"):
-        for key, value in (gold.get(table) or {}).items():
-            cells = value.items() if isinstance(value, dict) else [(None, value)]
-            for col, want in cells:
-                dotted = f"{table}.{key}" + (f".{col}" if col else "")
-                if any(dotted == u or dotted.startswith(u + ".") for u in uncertain):
-                    continue
-                got = data[table].get(key)
-                got = got.get(col) if col and isinstance(got, dict) else got
-                if got != want:
-                    wrong.append((dotted, want, got))
-    assert wrong == []
