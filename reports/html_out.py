@@ -1,0 +1,104 @@
+"""A printable Chinese HTML report of scheduled audits: one section per unit.
+
+Rendered with Jinja2 from ``templates/report.html.j2`` with autoescaping on, so scraped titles,
+messages and evidence (hostile text such as ``<script>``) come out as text. The template has no
+script and loads nothing from outside: the file can be opened offline or printed to A4 (each unit
+starts on a new page).
+
+What a reader must never miss is up front: the overview table has each unit's counts now, the
+change since the previous run and whether the crawl saw everything — a run that could not see
+everything is marked as such, never shown as clean.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from auditor.history import LIFECYCLE_CN, SiteReport, TrackedFinding
+
+from .xlsx_out import (
+    CHANGE_CN,
+    RUN_STATUS_CN,
+    STATUS_SHORT,
+    active,
+    closed,
+    column_text,
+    coverage_notes,
+    coverage_summary,
+    evidence_items,
+    rule_title,
+    run_day,
+    severity_label,
+    status_label,
+    title_text,
+    trend,
+    unit_type_label,
+)
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["signed"] = _signed
+    return env
+
+
+def _signed(value: int | None) -> str:
+    if value is None:
+        return "—"
+    return f"+{value}" if value > 0 else ("±0" if value == 0 else str(value))
+
+
+def _finding_view(t: TrackedFinding, report: SiteReport) -> dict[str, Any]:
+    f = t.finding
+    last = report.previous if t.lifecycle == "fixed" else report.run
+    return {
+        "rule": f["rule"], "rule_title": rule_title(f["rule"], f.get("name", "")),
+        "status": f["status"], "status_label": status_label(f["status"]),
+        "severity": f["severity"], "severity_label": severity_label(f["severity"]),
+        "lifecycle": t.lifecycle, "lifecycle_label": LIFECYCLE_CN.get(t.lifecycle, t.lifecycle),
+        "message": f.get("message", ""), "where": column_text(f), "title": title_text(f),
+        "url": t.url or "", "legal_basis": f.get("legal_basis", ""),
+        "evidence": evidence_items(f.get("evidence")), "waived": f.get("waived") or "",
+        "first_seen": t.first_seen or "", "last_seen": run_day(last) if last else "",
+    }
+
+
+def _unit_view(report: SiteReport, index: int) -> dict[str, Any]:
+    now, change = report.counts("now"), trend(report)
+    notes = coverage_notes(report)
+    return {
+        "anchor": f"unit-{index}", "name": report.unit_name, "site_id": report.site_id,
+        "site_code": report.site_code or "", "unit_type": unit_type_label(report.unit_type),
+        "start_url": report.run.start_url, "run_id": report.run.id,
+        "run_day": run_day(report.run),
+        "run_status": RUN_STATUS_CN.get(report.run.status, report.run.status),
+        "previous_day": run_day(report.previous) if report.previous else "",
+        "previous_id": report.previous.id if report.previous else None,
+        "counts": now, "change": change, "lifecycle": report.lifecycle_counts(),
+        "notes": notes, "complete": not notes, "coverage_summary": coverage_summary(report),
+        "active": [_finding_view(t, report) for t in active(report)],
+        "fixed": [_finding_view(t, report) for t in closed(report) if t.lifecycle == "fixed"],
+        "waived": [_finding_view(t, report) for t in closed(report) if t.lifecycle == "waived"],
+        "changes": [{"title": c.title or "", "url": c.url,
+                     "change": CHANGE_CN.get(c.change, c.change), "kind": c.change,
+                     "before": c.before or "", "after": c.after or ""} for c in report.changes],
+    }
+
+
+def render_html(reports: list[SiteReport], *, title: str = "政府网站政务公开检查报告",
+                generated: dt.date | None = None) -> str:
+    """The whole report as one self-contained HTML page (UTF-8, no scripts, print CSS for A4)."""
+    units = [_unit_view(r, i) for i, r in enumerate(reports, start=1)]
+    totals = {k: sum(u["counts"][k] for u in units) for k in STATUS_SHORT}
+    incomplete = [u["name"] for u in units if not u["complete"]]
+    template = _environment().get_template("report.html.j2")
+    return template.render(title=title, generated=(generated or dt.date.today()).isoformat(),
+                           units=units, totals=totals, incomplete=incomplete,
+                           status_short=STATUS_SHORT, lifecycle_cn=LIFECYCLE_CN)

@@ -1,0 +1,427 @@
+"""Excel 整改清单 for inspectors: one row per problem still to fix, keyed by 网站标识码.
+
+``render_rectification_xlsx([report])`` is one unit's list; with every unit's SiteReport it is
+the district's. Sheets: 整改清单 (new and still-open problems, each with a 整改期限 of N working
+days from the notice date on the official 调休 calendar), 已整改与已豁免 (what the re-check found
+fixed, and what a waiver covers, with its reason), 汇总 (per unit: counts now, change since the
+previous run, lifecycle, whether the crawl saw everything) and 发布后变动 (documents edited or gone
+after publication).
+
+Scraped text is hostile: every text cell goes through :func:`~auditor.reports.csv_out.neutralise`
+(a leading = + - @ or full-width equivalent gets an apostrophe, so Excel or WPS never runs it as a
+formula), after control characters that a workbook cannot hold are removed. Only http(s) URLs
+become hyperlinks.
+
+The helpers at the top (evidence as readable text, the location, the rule's Chinese title) are
+shared with the HTML report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from auditor.calendar import CalendarNotCovered, WorkCalendar
+from auditor.engine import UNIT_TYPE_LABELS
+from auditor.findings import STATUS_LABEL, Location, Severity
+from auditor.history import LIFECYCLE_CN, SiteReport, TrackedFinding, rectification_deadline
+
+from .csv_out import neutralise
+
+# ---------------------------------------------------------------- shared helpers (xlsx, html)
+
+STATUS_ORDER = {"violation": 0, "needs_review": 1, "not_assessable": 2}
+STATUS_SHORT = {"violation": "违规", "needs_review": "需复核", "not_assessable": "无法评估"}
+RUN_STATUS_CN = {"finished": "正常完成", "interrupted": "中断（已保存已抓取部分）",
+                 "crashed": "异常终止", "running": "进行中（未结束）"}
+CHANGE_CN = {"edited": "发布后内容被修改", "disappeared": "已删除或无法访问"}
+
+#: Chinese labels of the evidence keys rules write; unknown keys are shown as they are.
+EVIDENCE_LABELS = {
+    "title": "标题", "issued": "成文日期", "published": "发布日期", "limit": "时限（工作日）",
+    "working_days": "实际用时（工作日）", "deadline": "截止日期", "linked_from": "链接所在页面",
+    "crawl_status": "抓取状态", "outcome": "抓取结果", "count": "数量", "urls": "网址",
+    "reason": "原因", "equation": "勾稽关系", "lhs": "左边", "rhs": "右边", "key": "字段",
+    "value": "数值", "raw": "原文", "sentence": "原句", "narrative": "正文表述", "year": "年度",
+    "previous_year": "上一年度", "missing": "缺少", "missing_section": "缺少部分",
+    "missing_rows": "缺少行", "due_year": "应公布年度", "years_found": "已找到的年度",
+    "similarity": "相似度", "previous_source": "上年报告", "text": "原文",
+    "section6": "第六部分原文", "unit_type": "单位类型", "expected": "应为", "found": "实际",
+    "code": "标识码", "codes": "标识码", "examples": "示例", "tags": "标签", "pages": "页面数",
+    "footer": "页脚", "cells": "单元格", "unassessable": "无法评估项",
+    "deadline_day_off": "截止日为休息日", "next_workday": "顺延后的工作日",
+    "published_from": "发布日期来源", "carried_in": "本年结转", "previous_carried_out": "上年结转",
+    "max_pages": "页数上限", "input_kind": "输入类型", "scanned_pages": "扫描页",
+    "images": "图片", "columns": "列", "totals": "合计", "corrected": "纠错数",
+    "pending": "尚未审结", "fee_unpaid_total": "收费数", "notices": "通知数",
+    "new_received_total": "新收申请总数", "PubDate": "PubDate 标签", "meta": "页面标签日期",
+    "visible": "页面显示日期", "issuer": "发布机关", "page_source": "页面来源",
+    "report_issuer": "报告机关", "period": "统计期限", "format": "格式", "printed": "表中文字",
+    "ordinals": "序号", "found_row": "表中的行", "column": "栏目", "column_name": "栏目",
+    "input": "输入", "status": "状态",
+}
+_DATE_STRATEGY = {"meta": "页面标签", "visible": "页面正文", "list": "列表页", "url": "网址"}
+MAX_TEXT = 4000  # characters of evidence per cell / block; the rest is cut with a note
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABEL.get(status, status)  # type: ignore[call-overload]
+
+
+def severity_label(severity: str) -> str:
+    try:
+        return Severity(severity).label
+    except ValueError:
+        return severity
+
+
+def severity_rank(severity: str) -> int:
+    try:
+        return Severity(severity).rank
+    except ValueError:
+        return -1
+
+
+def rule_title(code: str, fallback: str = "") -> str:
+    """The rule's Chinese short title from the registry (the dotted name if it is gone)."""
+    from auditor.rules import REGISTRY
+
+    rule = REGISTRY.get(code)
+    return rule.title if rule is not None else fallback
+
+
+def rule_text(finding: dict[str, Any]) -> str:
+    title = rule_title(finding["rule"], finding.get("name", ""))
+    return f"{finding['rule']} {title}".strip()
+
+
+def location_of(finding: dict[str, Any]) -> Location:
+    loc = finding.get("location") or {}
+    return Location(**{k: loc.get(k) for k in ("url", "section", "table", "row", "column",
+                                                "line")})
+
+
+def column_text(finding: dict[str, Any]) -> str:
+    """The site 栏目 when the evidence names one, else where in the document (表三 / 行 / 列)."""
+    evidence = finding.get("evidence") or {}
+    if isinstance(evidence, dict):
+        for key in ("column", "column_name"):
+            if isinstance(evidence.get(key), str) and evidence[key]:
+                return evidence[key]
+    try:
+        return location_of(finding).describe()
+    except (TypeError, ValueError):
+        return ""
+
+
+def title_text(finding: dict[str, Any]) -> str:
+    evidence = finding.get("evidence") or {}
+    title = evidence.get("title") if isinstance(evidence, dict) else None
+    return str(title) if title else ""
+
+
+def _value_text(value: Any) -> str:
+    if value is None:
+        return "（无）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict):
+        if "date" in value and ("raw" in value or "strategy" in value):  # a date with evidence
+            how = _DATE_STRATEGY.get(value.get("strategy") or "", value.get("strategy") or "")
+            raw = value.get("raw")
+            extra = "，".join(p for p in (f"来源：{how}" if how else "",
+                                          f"原文：{raw}" if raw else "") if p)
+            return f"{value['date']}（{extra}）" if extra else str(value["date"])
+        return "；".join(f"{EVIDENCE_LABELS.get(str(k), k)}：{_value_text(v)}"
+                        for k, v in value.items())
+    if isinstance(value, list | tuple | set):
+        return "、".join(_value_text(v) for v in value) if value else "（无）"
+    return str(value)
+
+
+def evidence_items(evidence: Any) -> list[tuple[str, str]]:
+    """Evidence as (Chinese label, readable value) pairs, in the rule's order; the document
+    title is left out (it has a column / line of its own: :func:`title_text`)."""
+    if not evidence:
+        return []
+    if not isinstance(evidence, dict):
+        return [("证据", _value_text(evidence))]
+    out = []
+    for key, value in evidence.items():
+        if key == "title":
+            continue
+        text = _value_text(value)
+        if len(text) > MAX_TEXT:
+            text = text[:MAX_TEXT] + "…（已截断）"
+        out.append((EVIDENCE_LABELS.get(str(key), str(key)), text))
+    return out
+
+
+def evidence_text(evidence: Any) -> str:
+    return "\n".join(f"{label}：{value}" for label, value in evidence_items(evidence))
+
+
+def active(report: SiteReport) -> list[TrackedFinding]:
+    """New and still-open findings, worst first."""
+    return sorted((t for t in report.findings if t.lifecycle in ("new", "open")), key=_order)
+
+
+def closed(report: SiteReport) -> list[TrackedFinding]:
+    """Fixed, then waived findings."""
+    return sorted((t for t in report.findings if t.lifecycle in ("fixed", "waived")),
+                  key=lambda t: (t.lifecycle != "fixed", *_order(t)))
+
+
+def _order(t: TrackedFinding) -> tuple:
+    f = t.finding
+    return (STATUS_ORDER.get(f["status"], 9), -severity_rank(f["severity"]), f["rule"],
+            t.url or "")
+
+
+def trend(report: SiteReport) -> dict[str, int | None]:
+    """Change in active findings by status since the previous run (None: no previous run)."""
+    now, before = report.counts("now"), report.counts("before")
+    return {k: (now[k] - before[k]) if report.previous is not None else None for k in now}
+
+
+def coverage_notes(report: SiteReport) -> list[str]:
+    """Why this run may not have seen everything; empty only for a complete, finished crawl."""
+    cov, run = report.coverage or {}, report.run
+    notes = []
+    if run.status != "finished":
+        notes.append(f"抓取未正常结束（{RUN_STATUS_CN.get(run.status, run.status)}），结果只覆盖已抓取的页面。")
+    if not cov:
+        notes.append("本次运行未记录抓取覆盖情况，无法确认是否检查了全部页面。")
+        return notes
+    gaps = [("timeouts", "访问超时"), ("blocked", "被拦截"), ("skipped_robots", "robots 禁止"),
+            ("network_errors", "网络错误"), ("redirect_loops", "重定向循环")]
+    seen = [f"{label} {cov[k]} 个" for k, label in gaps if cov.get(k)]
+    if seen:
+        notes.append("有页面未能抓取：" + "，".join(seen) + "，其内容未检查。")
+    if cov.get("unparseable_reports"):
+        notes.append(f"{cov['unparseable_reports']} 份年度报告无法解析，未能检查其内容。")
+    na = report.counts("now")["not_assessable"]
+    if na:
+        notes.append(f"{na} 项无法评估（见各项说明）。")
+    if cov.get("complete") is False and not notes:
+        notes.append("本次抓取未能覆盖全部内容。")
+    return notes
+
+
+def coverage_complete(report: SiteReport) -> bool:
+    return not coverage_notes(report)
+
+
+def coverage_summary(report: SiteReport) -> str:
+    cov = report.coverage or {}
+    if not cov:
+        return "未记录"
+    return (f"页面 {cov.get('pages_total', 0)} 个，成功 {cov.get('pages_fetched', 0)}，"
+            f"HTTP 错误 {cov.get('http_errors', 0)}；文件 {cov.get('documents', 0)} 篇，"
+            f"年度报告 {cov.get('reports', 0)} 份")
+
+
+def unit_type_label(unit_type: str | None) -> str:
+    return UNIT_TYPE_LABELS.get(unit_type or "", unit_type or "")
+
+
+def run_day(run: Any) -> str:
+    return (getattr(run, "started_at", "") or "")[:10]
+
+
+def deadline_for(notice_date: dt.date, days: int, calendar: WorkCalendar | None
+                 ) -> dt.date | str:
+    """The 整改期限, or why it cannot be computed (a year the official calendar lacks)."""
+    try:
+        return rectification_deadline(notice_date, days, calendar or WorkCalendar())
+    except CalendarNotCovered as exc:
+        return f"无法计算：{exc}，请人工确定"
+
+
+# ---------------------------------------------------------------- the workbook
+
+MAIN_COLUMNS = [  # header, width (in Excel character units; a Chinese character is ~2), wrap
+    ("网站标识码", 14, False), ("单位", 22, True), ("栏目/位置", 18, True), ("标题", 30, True),
+    ("网址", 40, True), ("规则", 22, True), ("法律依据", 30, True), ("问题描述", 50, True),
+    ("证据", 50, True), ("状态", 11, False), ("严重程度", 9, False), ("复查情况", 10, False),
+    ("首次发现", 12, False), ("整改期限", 12, False),
+]
+CLOSED_COLUMNS = [
+    ("网站标识码", 14, False), ("单位", 22, True), ("栏目/位置", 18, True), ("标题", 30, True),
+    ("网址", 40, True), ("规则", 22, True), ("法律依据", 30, True), ("问题描述", 50, True),
+    ("证据", 50, True), ("状态", 11, False), ("严重程度", 9, False), ("处理情况", 10, False),
+    ("豁免理由", 30, True), ("首次发现", 12, False), ("最后发现", 12, False),
+]
+SUMMARY_COLUMNS = [
+    ("网站标识码", 14, False), ("单位", 22, True), ("单位类型", 12, False),
+    ("本次检查", 12, False), ("上次检查", 12, False), ("抓取状态", 14, True),
+    ("违规", 7, False), ("违规变化", 9, False), ("需人工复核", 11, False),
+    ("需复核变化", 11, False), ("无法评估", 9, False), ("无法评估变化", 12, False),
+    ("新发现", 8, False), ("仍未整改", 9, False), ("已整改", 8, False), ("已豁免", 8, False),
+    ("发布后变动", 11, False), ("覆盖说明", 50, True), ("抓取概况", 40, True),
+]
+CHANGE_COLUMNS = [
+    ("网站标识码", 14, False), ("单位", 22, True), ("标题", 36, True), ("网址", 50, True),
+    ("变动", 18, False), ("之前", 16, False), ("之后", 16, False),
+]
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+_SAFE_URL = re.compile(r"^https?://[^\s\"<>]+$", re.I)
+_CELL_LIMIT = 32000  # Excel holds at most 32,767 characters in a cell
+
+
+def clean_cell(value: Any) -> Any:
+    """A value safe for a cell: numbers and dates as they are, text neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float | dt.date):
+        return value
+    if not isinstance(value, str):
+        value = json.dumps(value, ensure_ascii=False, default=str)
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if len(text) > _CELL_LIMIT:
+        text = text[:_CELL_LIMIT] + "…（已截断）"
+    return neutralise(text)
+
+
+def _date_or_text(iso: str | None) -> dt.date | str:
+    if not iso:
+        return ""
+    try:
+        return dt.date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+
+
+def _sheet(wb: Workbook, title: str, columns: list[tuple[str, int, bool]],
+           rows: Iterable[list[Any]], *, first: bool = False) -> Worksheet:
+    ws = wb.active if first else wb.create_sheet()
+    ws.title = title
+    ws.append([h for h, _, _ in columns])
+    for cell in ws[1]:
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    for values in rows:
+        ws.append([clean_cell(v) for v in values])
+        row = ws.max_row
+        for col, (header, _, wrap) in enumerate(columns, start=1):
+            cell = ws.cell(row=row, column=col)
+            cell.alignment = _WRAP if wrap else _TOP
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+            elif header.endswith("变化") and isinstance(cell.value, int):
+                cell.number_format = "+0;-0;0"
+            elif header == "网址" and isinstance(cell.value, str) and _SAFE_URL.match(cell.value):
+                cell.hyperlink = cell.value
+                cell.font = Font(color="1F4E9E", underline="single")
+    for col, (_, width, _) in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = "A2"
+    last = get_column_letter(len(columns))
+    ws.auto_filter.ref = f"A1:{last}{max(ws.max_row, 1)}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return ws
+
+
+def _identity(report: SiteReport, t: TrackedFinding) -> list[Any]:
+    f = t.finding
+    return [report.site_code or "（未配置）", report.unit_name, column_text(f), title_text(f),
+            t.url or "", rule_text(f), f.get("legal_basis", ""), f.get("message", ""),
+            evidence_text(f.get("evidence")), status_label(f["status"]),
+            severity_label(f["severity"])]
+
+
+def render_rectification_xlsx(reports: list[SiteReport], *, notice_date: dt.date,
+                              days: int = 10, calendar: WorkCalendar | None = None,
+                              scope: str = "district") -> bytes:
+    """The 整改清单 workbook (.xlsx bytes) for one unit's report or the whole district's.
+
+    ``notice_date`` is the date of the 整改通知; the 整改期限 is the ``days``-th working day after
+    it on the official calendar (``calendar``; a default WorkCalendar otherwise). Problems the
+    audit could not assess get no deadline: there is nothing yet to rectify, only to re-check.
+    ``scope`` ("district" or "unit") only names the workbook in its properties.
+    """
+    deadline = deadline_for(notice_date, days, calendar)
+    main_rows, closed_rows, summary_rows, change_rows = [], [], [], []
+    for report in reports:
+        for t in active(report):
+            due: Any = deadline
+            if t.finding["status"] == "not_assessable":
+                due = "不适用（无法评估，待复查）"
+            main_rows.append(_identity(report, t) + [
+                LIFECYCLE_CN.get(t.lifecycle, t.lifecycle), _date_or_text(t.first_seen), due])
+        for t in closed(report):
+            last_seen = (report.previous if t.lifecycle == "fixed" else report.run)
+            closed_rows.append(_identity(report, t) + [
+                LIFECYCLE_CN.get(t.lifecycle, t.lifecycle), t.finding.get("waived") or "",
+                _date_or_text(t.first_seen), _date_or_text(run_day(last_seen) or None)])
+        now, change, life = report.counts("now"), trend(report), report.lifecycle_counts()
+        notes = coverage_notes(report)
+        summary_rows.append([
+            report.site_code or "（未配置）", report.unit_name, unit_type_label(report.unit_type),
+            _date_or_text(run_day(report.run)),
+            _date_or_text(run_day(report.previous)) if report.previous else "（首次检查）",
+            RUN_STATUS_CN.get(report.run.status, report.run.status),
+            now["violation"], _change_cell(change["violation"]),
+            now["needs_review"], _change_cell(change["needs_review"]),
+            now["not_assessable"], _change_cell(change["not_assessable"]),
+            life["new"], life["open"], life["fixed"], life["waived"], len(report.changes),
+            "\n".join(notes) if notes else "抓取完整", coverage_summary(report)])
+        for c in report.changes:
+            change_rows.append([report.site_code or "（未配置）", report.unit_name, c.title or "",
+                                c.url, CHANGE_CN.get(c.change, c.change), c.before or "",
+                                c.after or ""])
+
+    wb = Workbook()
+    _sheet(wb, "整改清单", MAIN_COLUMNS, main_rows, first=True)
+    _sheet(wb, "已整改与已豁免", CLOSED_COLUMNS, closed_rows)
+    summary = _sheet(wb, "汇总", SUMMARY_COLUMNS, summary_rows)
+    _summary_notes(summary, reports, notice_date, days, deadline)
+    _sheet(wb, "发布后变动", CHANGE_COLUMNS, change_rows)
+    wb.properties.title = clean_cell(
+        f"整改清单（{'全区' if scope == 'district' else '单位'}）{notice_date.isoformat()}")
+    wb.properties.creator = "zwgk-auditor"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _change_cell(value: int | None) -> int | str:
+    return "（无上次）" if value is None else value
+
+
+def _summary_notes(ws: Worksheet, reports: list[SiteReport], notice_date: dt.date, days: int,
+                   deadline: dt.date | str) -> None:
+    """Below the table (outside the autofilter range): how the deadline was computed."""
+    due = deadline.isoformat() if isinstance(deadline, dt.date) else deadline
+    lines = [
+        f"通知日期：{notice_date.isoformat()}；整改期限：{due}（通知日期后第 {days} 个工作日，"
+        "按国务院公布的放假和调休安排计算，通知当日不计）。",
+        "“变化”为与同一网站上次检查相比的增减；“无法评估”表示检查未能看到相关内容，不等于合格。",
+        f"共 {len(reports)} 个单位。",
+    ]
+    row = ws.max_row + 2
+    for text in lines:
+        ws.cell(row=row, column=1, value=clean_cell(text)).alignment = Alignment(vertical="top")
+        row += 1
