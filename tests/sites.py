@@ -71,3 +71,20 @@ def hostile_site(root: Path) -> Path:
         "sequence": {"/zwgk/tzgg/busy.html": [429, 200]},
     }), "utf-8")
     return root
+
+
+def attachment_report_site(root: Path, pdf: bytes) -> Path:
+    """A report column whose report page is only a link to the PDF: the report is the PDF."""
+    write(root / "index.html", page("云溪县人民政府", '<a href="/zwgk/">政府信息公开</a>'))
+    write(root / "zwgk" / "index.html",
+          page("政府信息公开", '<a href="/zwgk/nb/">政府信息公开年报</a>'))
+    item = ("/zwgk/nb/202501/t20250120_1.html", "云溪县人民政府2024年政府信息公开工作年度报告",
+            "2025-01-20")
+    write(root / "zwgk" / "nb" / "index.html", page("政府信息公开年报", trs_list([item], 0, 1)))
+    write(root / item[0].lstrip("/"), page(item[1], (
+        f"<h1>{item[1]}</h1><div>发布时间：2025-01-20</div><div class='TRS_Editor'>"
+        "<p>附件：<a href='/zwgk/nb/202501/P020250120_report.pdf'>年度报告全文.pdf</a></p></div>"),
+        meta={"PubDate": "2025-01-20 09:00", "ArticleTitle": item[1],
+              "ContentSource": "云溪县人民政府"}))
+    (root / "zwgk" / "nb" / "202501" / "P020250120_report.pdf").write_bytes(pdf)
+    return root

@@ -169,3 +169,22 @@ def test_audit_unknown_run(tmp_path, capsys):
         pass
     assert main(["audit", "99", "--db", str(tmp_path / "e.db")]) == 2
     assert "no run 99" in capsys.readouterr().err
+
+
+def test_report_published_as_pdf_attachment_is_downloaded_and_audited(tmp_path):
+    from pathlib import Path
+
+    from sites import attachment_report_site
+
+    pdf = (Path(__file__).parent / "fixtures" / "attachments" / "text-layout.pdf").read_bytes()
+    site = attachment_report_site(tmp_path / "site", pdf)
+    base, run_id = run_crawl(site, tmp_path / "a.db")
+    with Store(tmp_path / "a.db") as store:
+        attachment = next(p for p in store.pages(run_id) if p.kind == "attachment")
+        assert attachment.outcome == "ok" and store.blob(attachment.hash).startswith(b"%PDF")
+        result = audit_run(store, run_id, today=dt.date(2025, 2, 15))
+    assert result.coverage["reports"] == 1 and result.coverage["unparseable_reports"] == 0
+    # The 2024 report (published 2025-01-20) is there, so no WEB-13; nothing unreadable.
+    assert not [f for f in result.findings if f.rule in ("WEB-13", "STR-10")
+                and f.status == "violation"]
+    assert not [f for f in result.findings if f.rule == "SCAN-01"]
