@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout wins
+
 TABLES = ("table2", "table3", "table4")
 METADATA = ("title", "issuer", "year", "format", "published")
 SECTION_IDS = ("1", "2", "3", "4", "5", "6")
@@ -42,16 +44,9 @@ FLOAT_REL_TOL = 1e-9
 
 
 def _import_parse_report():
-    """``auditor.parse_report``; falls back to the source tree when the package is not installed."""
-    try:
-        from auditor import parse_report
-    except ImportError:
-        # Not installed, or a stale editable install (e.g. made before auditor/__init__.py
-        # existed, which maps ``auditor`` as a namespace package): import from the checkout.
-        for name in [m for m in sys.modules if m == "auditor" or m.startswith("auditor.")]:
-            del sys.modules[name]
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from auditor import parse_report
+    """Import from this checkout (the path is set at the top of the script)."""
+    from auditor import parse_report
+
     return parse_report
 
 

@@ -38,20 +38,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout wins
+
 FIELDS = ("issued", "published")
 HTMLDATE_MODES = {"orig": True, "default": False}  # mode -> original_date
 
 
 def _import_auditor():
-    try:
-        from auditor.parse.dates import extract_dates
-        from auditor.parse.decode import decode_bytes
-    except ImportError:
-        for name in [m for m in sys.modules if m == "auditor" or m.startswith("auditor.")]:
-            del sys.modules[name]
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from auditor.parse.dates import extract_dates
-        from auditor.parse.decode import decode_bytes
+    """Import from this checkout (the path is set at the top of the script)."""
+    from auditor.parse.dates import extract_dates
+    from auditor.parse.decode import decode_bytes
+
     return extract_dates, decode_bytes
 
 

@@ -25,21 +25,16 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout wins
+
 TARGET_RATIO_HTML = 5.0
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 
 
 def _import_parse_report():
-    """``auditor.parse_report``; falls back to the source tree when the package is not installed."""
-    try:
-        from auditor import parse_report
-    except ImportError:
-        # Not installed, or a stale editable install (e.g. made before auditor/__init__.py
-        # existed, which maps ``auditor`` as a namespace package): import from the checkout.
-        for name in [m for m in sys.modules if m == "auditor" or m.startswith("auditor.")]:
-            del sys.modules[name]
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from auditor import parse_report
+    """Import from this checkout (the path is set at the top of the script)."""
+    from auditor import parse_report
+
     return parse_report
 
 

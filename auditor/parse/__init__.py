@@ -7,7 +7,6 @@ a readable report comes back with ``error`` set and every cell unknown.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from ..models import AnnualReport, Cell, Section
 from ..narrative import table2_mentions
@@ -129,7 +128,8 @@ def parse_text(text: str, *, source: str | None = None, input_kind: str = "text"
     if line_map:
         def remap(cell: Cell) -> Cell:
             if cell.line and 0 < cell.line <= len(line_map):
-                return replace(cell, line=line_map[cell.line - 1])
+                return Cell(cell.value, cell.raw, cell.where, line_map[cell.line - 1],
+                            cell.method, cell.warning, cell.options)
             return cell
 
         table2 = {k: remap(c) for k, c in table2.items()}

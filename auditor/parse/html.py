@@ -8,10 +8,8 @@ Only the article container is read (TRS ``.TRS_Editor``, Hanweb ``#zoom``, UCAP
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
-import lxml.html
 from lxml import etree
 
 from .text import BLANK_CELL
@@ -28,8 +26,28 @@ _BLOCK = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", 
                     "table", "section", "article", "dt", "dd", "dl", "blockquote", "center",
                     "header", "footer", "hr", "pre", "caption", "tbody", "thead"})
 _WS = re.compile(r"\s+")
-_SOURCE = re.compile(r"(?:来源|信息来源|文章来源)\s*:\s*([\u4e00-\u9fff()]{2,40})")
+_SOURCE = re.compile(r"(?:来源|信息来源|文章来源)\s*[:：]\s*([\u4e00-\u9fff()（）]{2,40})")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
+
+
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False)
+
+
+def parse_html(html: str):
+    """The page's root element. Plain lxml.etree (not lxml.html, whose per-element class
+    lookup costs more than the parse itself on Word-pasted pages); never returns None."""
+    root = etree.fromstring(html, _PARSER) if html.strip() else None
+    if root is None:
+        root = etree.fromstring("<html><body></body></html>", _PARSER)
+    return root
+
+
+_STRING = etree.XPath("string()")
+
+
+def text_of(el) -> str:
+    """All text below ``el`` (XPath string(): done in C, unlike joining itertext())."""
+    return str(_STRING(el))
 
 
 def looks_like_html(text: str) -> bool:
@@ -54,26 +72,26 @@ def _meta(root) -> dict[str, str]:
         if name and content:
             out[name] = content
     title = root.find(".//title")
-    if title is not None and title.text_content().strip():
-        out["<title>"] = _WS.sub(" ", title.text_content()).strip()
+    if title is not None and text_of(title).strip():
+        out["<title>"] = _WS.sub(" ", text_of(title)).strip()
     return out
 
 
-def _score(el) -> int:
-    text = el.text_content()
-    return sum(word in text for word in _REPORT_WORDS)
-
-
 def _container(root):
+    """The smallest marked element (class/id hint) holding most of the report's words."""
     best, best_key = None, None
     for el in root.iter("div", "td", "article", "section", "span"):
-        marker = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-        if not marker.strip() or not any(h in marker for h in _CONTAINER_HINTS):
+        cls, ident = el.get("class"), el.get("id")
+        if not cls and not ident:
             continue
-        score = _score(el)
+        marker = f"{cls or ''} {ident or ''}".lower()
+        if not any(h in marker for h in _CONTAINER_HINTS):
+            continue
+        text = text_of(el)
+        score = sum(word in text for word in _REPORT_WORDS)
         if score < 3:
             continue
-        key = (score, -len(el.text_content()))
+        key = (score, -len(text))
         if best_key is None or key > best_key:
             best, best_key = el, key
     if best is not None:
@@ -145,7 +163,7 @@ def html_to_text(html: str) -> HtmlText:
     """Extract the report text of an HTML page; never raises."""
     html = _XML_DECL.sub("", html, count=1)
     try:
-        root = lxml.html.document_fromstring(html)
+        root = parse_html(html)
     except (etree.ParserError, ValueError) as exc:
         return HtmlText("", error=f"unreadable HTML ({exc})")
     meta = _meta(root)
@@ -162,8 +180,7 @@ def html_to_text(html: str) -> HtmlText:
         facts["pubdate"] = meta["PubDate"]
     if "source" not in facts:
         # The visible "来源：" line sits in the page chrome above the article container.
-        chrome = unicodedata.normalize("NFKC", root.text_content()[:20000])
-        m = _SOURCE.search(chrome)
+        m = _SOURCE.search(text_of(root)[:20000])
         if m:
             facts["source"] = m.group(1)
     return HtmlText("\n".join(out.lines), out.sources, meta, facts)

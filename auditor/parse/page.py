@@ -8,11 +8,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-import lxml.html
 from lxml import etree
 
 from .decode import decode_bytes
-from .html import _CONTAINER_HINTS
+from .html import _CONTAINER_HINTS, parse_html, text_of
 
 _FOOTER_CODE = re.compile(r"网站标识码\s*[:：]?\s*((?:bm)?\d{8,10})", re.I)
 
@@ -37,7 +36,7 @@ def page_facts(data: bytes | str) -> PageFacts:
         text = data
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
     try:
-        root = lxml.html.document_fromstring(text or "<html/>")
+        root = parse_html(text or "<html/>")
     except (etree.ParserError, ValueError) as exc:
         return PageFacts(error=f"unreadable HTML ({exc})")
     meta: dict[str, str] = {}
@@ -46,10 +45,10 @@ def page_facts(data: bytes | str) -> PageFacts:
         if name and name not in meta:
             meta[name] = (el.get("content") or "").strip()
     title_el = root.find(".//title")
-    title = title_el.text_content().strip() if title_el is not None else None
-    whole = unicodedata.normalize("NFKC", root.text_content())
+    title = text_of(title_el).strip() if title_el is not None else None
+    whole = unicodedata.normalize("NFKC", text_of(root))
     footer = _FOOTER_CODE.search(whole)
-    main = _article(root).text_content()
+    main = text_of(_article(root))
     main = re.sub(r"\s+", "", unicodedata.normalize("NFKC", main))
     return PageFacts(meta, title or None, footer.group(1) if footer else None,
                      hashlib.sha256(main.encode("utf-8")).hexdigest() if main else None)
@@ -62,7 +61,7 @@ def _article(root):
     for el in root.iter("div", "td", "article", "section"):
         marker = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
         if marker.strip() and any(h in marker for h in _CONTAINER_HINTS):
-            length = len(el.text_content())
+            length = len(text_of(el))
             if length > size:
                 best, size = el, length
     if best is not None:
