@@ -331,8 +331,15 @@ def cmd_scan_url(args: argparse.Namespace) -> int:
         failure, run_id = exc, exc.run_id
     if show:
         sys.stderr.write("\n")
+    if show:
+        sys.stderr.write("审计中：读取文件日期、年度报告并运行规则…\r")
     with Store(path) as store:
         result = audit_run(store, run_id, config=config, unit_type=args.unit_type)
+    if show:
+        counts = result.counts()
+        sys.stderr.write(f"完成：页面 {result.coverage.get('pages_total', 0)} 个，发现违规 "
+                         f"{counts['violation']} 项、需复核 {counts['needs_review']} 项、无法评估 "
+                         f"{counts['not_assessable']} 项\n")
     write_output(render(result, args.format), args.output)
     print(f"auditor: run {run_id} stored in {path} (re-audit: auditor audit {run_id} --db {path})",
           file=sys.stderr)
