@@ -255,13 +255,24 @@ def build_context(report: AnnualReport, *, previous: AnnualReport | None = None,
     )
 
 
+def _guarded(rule: Rule, ctx: Any, findings: Iterable[Finding]) -> Iterator[Finding]:
+    """A rule that fails on odd data yields a not-assessable finding, never a traceback."""
+    try:
+        yield from findings
+    except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the audit
+        yield rule.finding(ctx, Status.NOT_ASSESSABLE,
+                           f"规则执行出错，未能评估（{type(exc).__name__}: {exc}）。",
+                           severity=Severity.INFO, evidence={"error": repr(exc)[:300]},
+                           discriminator="rule-error")
+
+
 def run_subject(rules: Iterable[Rule], subject: str, ctx: Any) -> Iterator[Finding]:
     """Run every rule that applies to ``subject`` ("document" or "site") on ``ctx``."""
     for rule in rules:
         if rule.subject == subject:
-            yield from rule.check(ctx)
+            yield from _guarded(rule, ctx, rule.check(ctx))
         elif subject in rule.extra_subjects:
-            yield from getattr(rule, f"check_{subject}")(ctx)
+            yield from _guarded(rule, ctx, getattr(rule, f"check_{subject}")(ctx))
 
 
 def run_rules(rules: Iterable[Rule], ctx: ReportContext) -> Iterator[Finding]:
@@ -276,4 +287,4 @@ def run_rules(rules: Iterable[Rule], ctx: ReportContext) -> Iterator[Finding]:
             continue
         if legacy and not rule.legacy:
             continue
-        yield from rule.check(ctx)
+        yield from _guarded(rule, ctx, rule.check(ctx))

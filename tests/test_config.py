@@ -112,3 +112,20 @@ def test_rule_options_reach_the_rule(tmp_path):
     assert [f.status for f in found] == ["violation"]  # published 2025-01-16 > 01-10
     default = check_report(report, unit_type="township", config=Config(select=["TIME-03"]))
     assert default.findings == []
+
+
+def test_a_failing_rule_is_not_assessable_not_a_traceback(monkeypatch):
+    from auditor.audit import check_report
+    from auditor.config import Config
+    from auditor.parse import parse_report
+    from auditor.rules.arithmetic import Table4Totals
+
+    def broken(self, ctx):
+        raise ZeroDivisionError("boom")
+        yield
+
+    monkeypatch.setattr(Table4Totals, "check", broken)
+    report = parse_report((REPORTS / "demo-county-2024.html").read_bytes())
+    result = check_report(report, config=Config(select=["ARI"]))
+    failed = [f for f in result.findings if f.rule == "ARI-04"]
+    assert [f.status for f in failed] == ["not_assessable"] and "boom" in failed[0].message
