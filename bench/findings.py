@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run the report checks over a corpus and compare the findings with each gold file's defects.
 
-    .venv/bin/python bench/findings.py ../shared/corpus/gold ../shared/corpus/reports [../shared/corpus/html]
+    .venv/bin/python bench/findings.py ../shared/corpus/gold ../shared/corpus/reports [../shared/corpus/html ../shared/corpus/pdf]
 
 For every document with a gold file: the findings by status, each recorded defect with the
 findings that cover it (a defect names its rule codes, e.g. "ARI-04: …"; the few without a code
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     for folder in args.doc_dirs:
         for path in sorted(folder.glob("*")):
             gold_path = args.gold_dir / f"{path.stem}.json"
-            if path.suffix in (".txt", ".html", ".htm") and gold_path.exists():
+            if path.suffix in (".txt", ".html", ".htm", ".pdf") and gold_path.exists():
                 report = parse_report(path.read_bytes(), source=str(path))
                 docs.append((path, json.loads(gold_path.read_text("utf-8")), report))
 
