@@ -304,9 +304,8 @@ def cmd_scan_url(args: argparse.Namespace) -> int:
     from urllib.parse import urlsplit
 
     from .reports import render
-    from .scan import CrawlError, CrawlOptions, crawl, db_path
+    from .scan import CrawlError, CrawlOptions, crawl, db_path, site_name
     from .site_audit import audit_run
-    from .spiders_support import site_name
     from .store import Store
 
     parts = urlsplit(args.url)
@@ -347,7 +346,8 @@ def cmd_scan_url(args: argparse.Namespace) -> int:
         print(f"auditor: {failure}", file=sys.stderr)
         return EXIT_ERROR
     if not result.coverage.get("pages_fetched"):
-        home = next((p for p in Store(path).pages(run_id) if p.kind == "home"), None)
+        with Store(path) as store:
+            home = next((p for p in store.pages(run_id) if p.kind == "home"), None)
         why = (home.error if home else None) or "nothing could be fetched"
         print(f"auditor: {args.url}: site unreachable ({why})", file=sys.stderr)
         return EXIT_ERROR

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 
 from .config import Config, SiteConfig
 from .engine import AuditResult
-from .scan import CrawlError, CrawlOptions, crawl
+from .scan import CrawlError, CrawlOptions, crawl, site_name
 from .site_audit import audit_run
-from .spiders_support import site_name
 from .store import Store
 
 

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from .spiders_support import site_name
 from .store import Store
 
 
@@ -32,6 +32,11 @@ class CrawlOptions:
     #: Continue this interrupted run instead of starting a new one.
     resume_run: int | None = None
     extra_settings: dict[str, Any] = field(default_factory=dict)
+
+
+def site_name(url: str) -> str:
+    """The default site id of an ad-hoc scan: the URL's host."""
+    return (urlsplit(url).hostname or url).lower()
 
 
 class CrawlError(Exception):

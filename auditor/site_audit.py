@@ -176,6 +176,8 @@ def coverage(run, pages: list[PageRecord], documents, reports, unparseable,
     gaps = {k: v for k, v in by_outcome.items()
             if k in ("robots", "timeout", "blocked", "network_error", "redirect_loop")}
     not_assessable = sum(1 for f in findings if f.status == Status.NOT_ASSESSABLE)
+    budget = run.options.get("max_pages")
+    budget_reached = bool(budget) and len(pages) >= budget
     return {
         "run_status": run.status,
         "pages_total": len(pages),
@@ -191,5 +193,7 @@ def coverage(run, pages: list[PageRecord], documents, reports, unparseable,
         "reports": len(reports),
         "unparseable_reports": len(unparseable),
         "not_assessable_findings": not_assessable,
-        "complete": run.status == "finished" and not gaps and not unparseable,
+        "page_budget_reached": budget_reached,
+        "complete": run.status == "finished" and not gaps and not unparseable
+        and not budget_reached,
     }

@@ -127,7 +127,8 @@ def test_page_budget_is_reported(tmp_path):
     with Store(tmp_path / "b.db") as store:
         result = audit_run(store, run_id, today=TODAY)
     budget = [f for f in result.findings if f.rule == "SCAN-01" and "上限" in f.message]
-    assert budget and result.coverage["complete"] is False or budget
+    assert budget and result.coverage["page_budget_reached"] is True
+    assert result.coverage["complete"] is False
 
 
 def test_scan_cli_json_and_exit_code(tmp_path, capsys):
