@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import replace
 
 from .calendar import WorkCalendar
 from .config import Config, load_config
@@ -23,6 +25,16 @@ def instantiate(config: Config) -> list[Rule]:
             for rule_cls in select(config.select, config.ignore)]
 
 
+def apply_waivers(findings: Iterable[Finding], config: Config, today: dt.date) -> list[Finding]:
+    """Findings a configured waiver covers, marked waived with its reason (kept visible)."""
+    out = []
+    for finding in findings:
+        waiver = next((w for w in config.waivers if w.covers(finding, today)), None)
+        out.append(replace(finding, waived=waiver.reason) if waiver and not finding.waived
+                   else finding)
+    return out
+
+
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (-f.severity.rank, STATUS_ORDER[f.status], f.rule,
                                            f.location.key(), f.discriminator))
@@ -37,13 +49,7 @@ def check_report(report: AnnualReport, *, previous: AnnualReport | None = None,
     ctx = build_context(report, previous=previous, published=published, unit_type=unit_type,
                         calendar=calendar, today=today)
     rules = instantiate(config)
-    findings = []
-    for finding in run_rules(rules, ctx):
-        waiver = next((w for w in config.waivers if w.covers(finding, ctx.today)), None)
-        if waiver:
-            finding = Finding(**{**finding.__dict__, "waived": waiver.reason})
-        findings.append(finding)
-    findings = sort_findings(findings)
+    findings = sort_findings(apply_waivers(run_rules(rules, ctx), config, ctx.today))
     unknown = sum(1 for _, c in report.iter_cells() if c.value is None)
     legacy = report.format == "legacy" or (report.year or 9999) <= 2018
     coverage = {

@@ -5,9 +5,10 @@ with the current rules, without fetching anything."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
-from .audit import check_report, instantiate, sort_findings
+from .audit import apply_waivers, check_report, instantiate, sort_findings
 from .calendar import WorkCalendar
 from .config import Config
 from .engine import AuditResult, DocumentContext, SiteContext, infer_unit_type, run_subject
@@ -99,9 +100,8 @@ def audit_run(store: Store, run_id: int, *, config: Config | None = None,
         result = check_report(report, previous=by_year.get((report.year or 0) - 1),
                               unit_type=kind, config=config, calendar=calendar, today=today)
         for f in result.findings:
-            if f.location.url is None or f.location.url != url:
-                f = Finding(**{**f.__dict__, "location": type(f.location)(
-                    **{**f.location.__dict__, "url": url})})
+            if f.location.url != url:  # a report read from an attachment: point at its page
+                f = replace(f, location=replace(f.location, url=url))
             findings.append(f)
     site = SiteContext(
         start_url=run.start_url, run_status=run.status, pages=tuple(pages),
@@ -112,7 +112,7 @@ def audit_run(store: Store, run_id: int, *, config: Config | None = None,
         today=today, max_pages=run.options.get("max_pages"))
     findings.extend(run_subject(rules, "site", site))
 
-    findings = [_waive(f, config, today) for f in findings]
+    findings = apply_waivers(findings, config, today)
     findings = sort_findings(_dedupe(findings))
     store.replace_findings(run_id, findings)
     covered = coverage(run, pages, documents, reports, unparseable, findings)
@@ -147,16 +147,7 @@ def _read_report(store: Store, page: PageRecord, body: bytes,
 
 
 def _with_published(report: AnnualReport, published: str) -> AnnualReport:
-    from dataclasses import replace
-
     return replace(report, published=published)
-
-
-def _waive(finding: Finding, config: Config, today: dt.date) -> Finding:
-    waiver = next((w for w in config.waivers if w.covers(finding, today)), None)
-    if waiver and not finding.waived:
-        return Finding(**{**finding.__dict__, "waived": waiver.reason})
-    return finding
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
