@@ -66,6 +66,9 @@ class SiteHandler(BaseHTTPRequestHandler):
     def handle_request(self, head: bool = False) -> None:
         path = unquote(urlsplit(self.path).path)
         cfg = self.config
+        if path in cfg.get("hanweb", {}) and not head:
+            self.hanweb(self.root / cfg["hanweb"][path], parse_qs(urlsplit(self.path).query), {})
+            return
         if path in cfg.get("delay", {}):
             time.sleep(float(cfg["delay"][path]))
         if path in cfg.get("sequence", {}):
@@ -109,14 +112,28 @@ class SiteHandler(BaseHTTPRequestHandler):
         self.send(200, data, content_type, head=head)
 
     def hanweb(self, folder: Path, query: dict, form: dict) -> None:
+        """A Hanweb ``dataproxy.jsp``: POST ``startrecord``/``endrecord`` windows, or GET
+        ``page=N`` groups (group N+1 of ``perpage`` × 3 records: the column page carries the
+        first group, as real sites do), each answer with ``<totalrecord>`` and, while more
+        remain, a ``<nextgroup>`` link."""
         column = (form.get("columnid") or query.get("columnid") or [""])[0]
         records_file = folder / f"{column}.json"
         records = json.loads(records_file.read_text("utf-8")) if records_file.is_file() else []
-        start = int((query.get("startrecord") or ["1"])[0])
-        end = int((query.get("endrecord") or [str(len(records))])[0])
-        chosen = records[start - 1:end]
+        nextgroup = ""
+        if "page" in query and "startrecord" not in query:
+            group = int((query.get("perpage") or ["15"])[0]) * 3
+            number = int((query.get("page") or ["1"])[0])
+            chosen = records[number * group:(number + 1) * group]
+            if (number + 1) * group < len(records):
+                rest = "&".join(f"{k}={v[0]}" for k, v in query.items() if k != "page")
+                nextgroup = (f"<nextgroup><![CDATA[<a href=\"{urlsplit(self.path).path}?"
+                             f"page={number + 1}&{rest}\"></a>]]></nextgroup>")
+        else:
+            start = int((query.get("startrecord") or ["1"])[0])
+            end = int((query.get("endrecord") or [str(len(records))])[0])
+            chosen = records[start - 1:end]
         xml = ("<?xml version=\"1.0\" encoding=\"utf-8\"?><datastore>"
-               f"<totalrecord>{len(records)}</totalrecord><recordset>"
+               f"<totalrecord>{len(records)}</totalrecord>{nextgroup}<recordset>"
                + "".join(f"<record><![CDATA[{r}]]></record>" for r in chosen)
                + "</recordset></datastore>")
         self.send(200, xml.encode("utf-8"), "text/xml; charset=utf-8")

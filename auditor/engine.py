@@ -22,7 +22,7 @@ DOC_SECTIONS = ("Why:", "Legal basis:", "Non-compliant:", "Compliant:")
 
 UNIT_TYPES = ("department", "government", "township", "other")
 UNIT_TYPE_LABELS = {"department": "部门", "government": "本级人民政府", "township": "乡镇/街道",
-                    "other": "其他主体"}
+                    "other": "其他主体", "unknown": "类型不明的机关"}
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class SiteContext:
 
     start_url: str
     run_status: str
-    pages: tuple[Any, ...]  # PageRecord
+    pages: tuple[Any, ...]  # PageRecord, with the kind its own evidence gives it
     documents: tuple[DocumentContext, ...]
     reports: tuple[tuple[str, AnnualReport], ...]
     unit_type: str
@@ -73,6 +73,13 @@ class SiteContext:
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     today: dt.date = field(default_factory=dt.date.today)
     max_pages: int | None = None
+    #: Coverage of every column found (auditor.coverage.ColumnCoverage); ``None`` for a
+    #: context built without list evidence (then absence is never a violation).
+    columns: tuple[Any, ...] | None = None
+    #: Page tags of every page that is not a document: (url, kind, meta).
+    page_tags: tuple[tuple[str, str, dict[str, str]], ...] = ()
+    #: How the unit type was decided: "configured", "inferred: <evidence>" or "unknown".
+    unit_type_source: str = "configured"
 
     @property
     def url(self) -> str:
@@ -222,7 +229,62 @@ def infer_unit_type(report: AnnualReport) -> str:
             return "government"
     if names:
         return "department"
-    return "other"
+    return "unknown"
+
+
+_OPERATOR = re.compile(r"(?:门户网站|网站|办公室|办公厅|信息中心|大数据中心|政务公开办|政务服务中心)$")
+_DEPARTMENT = re.compile(r"(?:局|委员会|委|厅|署|办|中心|院|所|站|队)$")
+
+
+def unit_type_of_name(name: str) -> str | None:
+    """部门 / 本级政府 / 乡镇街道 from a body's name, or ``None`` when the name does not say.
+
+    A site run by “XX县人民政府办公室” is the county government's portal: the 办公室 operates it,
+    so trailing operator words are dropped before the name is judged."""
+    name = re.sub(r"\s+", "", name or "")
+    core = name
+    while True:
+        stripped = _OPERATOR.sub("", core)
+        if stripped == core or not stripped:
+            break
+        core = stripped
+    if not core:
+        return None
+    if _TOWNSHIP.search(core) or re.search(r"(乡|镇)人民政府$", core):
+        return "township"
+    if re.search(r"人民政府$", core) or _PLACE.search(core):
+        return "government"
+    if _DEPARTMENT.search(core) or _DEPARTMENT.search(name):
+        return "department"
+    return None
+
+
+_SPONSOR = re.compile(r"(?:主办单位|主办|网站主办)\s*[:：]\s*([\u4e00-\u9fff（）()]{2,40})")
+
+
+def infer_site_unit(site_names: Iterable[str], footers: Iterable[str],
+                    titles: Iterable[str]) -> tuple[str | None, str]:
+    """The body type of the site's owner from its own evidence: the SiteName tag, the 主办单位
+    in the footer, the home page title. Returns (unit type or ``None``, the evidence)."""
+    from collections import Counter
+
+    candidates: list[tuple[str, str]] = []
+    for name, _ in Counter(n.strip() for n in site_names if n and n.strip()).most_common(2):
+        candidates.append((name, f"页面标签 SiteName“{name}”"))
+    for text in footers:
+        m = _SPONSOR.search(text or "")
+        if m:
+            candidates.append((m.group(1), f"页脚主办单位“{m.group(1)}”"))
+            break
+    for title in titles:
+        for part in re.split(r"[_|｜\-—\s]+", title or ""):
+            if part:
+                candidates.append((part, f"首页标题“{title[:30]}”"))
+    for name, evidence in candidates:
+        unit = unit_type_of_name(name)
+        if unit:
+            return unit, evidence
+    return None, "页面标签、页脚主办单位和首页标题均未表明网站主办机关的类型"
 
 
 def parse_date(value: str | dt.date | None) -> dt.date | None:

@@ -1,22 +1,42 @@
-"""Audit a stored crawl run, offline: dates of every document, the annual reports found, the
-site-level rules and what the crawl could not see. ``auditor audit RUN_ID`` runs this again
-with the current rules, without fetching anything."""
+"""Audit a stored crawl run, offline: what kind every page is, what every list listed and what
+the crawl fetched of it (coverage), the dates of every document, the annual reports found, the
+site-level rules and what the crawl could not see. ``auditor audit RUN_ID`` runs this again with
+the current rules, without fetching anything.
+
+Each stored page is read once (:func:`auditor.parse.page.read_page`): one decode, one tree, shared
+by the page-kind classifier, the list adapters, the date extractor, the page facts and the
+report parser; only the results are kept, so memory does not grow with the size of the site.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .audit import apply_waivers, check_report, instantiate, sort_findings
 from .calendar import WorkCalendar
 from .config import Config
-from .engine import AuditResult, DocumentContext, SiteContext, infer_unit_type, run_subject
+from .coverage import ColumnCoverage, column_coverage
+from .engine import (
+    AuditResult,
+    DocumentContext,
+    SiteContext,
+    infer_site_unit,
+    infer_unit_type,
+    run_subject,
+)
 from .findings import Finding, Status
 from .models import AnnualReport
-from .parse import parse_report
-from .parse.page import page_facts
+from .parse import parse_page_report, parse_report
+from .parse.dates import extract_dates
+from .parse.lists import ListReading
+from .parse.page import Page, read_page
 from .store import PageRecord, Store
+
+#: Pages whose reached-as kind is kept whatever their bytes say (attachments are read only as
+#: reports' attachments; HEAD requests have no body).
+_KEEP_KIND = ("attachment",)
 
 
 def _fetched(page: PageRecord) -> dt.date:
@@ -30,44 +50,142 @@ def _has_tables(report: AnnualReport) -> bool:
     return any(c.value is not None for _, c in report.iter_cells())
 
 
+@dataclass
+class _RunReading:
+    """What one pass over the run's pages found."""
+
+    pages: list[PageRecord] = field(default_factory=list)
+    documents: list[DocumentContext] = field(default_factory=list)
+    reports: list[tuple[str, AnnualReport]] = field(default_factory=list)
+    unparseable: list[tuple[str, str]] = field(default_factory=list)
+    readings: dict[int, ListReading] = field(default_factory=dict)
+    column_names: dict[int, str] = field(default_factory=dict)
+    footer_codes: dict[str, str] = field(default_factory=dict)
+    page_tags: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+    site_names: list[str] = field(default_factory=list)
+    footers: list[str] = field(default_factory=list)
+    home_titles: list[str] = field(default_factory=list)
+
+
 def audit_run(store: Store, run_id: int, *, config: Config | None = None,
               unit_type: str | None = None, today: dt.date | None = None) -> AuditResult:
     """Findings for a stored run; also written back to the store (replacing earlier ones)."""
-    from .parse.dates import extract_dates
-
     config = config or Config()
     run = store.run(run_id)
     if run is None:
         raise KeyError(f"no run {run_id} in {store.path}")
     today = today or dt.date.today()
     calendar = WorkCalendar()
-    pages = store.pages(run_id)
     rules = instantiate(config)
+    read = _read_run(store, run_id, calendar, today)
+    pages = read.pages
 
-    documents: list[DocumentContext] = []
-    footer_codes: dict[str, str] = {}
-    reports: list[tuple[str, AnnualReport]] = []
-    unparseable: list[tuple[str, str]] = []
+    site_unit, site_unit_source = unit_type, "configured"
+    if site_unit is None:
+        site_unit, evidence = infer_site_unit(read.site_names, read.footers, read.home_titles)
+        site_unit_source = f"inferred: {evidence}" if site_unit else f"unknown: {evidence}"
+
+    findings: list[Finding] = []
+    for doc in read.documents:
+        findings.extend(run_subject(rules, "document", doc))
+    # Annual reports: each with the previous year's report of the site, when found. A report's
+    # own title and issuer say whose it is (a department's report on the government portal);
+    # only when they do not does the site's owner decide.
+    by_year = {r.year: r for _, r in read.reports if r.year}
+    for url, report in read.reports:
+        kind = unit_type or infer_unit_type(report)
+        if kind == "unknown" and site_unit:
+            kind = site_unit
+        result = check_report(report, previous=by_year.get((report.year or 0) - 1),
+                              unit_type=kind, config=config, calendar=calendar, today=today)
+        for f in result.findings:
+            if f.location.url != url:  # a report read from an attachment: point at its page
+                f = replace(f, location=replace(f.location, url=url))
+            findings.append(f)
+    columns = column_coverage(pages, read.readings,
+                              [d.url for d in read.documents if d.published],
+                              read.column_names)
+    site = SiteContext(
+        start_url=run.start_url, run_status=run.status, pages=tuple(pages),
+        documents=tuple(read.documents), reports=tuple(read.reports),
+        unit_type=site_unit or "unknown",
+        report_column_found=any(c.report_column for c in columns),
+        footer_codes=read.footer_codes, unparseable=tuple(read.unparseable),
+        calendar=calendar, today=today, max_pages=run.options.get("max_pages"),
+        columns=tuple(columns), page_tags=tuple(read.page_tags),
+        unit_type_source=site_unit_source)
+    findings.extend(run_subject(rules, "site", site))
+
+    findings = apply_waivers(findings, config, today)
+    findings = sort_findings(_dedupe(findings))
+    store.replace_findings(run_id, findings)
+    covered = coverage(run, pages, read.documents, read.reports, read.unparseable, findings,
+                       columns)
+    store.update_stats(run_id, coverage=covered)
+    return AuditResult(findings, [run.start_url], [r.code for r in rules], covered,
+                       {"run_id": run_id, "site": run.site, "start_url": run.start_url,
+                        "run_status": run.status, "started_at": run.started_at,
+                        "unit_type": site_unit or "unknown",
+                        "unit_type_source": site_unit_source,
+                        "fail_on": str(config.fail_on)})
+
+
+def _view(page: PageRecord, body: bytes) -> Page:
+    post = "#" in page.url  # a POST to a list API: the store names it url#form
+    return read_page(body, page.url if post else (page.final_url or page.url),
+                     reached_as=page.reached_as or page.kind,
+                     base_url=page.column_url if post else None)
+
+
+def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date) -> _RunReading:
+    from auditor.spiders.adapters import read_list
+
+    out = _RunReading()
+    stored = store.pages(run_id)
     attachments_of: dict[str, list[PageRecord]] = {}
-    for page in pages:
+    for page in stored:
         if page.kind == "attachment" and page.referer and page.outcome == "ok" and page.hash:
             attachments_of.setdefault(page.referer, []).append(page)
-
-    for page in pages:
-        if page.kind not in ("document", "report") or page.outcome != "ok" or not page.hash:
+    changed: list[tuple[str, str, int]] = []
+    for page in stored:
+        if page.outcome != "ok" or not page.hash or page.kind in _KEEP_KIND:
+            out.pages.append(page)
             continue
         body = store.blob(page.hash) or b""
+        view = _view(page, body)
+        kind = view.kind
+        if (kind.kind, kind.cue) != (page.kind, page.kind_cue):
+            changed.append((kind.kind, kind.cue, page.id))
+            page = replace(page, kind=kind.kind, kind_cue=kind.cue)
+        out.pages.append(page)
         url = page.final_url or page.url
-        facts = page_facts(body)
+        if view.is_html:
+            if view.meta_value("SiteName"):
+                out.site_names.append(view.meta_value("SiteName"))
+            if kind.kind == "home" or page.reached_as == "home":
+                out.footers.append(view.visible_text[-3000:])
+                if view.title:
+                    out.home_titles.append(view.title)
+        if kind.kind == "list" or page.reached_as in ("column", "list"):
+            out.readings[page.id] = read_list(view)
+            name = view.meta_value("ColumnName") or (view.title or "").split("_")[0].strip()
+            if name:
+                out.column_names[page.id] = name
+        if kind.kind not in ("document", "report"):
+            if view.is_html:
+                out.page_tags.append((url, kind.kind, dict(view.meta)))
+            continue
+        facts = view.facts
         if facts.footer_code:
-            footer_codes[url] = facts.footer_code
-        dates = extract_dates(body, url=url, list_date=page.list_date)
-        title = page.title or dates.title or facts.title
-        doc = DocumentContext(url=url, title=title, column=page.column_name, issued=dates.issued,
-                              published=dates.published, candidates=tuple(dates.candidates),
-                              meta=facts.meta, fetched=_fetched(page), kind=page.kind,
-                              calendar=calendar, today=today)
-        documents.append(doc)
+            out.footer_codes[url] = facts.footer_code
+        dates = extract_dates(body, url=url, list_date=page.list_date, root=view.root)
+        title = view.heading or page.title or dates.title or facts.title
+        doc = DocumentContext(url=url, title=title, column=page.column_name,
+                              issued=dates.issued, published=dates.published,
+                              candidates=tuple(dates.candidates), meta=facts.meta,
+                              fetched=_fetched(page), kind=kind.kind, calendar=calendar,
+                              today=today)
+        out.documents.append(doc)
         store.put_document(
             run_id, url, title=title,
             issued=dates.issued.value.isoformat() if dates.issued else None,
@@ -77,57 +195,24 @@ def audit_run(store: Store, run_id: int, *, config: Config | None = None,
             published_strategy=dates.published.strategy if dates.published else None,
             published_raw=dates.published.raw if dates.published else None,
             text_hash=facts.text_hash)
-        if page.kind == "report":
-            report = _read_report(store, page, body, attachments_of.get(page.url, []) +
-                                  attachments_of.get(url, []))
+        if kind.kind == "report":
+            report = _read_report(store, view, attachments_of.get(page.url, [])
+                                  + attachments_of.get(url, []))
             if isinstance(report, str):
-                unparseable.append((url, report))
+                out.unparseable.append((url, report))
             else:
                 if report.published is None and dates.published:
-                    report = _with_published(report, dates.published.value.isoformat())
-                reports.append((url, report))
+                    report = replace(report, published=dates.published.value.isoformat())
+                out.reports.append((url, report))
+    if changed:
+        store.db.executemany("UPDATE pages SET kind = ?, kind_cue = ? WHERE id = ?", changed)
     store.commit()
-
-    findings: list[Finding] = []
-    for doc in documents:
-        findings.extend(run_subject(rules, "document", doc))
-    # Annual reports: each with the previous year's report of the site, when found.
-    by_year = {r.year: r for _, r in reports if r.year}
-    site_unit = unit_type
-    for url, report in reports:
-        kind = unit_type or infer_unit_type(report)
-        site_unit = site_unit or kind
-        result = check_report(report, previous=by_year.get((report.year or 0) - 1),
-                              unit_type=kind, config=config, calendar=calendar, today=today)
-        for f in result.findings:
-            if f.location.url != url:  # a report read from an attachment: point at its page
-                f = replace(f, location=replace(f.location, url=url))
-            findings.append(f)
-    site = SiteContext(
-        start_url=run.start_url, run_status=run.status, pages=tuple(pages),
-        documents=tuple(documents), reports=tuple(reports), unit_type=site_unit or "department",
-        report_column_found=any(p.kind == "column" and p.column_name and (
-            "年报" in p.column_name or "年度报告" in p.column_name) for p in pages),
-        footer_codes=footer_codes, unparseable=tuple(unparseable), calendar=calendar,
-        today=today, max_pages=run.options.get("max_pages"))
-    findings.extend(run_subject(rules, "site", site))
-
-    findings = apply_waivers(findings, config, today)
-    findings = sort_findings(_dedupe(findings))
-    store.replace_findings(run_id, findings)
-    covered = coverage(run, pages, documents, reports, unparseable, findings)
-    store.update_stats(run_id, coverage=covered)
-    return AuditResult(findings, [run.start_url], [r.code for r in rules], covered,
-                       {"run_id": run_id, "site": run.site, "start_url": run.start_url,
-                        "run_status": run.status, "started_at": run.started_at,
-                        "unit_type": site_unit or "department",
-                        "fail_on": str(config.fail_on)})
+    return out
 
 
-def _read_report(store: Store, page: PageRecord, body: bytes,
-                 attachments: list[PageRecord]) -> AnnualReport | str:
+def _read_report(store: Store, view: Page, attachments: list[PageRecord]) -> AnnualReport | str:
     """The report on the page, else in its attachments; a string says why none could be read."""
-    report = parse_report(body, source=page.final_url or page.url)
+    report = parse_page_report(view)
     if report.error is None and _has_tables(report):
         return report
     reasons = [report.error or "页面中未找到年报表格"]
@@ -146,10 +231,6 @@ def _read_report(store: Store, page: PageRecord, body: bytes,
     return "；".join(reasons)
 
 
-def _with_published(report: AnnualReport, published: str) -> AnnualReport:
-    return replace(report, published=published)
-
-
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     seen, out = set(), []
     for f in findings:
@@ -159,20 +240,49 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+_GAP_KEYS = ("robots", "timeout", "blocked", "network_error", "redirect_loop")
+
+
 def coverage(run, pages: list[PageRecord], documents, reports, unparseable,
-             findings: list[Finding]) -> dict[str, Any]:
+             findings: list[Finding], columns: list[ColumnCoverage] | None = None
+             ) -> dict[str, Any]:
+    """The run's coverage: page outcomes, page kinds, every column's reading, and whether the
+    audit saw everything (``complete`` is claimed only with evidence)."""
+    columns = columns or []
     by_outcome: dict[str, int] = {}
+    kinds: dict[str, int] = {}
     for page in pages:
         by_outcome[page.outcome] = by_outcome.get(page.outcome, 0) + 1
-    gaps = {k: v for k, v in by_outcome.items()
-            if k in ("robots", "timeout", "blocked", "network_error", "redirect_loop")}
+        if page.outcome == "ok":
+            kinds[page.kind] = kinds.get(page.kind, 0) + 1
+    gaps = {k: v for k, v in by_outcome.items() if k in _GAP_KEYS}
     not_assessable = sum(1 for f in findings if f.status == Status.NOT_ASSESSABLE)
     budget = run.options.get("max_pages")
     budget_reached = bool(budget) and len(pages) >= budget
+    incomplete_columns = [c for c in columns if not c.listed_completely and c.state != "none"
+                          or c.gaps]
+    listed = sum(len(c.items) for c in columns)
+    fetched = sum(sum(i.fetched for i in c.items) for c in columns)
+    reasons = []
+    if run.status != "finished":
+        reasons.append(f"抓取未正常结束（{run.status}）")
+    if gaps:
+        reasons.append("部分页面无法访问：" + "、".join(f"{k} {v}" for k, v in gaps.items()))
+    if unparseable:
+        reasons.append(f"{len(unparseable)}份年度报告无法解析")
+    if budget_reached:
+        reasons.append(f"达到页数上限{budget}")
+    if not columns:
+        reasons.append("未找到任何栏目列表")
+    if incomplete_columns:
+        reasons.append(f"{len(incomplete_columns)}个栏目未完整读取")
+    if not documents:
+        reasons.append("未抓取到任何文件")
     return {
         "run_status": run.status,
         "pages_total": len(pages),
         "pages_fetched": by_outcome.get("ok", 0),
+        "page_kinds": kinds,
         "http_errors": by_outcome.get("http_error", 0),
         "skipped_robots": by_outcome.get("robots", 0),
         "timeouts": by_outcome.get("timeout", 0),
@@ -185,6 +295,11 @@ def coverage(run, pages: list[PageRecord], documents, reports, unparseable,
         "unparseable_reports": len(unparseable),
         "not_assessable_findings": not_assessable,
         "page_budget_reached": budget_reached,
-        "complete": run.status == "finished" and not gaps and not unparseable
-        and not budget_reached,
+        "columns_found": len(columns),
+        "columns_complete": sum(1 for c in columns if c.listed_completely and not c.gaps),
+        "items_listed": listed,
+        "items_fetched": fetched,
+        "columns": [c.to_dict() for c in columns],
+        "incomplete_reasons": reasons,
+        "complete": not reasons,
     }

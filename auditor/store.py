@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS pages (
     run_id INTEGER NOT NULL REFERENCES runs(id),
     url TEXT NOT NULL,
     final_url TEXT,
-    kind TEXT NOT NULL,             -- home, column, list, document, report, attachment
+    kind TEXT NOT NULL,             -- home, list, document, report, attachment, other
+                                    -- (from the page's own evidence; auditor.parse.page)
     status INTEGER,                 -- HTTP status, NULL when no response
     outcome TEXT NOT NULL,          -- ok, http_error, timeout, robots, blocked, offsite,
                                     -- redirect_loop, network_error, skipped
@@ -56,6 +57,9 @@ CREATE TABLE IF NOT EXISTS pages (
     list_date TEXT,
     referer TEXT,
     depth INTEGER,
+    reached_as TEXT,                -- how the crawl got there: home, column, list, document…
+    kind_cue TEXT,                  -- the evidence for kind
+    column_url TEXT,                -- the first page of the column the page belongs to
     UNIQUE (run_id, url)
 );
 CREATE INDEX IF NOT EXISTS pages_run ON pages(run_id, kind);
@@ -122,6 +126,16 @@ class PageRecord:
     list_date: str | None
     referer: str | None
     depth: int | None
+    reached_as: str | None = None
+    kind_cue: str | None = None
+    column_url: str | None = None
+
+
+#: The pages columns, in PageRecord's order (SELECT lists them by name: old stores that were
+#: migrated have the added columns at the end, in the same order).
+PAGE_COLUMNS = ("id", "run_id", "url", "final_url", "kind", "status", "outcome", "error",
+                "fetched_at", "elapsed", "content_type", "hash", "column_name", "title",
+                "list_date", "referer", "depth", "reached_as", "kind_cue", "column_url")
 
 
 @dataclass(frozen=True)
@@ -145,11 +159,25 @@ class Store:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
+            self._migrate()
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
                             (str(SCHEMA_VERSION),))
             self.db.commit()
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"{self.path}: cannot open the database ({exc})") from None
+
+    #: Columns added after schema version 1: (table, column, type).
+    ADDED_COLUMNS = (("pages", "reached_as", "TEXT"), ("pages", "kind_cue", "TEXT"),
+                     ("pages", "column_url", "TEXT"))
+
+    def _migrate(self) -> None:
+        """Bring a store written by an older version up to this schema (columns added)."""
+        for table, column, kind in self.ADDED_COLUMNS:
+            have = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version' AND "
+                        "CAST(value AS INTEGER) < ?", (str(SCHEMA_VERSION), SCHEMA_VERSION))
 
     def close(self) -> None:
         self.db.close()
@@ -226,7 +254,7 @@ class Store:
         self.db.commit()
 
     def pages(self, run_id: int, kinds: Iterable[str] | None = None) -> list[PageRecord]:
-        query = "SELECT * FROM pages WHERE run_id = ?"
+        query = f"SELECT {', '.join(PAGE_COLUMNS)} FROM pages WHERE run_id = ?"
         params: list[Any] = [run_id]
         if kinds:
             kinds = list(kinds)

@@ -7,8 +7,10 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 
+from auditor.coverage import STATE_CN
 from auditor.engine import Rule, SiteContext
 from auditor.findings import LegalBasis, Severity, Status
+from auditor.parse.links import is_report_title
 
 GUIDE = LegalBasis("网页标签", "政府网站发展指引（国办发〔2017〕47号）", verified=False)
 REQUIRED_TAGS = ("SiteName", "SiteDomain", "SiteIDCode", "ArticleTitle", "PubDate",
@@ -20,18 +22,34 @@ def _sample(urls: list[str], n: int = 5) -> list[str]:
     return urls[:n]
 
 
+#: The tags each kind of page must carry (domain.md §3.2: 站点类 on every page, 栏目类 on column
+#: and article pages, 内容类 on article pages). Other pages (landing pages, forms) are not judged.
+TAGS_BY_KIND = {
+    "document": REQUIRED_TAGS, "report": REQUIRED_TAGS,
+    "list": ("SiteName", "SiteDomain", "SiteIDCode", "ColumnName"),
+    "home": ("SiteName", "SiteDomain", "SiteIDCode"),
+}
+KIND_CN = {"document": "文章页面", "report": "文章页面", "list": "栏目页面", "home": "首页"}
+
+
 class PageTags(Rule):
-    """文章页面应有《政府网站发展指引》规定的网页标签（SiteName、SiteDomain、SiteIDCode、ArticleTitle、PubDate、ContentSource）。
+    """页面应有《政府网站发展指引》规定的网页标签：文章页 SiteName、SiteDomain、SiteIDCode、ArticleTitle、PubDate、ContentSource；栏目页 SiteName、SiteDomain、SiteIDCode、ColumnName；首页站点类标签。
 
-    Why: the page tags let national and provincial monitoring read every article's site,
-    title and publication time. A tag missing on every page is a site-wide template defect
-    (medium); missing on some pages, a per-page defect (low).
+    Why: the page tags let national and provincial monitoring read every page's site, column,
+    title and publication time. Each page is judged by the tag set of its own kind (decided from
+    its evidence: a column page carries no ArticleTitle or PubDate, and is not faulted for it).
+    A tag missing on every page of a kind is a site-wide template defect (medium for articles);
+    missing on some article pages, a per-page defect (low). Landing pages, forms and pages the
+    crawler could not classify are not judged.
 
-    Legal basis: 《政府网站发展指引》（国办发〔2017〕47号）网页标签（附录条文未核实）。
+    Legal basis: 《政府网站发展指引》（国办发〔2017〕47号）网页标签（附录条文未核实；按页面类型分组的
+    标签集合为实际网站做法）。
 
-    Non-compliant: article pages without `<meta name="SiteIDCode">`.
+    Non-compliant: article pages without `<meta name="SiteIDCode">`; column pages without
+    ColumnName.
 
-    Compliant: every article page carries the six tags with values.
+    Compliant: every article page carries the six tags with values; a column list page carries
+    SiteName, SiteDomain, SiteIDCode and ColumnName.
     """
 
     code = "WEB-01"
@@ -42,28 +60,41 @@ class PageTags(Rule):
     subject = "site"
 
     def check(self, ctx: SiteContext):
-        docs = [d for d in ctx.documents]
-        if not docs:
-            return
+        docs = list(ctx.documents)
+        if docs:
+            yield from self._judge(ctx, "document",
+                                   [(d.url, d.meta) for d in docs], per_page=True)
+        for kind in ("list", "home"):
+            pages = [(url, meta) for url, k, meta in ctx.page_tags if k == kind]
+            if pages:
+                yield from self._judge(ctx, kind, pages, per_page=False)
+
+    def _judge(self, ctx: SiteContext, kind: str, pages: list[tuple[str, dict[str, str]]],
+               per_page: bool):
         missing_by_tag: dict[str, list[str]] = defaultdict(list)
-        for doc in docs:
-            present = {k.lower() for k, v in doc.meta.items() if v.strip()}
-            for tag in REQUIRED_TAGS:
+        for url, meta in pages:
+            present = {k.lower() for k, v in meta.items() if v.strip()}
+            for tag in TAGS_BY_KIND[kind]:
                 if tag.lower() not in present:
-                    missing_by_tag[tag].append(doc.url)
-        sitewide = [t for t, urls in missing_by_tag.items() if len(urls) == len(docs)]
+                    missing_by_tag[tag].append(url)
+        sitewide = [t for t, urls in missing_by_tag.items() if len(urls) == len(pages)]
+        what = KIND_CN[kind]
         if sitewide:
             yield self.finding(
                 ctx, Status.VIOLATION,
-                f"全站{len(docs)}个文章页面均缺少网页标签：{'、'.join(sitewide)}。",
-                severity=Severity.MEDIUM, evidence={"tags": sitewide, "pages": len(docs)},
-                discriminator="sitewide")
+                f"全站{len(pages)}个{what}均缺少网页标签：{'、'.join(sitewide)}。",
+                severity=Severity.MEDIUM if kind == "document" else Severity.LOW,
+                evidence={"tags": sitewide, "pages": len(pages), "page_kind": kind,
+                          "examples": [u for u, _ in pages[:3]]},
+                discriminator="sitewide" if kind == "document" else f"sitewide:{kind}")
+        if not per_page:
+            return
         partial = {t: urls for t, urls in missing_by_tag.items() if t not in sitewide}
-        per_page: dict[str, list[str]] = defaultdict(list)
+        per_url: dict[str, list[str]] = defaultdict(list)
         for tag, urls in partial.items():
             for url in urls:
-                per_page[url].append(tag)
-        for url, tags in sorted(per_page.items()):
+                per_url[url].append(tag)
+        for url, tags in sorted(per_url.items()):
             yield self.finding(ctx, Status.VIOLATION, f"页面缺少网页标签：{'、'.join(tags)}。",
                                url=url, evidence={"missing": tags}, discriminator="page")
 
@@ -177,17 +208,30 @@ def crawl_incomplete(ctx: SiteContext) -> bool:
     return False
 
 
+_AREA = re.compile(r"政府信息公开|信息公开|政务公开")
+_REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _title_year(title: str | None) -> int | None:
+    m = _REPORT_YEAR.search(title or "")
+    return int(m.group(1)) if m else None
+
+
 class ReportColumn(Rule):
     """政府信息公开专栏应设年报栏目，并在时限届满后刊载上一年度的年度报告。
 
     Why: 第四十九条 requires the report to be 向社会公布; 国办公开办函〔2019〕61号 lists the
-    年度报告 column among the four columns of every 政府信息公开 area. A due report that cannot
-    be found on a completely crawled site is missing; when the crawl was incomplete the finding
-    is not assessable.
+    年度报告 column among the four columns of every 政府信息公开 area. Absence is asserted only
+    on complete evidence: the due report is missing when the report column was listed
+    completely (all its list pages read, nothing left to a script) and no listed item is that
+    report. When the column was read only in part, or an item that names the report could not be
+    fetched, the finding is not assessable with the reason; when no report column was found, it
+    is a violation only if the crawl read the whole 政府信息公开 area it found.
 
     Legal basis: 《中华人民共和国政府信息公开条例》第四十九条；国办公开办函〔2019〕61号。
 
-    Non-compliant: on 2025-04-10, the report column lists reports up to 2023 only.
+    Non-compliant: on 2025-04-10, the completely listed report column lists reports up to 2023
+    only.
 
     Compliant: the 2024 report is listed by 2025-01-31 (departments) or 2025-03-31 (governments).
     """
@@ -200,31 +244,96 @@ class ReportColumn(Rule):
     subject = "site"
 
     def check(self, ctx: SiteContext):
-        incomplete = crawl_incomplete(ctx)
-        if not ctx.report_column_found and not ctx.reports:
-            status = Status.NOT_ASSESSABLE if incomplete else Status.VIOLATION
-            yield self.finding(
-                ctx, status, "未找到政府信息公开工作年度报告栏目"
-                + ("（抓取不完整，无法断定缺失）。" if incomplete else "。"),
-                evidence={"crawl_status": ctx.run_status}, discriminator="column")
-            return
+        columns = list(ctx.columns or ())
+        report_columns = [c for c in columns if c.report_column]
+        unknown_unit = ctx.unit_type not in ("department", "government", "township", "other")
+        unit = "department" if unknown_unit else ctx.unit_type
         due_year = ctx.today.year - 1
-        if ctx.today <= report_deadline(due_year, ctx.unit_type):
+        if ctx.today <= report_deadline(due_year, unit):
             due_year -= 1
         years = {r.year for _, r in ctx.reports if r.year}
-        titles = " ".join(p.title or "" for p in ctx.pages if p.kind == "report")
+        titles = [p.title or "" for p in ctx.pages if p.kind == "report" and p.outcome == "ok"]
         # A newer report than the one due also shows the column is kept (older years missing
         # from the column are a matter for XY-07, not this rule).
-        if any(y >= due_year for y in years) or f"{due_year}年" in titles:
+        if any(y >= due_year for y in years) or any(
+                (_title_year(t) or 0) >= due_year for t in titles):
             return
-        deadline = report_deadline(due_year, ctx.unit_type)
-        status = Status.NOT_ASSESSABLE if incomplete else Status.VIOLATION
+        deadline = report_deadline(due_year, "government" if unknown_unit else unit)
+        if unknown_unit and ctx.today <= deadline:
+            return  # due for a department, not yet for a government: the body type decides
+        evidence = {"due_year": due_year, "deadline": deadline.isoformat(),
+                    "years_found": sorted(years), "unit_type": ctx.unit_type}
+        if not report_columns and not ctx.reports:
+            yield from self._no_column(ctx, columns, evidence)
+            return
+        listed = [(c, i) for c in report_columns for i in c.items
+                  if (_title_year(i.title) or 0) >= due_year and is_report_title(i.title)]
+        if listed:
+            column, item = listed[0]
+            yield self.finding(
+                ctx, Status.NOT_ASSESSABLE,
+                f"年报栏目“{column.label}”列出了“{item.title}”，但该页面未能抓取或解析"
+                f"（{item.why or '未能读取'}），无法核对{due_year}年度报告是否按时公开。",
+                url=column.url, evidence={**evidence, "item": item.url, "outcome": item.outcome},
+                discriminator=f"year:{due_year}")
+            return
+        doubt = self._doubt(ctx, report_columns)
+        message = f"年报栏目中未找到{due_year}年度政府信息公开工作年度报告（应于{deadline}前公布）"
+        if doubt:
+            yield self.finding(ctx, Status.NOT_ASSESSABLE, f"{message}；但{doubt}，无法断定缺失。",
+                               evidence={**evidence, "doubt": doubt},
+                               discriminator=f"year:{due_year}")
+        else:
+            yield self.finding(
+                ctx, Status.VIOLATION, message + "。",
+                url=report_columns[0].url if report_columns else None,
+                evidence={**evidence, "columns": [c.url for c in report_columns]},
+                discriminator=f"year:{due_year}")
+
+    @staticmethod
+    def _doubt(ctx: SiteContext, report_columns) -> str | None:
+        """Why the report columns are not complete evidence of absence, or ``None``."""
+        if ctx.run_status != "finished":
+            return f"抓取未正常结束（{ctx.run_status}）"
+        if ctx.columns is None:
+            return "未记录栏目列表的读取情况"
+        for column in report_columns:
+            if not column.listed_completely:
+                return (f"年报栏目“{column.label}”未完整读取（"
+                        f"{'；'.join(column.reasons) or STATE_CN.get(column.state, column.state)}）")
+            if column.gaps:
+                return f"年报栏目“{column.label}”有{len(column.gaps)}个条目未能抓取"
+        if not report_columns:
+            return "未识别出年报栏目，年报页面来自其他栏目"
+        return None
+
+    def _no_column(self, ctx: SiteContext, columns, evidence):
+        area = [c for c in columns if c.name and _AREA.search(c.name)]
+        doubt = None
+        if ctx.run_status != "finished":
+            doubt = f"抓取未正常结束（{ctx.run_status}）"
+        elif ctx.columns is None:
+            doubt = "未记录栏目列表的读取情况"
+        elif not area:
+            doubt = "未找到政府信息公开专栏"
+        else:
+            unread = [c for c in columns if c.state in ("unread", "partial", "failed") or c.gaps]
+            if unread:
+                doubt = f"{len(unread)}个栏目未完整读取（如“{unread[0].label}”）"
+            elif crawl_incomplete(ctx):
+                doubt = "部分页面无法访问"
+        if doubt:
+            yield self.finding(
+                ctx, Status.NOT_ASSESSABLE,
+                f"未找到政府信息公开工作年度报告栏目（{doubt}，无法断定缺失）。",
+                evidence={**evidence, "doubt": doubt, "crawl_status": ctx.run_status},
+                discriminator="column")
+            return
         yield self.finding(
-            ctx, status,
-            f"年报栏目中未找到{due_year}年度政府信息公开工作年度报告（应于{deadline}前公布）"
-            + ("；抓取不完整，无法断定缺失。" if incomplete else "。"),
-            evidence={"due_year": due_year, "deadline": deadline.isoformat(),
-                      "years_found": sorted(years)}, discriminator=f"year:{due_year}")
+            ctx, Status.VIOLATION,
+            f"已完整读取政府信息公开专栏的{len(columns)}个栏目，未找到政府信息公开工作年度报告栏目。",
+            evidence={**evidence, "columns": [c.label for c in columns][:20]},
+            discriminator="column")
 
 
 _GAPS = {
@@ -244,18 +353,25 @@ class CrawlCoverage(Rule):
     robots.txt, unparseable, or cut off by the page budget are listed with the reason, so a run
     hit by blocking never reads as a clean pass. (An extension code: not in the domain list.)
 
-    Legal basis: 审计方法要求（不对应具体法条）：无法访问的内容不得计为合格。
+    Columns are judged from evidence: a column whose page shows list machinery (a script or
+    template that loads the list) but yielded no items is 未能读取 at the column's address, with
+    the cue that was seen; a column read in part (a list page missing, a dynamic remainder, items
+    listed but not fetched) is reported with what is missing. A run that found no column or no
+    document at all is never a clean pass.
+
+    Legal basis: 说明（不对应具体法条）：检查方法要求无法访问或未能读取的内容既不计为合格，也不认定为缺失。
 
     Non-compliant: —（this rule reports coverage gaps, not violations of the site.）
 
-    Compliant: a crawl in which every page in scope was fetched and read.
+    Compliant: a crawl in which every page in scope was fetched and every column read.
     """
 
     code = "SCAN-01"
     name = "coverage.crawl_gaps"
     title = "抓取覆盖不完整"
-    severity = Severity.INFO
-    legal_basis = LegalBasis("无法访问的内容不得计为合格", "审计方法", verified=True)
+    severity = Severity.MEDIUM
+    legal_basis = LegalBasis("说明：无法访问或未能读取的内容既不计为合格，也不认定为缺失", "",
+                             verified=True)
     subject = "site"
 
     def check(self, ctx: SiteContext):
@@ -297,6 +413,52 @@ class CrawlCoverage(Rule):
                                f"已达到抓取页数上限（{ctx.max_pages}页），站点可能未抓取完整。",
                                severity=Severity.MEDIUM, evidence={"max_pages": ctx.max_pages},
                                discriminator="budget")
+        if ctx.columns is not None:
+            yield from self._columns(ctx)
+
+    def _columns(self, ctx: SiteContext):
+        reached = any(p.outcome == "ok" for p in ctx.pages)
+        for column in ctx.columns:
+            if column.state == "unread":
+                yield self.finding(
+                    ctx, Status.NOT_ASSESSABLE,
+                    f"栏目“{column.label}”的列表未能读取：{'；'.join(column.reasons)}"
+                    f"（识别依据：{column.cue}）。该栏目的内容未能检查，不能视为空栏目。",
+                    severity=Severity.HIGH, url=column.url,
+                    evidence={"state": column.state, "cue": column.cue,
+                              "adapter": column.adapter, "reasons": list(column.reasons)},
+                    discriminator="column")
+            elif column.state == "failed":
+                continue  # the page's own outcome is reported above, by kind of gap
+            elif column.state == "partial" or column.gaps:
+                gaps = column.gaps
+                fetched = sum(i.fetched for i in column.items)
+                why = "；".join(column.reasons) or f"{len(gaps)}个列出的条目未能抓取"
+                yield self.finding(
+                    ctx, Status.NOT_ASSESSABLE,
+                    f"栏目“{column.label}”未完整读取：{why}（列出{len(column.items)}条，"
+                    f"已抓取{fetched}条）。未读取的部分未能检查。",
+                    severity=Severity.MEDIUM, url=column.url,
+                    evidence={"state": column.state, "reasons": list(column.reasons),
+                              "items_listed": len(column.items), "items_fetched": fetched,
+                              "gaps": [{"url": i.url, "title": i.title, "why": i.why}
+                                       for i in gaps[:20]],
+                              "pages_missing": [u for u, _ in column.pages_missing[:20]]},
+                    discriminator="column")
+        if reached and ctx.run_status == "finished":
+            if not ctx.columns:
+                yield self.finding(
+                    ctx, Status.NOT_ASSESSABLE,
+                    "未在已抓取的页面中找到政府信息公开栏目或文件列表（栏目链接文字未能识别，或列表由脚本生成），"
+                    "站点内容未能检查。",
+                    severity=Severity.HIGH, evidence={"pages": len(ctx.pages)},
+                    discriminator="no-columns")
+            elif not ctx.documents:
+                yield self.finding(
+                    ctx, Status.NOT_ASSESSABLE,
+                    f"找到{len(ctx.columns)}个栏目，但未抓取到任何文件页面，站点内容未能检查。",
+                    severity=Severity.HIGH, evidence={"columns": [c.label for c in ctx.columns]},
+                    discriminator="no-documents")
 
 
 SITE_RULES = [PageTags, SiteIdCode, BrokenLinks, ReportColumn, CrawlCoverage]

@@ -14,11 +14,34 @@ from auditor.findings import Finding, LegalBasis, Severity, Status
 class _DeadlineRule(Rule):
     legacy = True
     unit_types: tuple[str, ...] = ()
+    #: The one deadline rule that speaks when the body type is unknown (never judged on a
+    #: default: every deadline it could have is named and the inspector decides).
+    judges_unknown = False
+
+    def check_unknown(self, ctx: ReportContext) -> Iterator[Finding]:
+        report = ctx.report
+        if report.year is None or report.year <= 2018 or ctx.published is None:
+            return
+        earliest = dt.date(report.year + 1, 1, 31)
+        if ctx.published <= earliest:
+            return  # on time whatever the body is
+        yield self.finding(
+            ctx, Status.NEEDS_REVIEW,
+            f"未能判断报告机关是部门、本级人民政府还是乡镇/街道，发布时限无法确定：年报发布于"
+            f"{ctx.published.isoformat()}，部门应于{earliest.isoformat()}前、本级人民政府应于"
+            f"{report.year + 1}-03-31前发布，请人工判断。",
+            evidence={"published": ctx.published.isoformat(), "unit_type": "unknown",
+                      "deadlines": {"department": earliest.isoformat(),
+                                    "government": f"{report.year + 1}-03-31"}},
+            discriminator="unknown-unit")
 
     def deadline(self, year: int) -> dt.date:
         raise NotImplementedError
 
     def check(self, ctx: ReportContext) -> Iterator[Finding]:
+        if ctx.unit_type == "unknown" and self.judges_unknown:
+            yield from self.check_unknown(ctx)
+            return
         if ctx.unit_type not in self.unit_types:
             return
         report = ctx.report
@@ -101,6 +124,7 @@ class DepartmentDeadline(_DeadlineRule):
     legal_basis = LegalBasis("第四十九条第一款")
     config_keys = {"lenient_rollover": False, "uncovered_margin_days": 10}
     unit_types = ("department",)
+    judges_unknown = True
 
     def deadline(self, year):
         return dt.date(year + 1, 1, 31)

@@ -1,7 +1,8 @@
 """The one generic spider: site → 政府信息公开 columns → list pages → documents → attachments.
 
 It only navigates and records: every response (or failure) becomes a page item with its raw
-bytes, outcome and what it is; dates, tables and rules come later, offline, from the store.
+bytes, outcome, the kind its own evidence gives it (``auditor.parse.page``) and the column it
+belongs to; dates, tables, coverage and rules come later, offline, from the store.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response, TextResponse
+from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.internet.error import (
     ConnectionRefusedError,
     DNSLookupError,
@@ -20,18 +21,12 @@ from twisted.internet.error import (
     TimeoutError,
 )
 
+from auditor.parse.links import SKIP_SCHEMES, allowed, host_of, is_attachment, is_column_link
+from auditor.parse.lists import PageRequest
+from auditor.parse.page import read_page
 from auditor.store import now
 
-from .adapters import adapter_for
-from .links import (
-    SKIP_SCHEMES,
-    allowed,
-    host_of,
-    is_attachment,
-    is_column_link,
-    is_report_column,
-    is_report_title,
-)
+from .adapters import read_list
 
 _CHALLENGE = re.compile(
     rb"__jsl_clearance|acw_sc__v2|_waf_|waf\.|\$_ts\s*=|document\.cookie\s*=.{0,200}"
@@ -54,18 +49,25 @@ def _some(item):
     return () if item is None else (item,)
 
 
+def _text(a) -> str:
+    return re.sub(r"\s+", "", "".join(a.css("::text").getall())) or a.attrib.get("title", "")
+
+
 class DisclosureSpider(scrapy.Spider):
     name = "disclosure"
 
     def __init__(self, start_url: str, run_id: int, db_path: str, domains: list[str] | None = None,
                  backoff_scale: float = 1.0, extra_start_urls: list[str] | None = None,
-                 resume: bool = False, **kwargs: Any) -> None:
+                 resume: bool = False, max_depth: int = 6, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.start_urls = [start_url, *(extra_start_urls or [])]
         self.run_id = run_id
         self.db_path = db_path
         self.allowed_domains = domains or sorted({host_of(u) for u in self.start_urls})
         self.backoff_scale = backoff_scale
+        #: Link hops from a start page: a column link or a list item is one hop; further pages
+        #: of a list are not (a long list must not run out of depth half way).
+        self.max_depth = max_depth
         #: On resume: documents and attachments already fetched in this run are not fetched
         #: again; navigation pages are, since they lead to what is still missing.
         self.done: set[str] = set()
@@ -73,35 +75,55 @@ class DisclosureSpider(scrapy.Spider):
             from auditor.store import Store
 
             with Store(db_path) as store:
-                self.done = {p.url for p in store.pages(run_id, ("document", "report",
-                                                                 "attachment"))
-                             if p.outcome == "ok"}
+                self.done = {p.url for p in store.pages(run_id)
+                             if p.outcome == "ok" and p.kind in ("document", "report",
+                                                                 "attachment")}
 
     async def start(self):
         for url in self.start_urls:
-            yield self.request(url, kind="home")
+            yield self.request(url, kind="home", hops=0)
 
     # ---------------------------------------------------------------- requests
 
     def request(self, url: str, *, kind: str, column: str | None = None,
-                title: str | None = None, list_date: str | None = None,
-                referer: str | None = None, method: str = "GET", **kwargs: Any):
-        meta = {"kind": kind, "column": column, "title": title, "list_date": list_date,
-                "referer": referer, "started": time.monotonic(), "dont_redirect": True,
-                **kwargs.pop("meta", {})}
+                column_url: str | None = None, title: str | None = None,
+                list_date: str | None = None, referer: str | None = None, hops: int = 0,
+                method: str = "GET", key: str | None = None, **kwargs: Any):
+        meta = {"kind": kind, "column": column, "column_url": column_url, "title": title,
+                "list_date": list_date, "referer": referer, "hops": hops,
+                "started": time.monotonic(), "dont_redirect": True,
+                "original_url": key, **kwargs.pop("meta", {})}
         return scrapy.Request(url, method=method, callback=self.parse_page, errback=self.failed,
                               meta=meta, **kwargs)
 
     def follow(self, response: Response, url: str, **fields: Any):
-        """A request inside the allowed domains, or a recorded 'offsite' page."""
-        if url in self.done:
+        """A request inside the allowed domains and the depth limit, or a recorded 'offsite'
+        page; ``None`` when there is nothing to do."""
+        if url in self.done or fields.get("hops", 0) > self.max_depth:
             return None
         if not allowed(url, self.allowed_domains):
             return self.record(url=url, kind=fields.get("kind", "document"), outcome="offsite",
                                error=f"链接指向站外 {host_of(url)}，未抓取",
                                referer=response.url, column_name=fields.get("column"),
-                               title=fields.get("title"))
+                               column_url=fields.get("column_url"), title=fields.get("title"),
+                               list_date=fields.get("list_date"))
         return self.request(url, referer=response.url, **fields)
+
+    def list_page(self, response: Response, wanted: PageRequest, **fields: Any):
+        """A further page of a list (a GET page, or a POST to a list API)."""
+        if not allowed(wanted.url, self.allowed_domains):
+            return self.record(url=wanted.key, kind="list", outcome="offsite",
+                               error=f"列表分页指向站外 {host_of(wanted.url)}，未抓取",
+                               referer=response.url, column_name=fields.get("column"),
+                               column_url=fields.get("column_url"))
+        if wanted.method == "POST":
+            return self.request(wanted.url, kind="list", method="POST",
+                                key=wanted.key, referer=response.url,
+                                body=_form_body(wanted.form),
+                                headers={"Content-Type": "application/x-www-form-urlencoded; "
+                                         "charset=UTF-8", **dict(wanted.headers)}, **fields)
+        return self.request(wanted.url, kind="list", referer=response.url,
+                            headers=dict(wanted.headers) or None, **fields)
 
     # ---------------------------------------------------------------- callbacks
 
@@ -113,9 +135,9 @@ class DisclosureSpider(scrapy.Spider):
         original = meta.get("original_url") or chain[0]
         target = response.urljoin(location) if location else ""
         common = {"url": original, "kind": meta["kind"], "status": response.status,
-                  "column_name": meta.get("column"), "title": meta.get("title"),
-                  "list_date": meta.get("list_date"), "referer": meta.get("referer"),
-                  "depth": meta.get("depth")}
+                  "column_name": meta.get("column"), "column_url": meta.get("column_url"),
+                  "title": meta.get("title"), "list_date": meta.get("list_date"),
+                  "referer": meta.get("referer"), "depth": meta.get("hops")}
         if not target:
             return self.record(outcome="http_error", error="重定向缺少 Location", **common)
         if target in chain or len(chain) > self.settings.getint("REDIRECT_MAX_TIMES", 5):
@@ -130,71 +152,79 @@ class DisclosureSpider(scrapy.Spider):
 
     def parse_page(self, response: Response):
         meta = response.meta
-        kind = meta["kind"]
+        reached = meta["kind"]
         if 300 <= response.status < 400 and response.status != 304:
             yield self.redirect(response)
             return
         wall = blocked(response)
         outcome = "blocked" if wall else ("ok" if response.status < 400 else "http_error")
-        title = meta.get("title")
-        if isinstance(response, TextResponse) and kind in ("document", "report", "home"):
-            found = response.css("title::text").get() or response.css(
-                "meta[name=ArticleTitle]::attr(content)").get()
-            title = title or (found.strip() if found else None)
-        if kind == "document" and is_report_title(title or ""):
-            kind = "report"
+        key = meta.get("original_url") or response.request.url
+        page = None
+        kind, cue, title = {"column": "list"}.get(reached, reached), None, meta.get("title")
+        if outcome == "ok" and response.request.method != "HEAD" and response.body:
+            page = read_page(response.body, key if response.request.method == "POST"
+                             else response.url, reached_as=reached,
+                             root=response.selector.root if isinstance(response, HtmlResponse)
+                             else None, base_url=meta.get("column_url")
+                             if response.request.method == "POST" else None)
+            kind, cue = page.kind.kind, page.kind.cue
+            if kind in ("document", "report", "home"):
+                title = page.heading or page.title or title
         yield self.record(
-            url=meta.get("original_url") or response.request.url, final_url=response.url,
-            kind=kind, outcome=outcome, status=response.status, body=response.body,
+            url=key, final_url=response.url, kind=kind, reached_as=reached, kind_cue=cue,
+            outcome=outcome, status=response.status, body=response.body,
             error=wall or (f"HTTP {response.status}" if response.status >= 400 else None),
             elapsed=round(time.monotonic() - meta["started"], 3),
             content_type=response.headers.get(b"Content-Type", b"").decode("latin-1") or None,
-            column_name=meta.get("column"), title=title, list_date=meta.get("list_date"),
-            referer=meta.get("referer"), depth=meta.get("depth"),
+            column_name=meta.get("column"), column_url=meta.get("column_url"), title=title,
+            list_date=meta.get("list_date"), referer=meta.get("referer"), depth=meta.get("hops"),
         )
-        if outcome != "ok" or not isinstance(response, TextResponse):
+        if page is None or not isinstance(response, TextResponse):
             return
-        if kind in ("home", "column", "list"):
-            yield from self.navigate(response, kind)
+        if kind in ("home", "list", "other"):
+            yield from self.columns(response)
+        if kind == "list":
+            yield from self.list_items(response, page)
         elif kind in ("document", "report"):
             yield from self.attachments(response, report=kind == "report")
 
-    def navigate(self, response: Response, kind: str):
-        column = response.meta.get("column")
-        in_report_column = bool(column and is_report_column(column))
-        # Columns of the disclosure area, by link text.
+    def columns(self, response: Response):
+        """Columns of the disclosure area, by link text."""
+        hops = response.meta.get("hops", 0) + 1
         for a in response.css("a"):
             href = (a.attrib.get("href") or "").strip()
             if not href or href.lower().startswith(SKIP_SCHEMES):
                 continue
-            text = re.sub(r"\s+", "", "".join(a.css("::text").getall())) or a.attrib.get(
-                "title", "")
+            text = _text(a)
             url = response.urljoin(href)
             if is_column_link(text, url) and not is_attachment(url):
-                yield from _some(self.follow(response, url, kind="column", column=text))
-        if kind == "home":
-            return
-        adapter = adapter_for(response)
-        for item in adapter.items(response):
-            doc_kind = "report" if in_report_column or is_report_title(item.title) else "document"
-            yield from _some(self.follow(response, item.url, kind=doc_kind, column=column, title=item.title,
-                              list_date=item.list_date))
-        for request in adapter.page_requests(response):
-            if allowed(request.url, self.allowed_domains):
-                yield request.replace(callback=self.parse_page, errback=self.failed, meta={
-                    **request.meta, "kind": "list", "column": column, "referer": response.url,
-                    "started": time.monotonic(),
-                    "original_url": f"{request.url}#{request.body.decode('latin-1')}"
-                    if request.method == "POST" else None})
+                yield from _some(self.follow(response, url, kind="column", column=text,
+                                             column_url=url, hops=hops))
+
+    def list_items(self, response: Response, page):
+        meta = response.meta
+        column = meta.get("column") or page.meta_value("ColumnName") or None
+        column_url = meta.get("column_url") or page.url
+        hops = meta.get("hops", 0)
+        reading = read_list(page)
+        for item in reading.items:
+            yield from _some(self.follow(response, item.url, kind="document", column=column,
+                                         column_url=column_url, title=item.title,
+                                         list_date=item.list_date, hops=hops + 1))
+        for wanted in reading.pages:
+            yield from _some(self.list_page(response, wanted, column=column,
+                                            column_url=column_url, hops=hops))
         for a in response.css("a"):
-            href = a.attrib.get("href", "")
-            url = response.urljoin(href) if href else ""
+            href = (a.attrib.get("href") or "").strip()
+            url = response.urljoin(href) if href and not href.lower().startswith(SKIP_SCHEMES) \
+                else ""
             if url and is_attachment(url):
                 yield from _some(self.follow(response, url, kind="attachment", column=column,
-                                  title=re.sub(r"\s+", " ", "".join(a.css("::text").getall())),
-                                  method="HEAD"))
+                                             column_url=column_url, title=_text(a) or None,
+                                             method="HEAD", hops=hops + 1))
 
     def attachments(self, response: Response, report: bool):
+        meta = response.meta
         for a in response.css("a"):
             href = (a.attrib.get("href") or "").strip()
             if not href or href.lower().startswith(SKIP_SCHEMES):
@@ -203,10 +233,11 @@ class DisclosureSpider(scrapy.Spider):
             if is_attachment(url):
                 text = re.sub(r"\s+", " ", "".join(a.css("::text").getall())).strip()
                 # Reports' attachments are downloaded and audited; others only checked.
-                yield from _some(self.follow(response, url, kind="attachment", title=text or None,
-                                  column=response.meta.get("column"),
-                                  method="GET" if report else "HEAD",
-                                  meta={"report_attachment": report}))
+                yield from _some(self.follow(
+                    response, url, kind="attachment", title=text or None,
+                    column=meta.get("column"), column_url=meta.get("column_url"),
+                    hops=meta.get("hops", 0) + 1, method="GET" if report else "HEAD",
+                    meta={"report_attachment": report}))
 
     def failed(self, failure):
         request = failure.request
@@ -230,12 +261,21 @@ class DisclosureSpider(scrapy.Spider):
             outcome, text = "network_error", "连接被拒绝"
         else:
             outcome, text = "network_error", f"{type(error).__name__}: {error}"[:300]
-        return self.record(url=meta.get("original_url") or request.url, kind=meta.get("kind", "document"),
+        kind = meta.get("kind", "document")
+        return self.record(url=meta.get("original_url") or request.url,
+                           kind={"column": "list"}.get(kind, kind), reached_as=kind,
                            outcome=outcome, error=text, column_name=meta.get("column"),
-                           title=meta.get("title"), list_date=meta.get("list_date"),
-                           referer=meta.get("referer"), depth=meta.get("depth"))
+                           column_url=meta.get("column_url"), title=meta.get("title"),
+                           list_date=meta.get("list_date"), referer=meta.get("referer"),
+                           depth=meta.get("hops"))
 
     @staticmethod
     def record(**fields: Any) -> dict[str, Any]:
         fields.setdefault("fetched_at", now())
         return fields
+
+
+def _form_body(form: tuple[tuple[str, str], ...]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(form)

@@ -30,7 +30,8 @@ def run(options: dict[str, Any]) -> int:
                   db_path=options["db_path"], domains=options.get("domains"),
                   backoff_scale=options.get("backoff_scale", 1.0),
                   extra_start_urls=options.get("extra_start_urls") or [],
-                  resume=bool(options.get("resume_run")))
+                  resume=bool(options.get("resume_run")),
+                  max_depth=options.get("max_depth", 6))
     process.start()
     return 0
 

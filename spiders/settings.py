@@ -36,7 +36,9 @@ def crawl_settings(*, delay: float = 1.0, concurrency: int = 2, max_pages: int =
         "ITEM_PIPELINES": {"auditor.spiders.pipeline.StorePipeline": 300},
         "HTTPERROR_ALLOW_ALL": True,
         "REDIRECT_MAX_TIMES": 5,
-        "DEPTH_LIMIT": max_depth,
+        # Depth is counted by the spider itself in link hops (a list's further pages are not
+        # a hop), so Scrapy's own limit is off.
+        "DEPTH_LIMIT": 0,
         "CLOSESPIDER_PAGECOUNT": max_pages,
         "COOKIES_ENABLED": True,
         "TELNETCONSOLE_ENABLED": False,

@@ -70,6 +70,7 @@ from typing import Any
 
 import yaml
 
+from auditor.coverage import ColumnCoverage, ItemCoverage
 from auditor.engine import UNIT_TYPES, DocumentContext, Rule, SiteContext
 from auditor.models import TABLE3_COLUMNS, AnnualReport, DateEvidence, report_from_dict
 from auditor.parse.dates import STRATEGIES
@@ -90,7 +91,11 @@ DATE_KEYS = {"date", "strategy", "raw", "time"}
 CANDIDATE_KEYS = DATE_KEYS | {"kind"}
 DATE_KINDS = ("issued", "published")
 SITE_KEYS = {"start_url", "run_status", "pages", "documents", "reports", "unit_type",
-             "report_column_found", "footer_codes", "unparseable", "today", "max_pages"}
+             "report_column_found", "footer_codes", "unparseable", "today", "max_pages",
+             "columns", "page_tags"}
+COLUMN_KEYS = {"url", "name", "state", "reasons", "items", "report_column", "adapter", "cue",
+               "declared_items"}
+ITEM_KEYS = {"url", "title", "list_date", "outcome", "why"}
 PAGE_KEYS = {f.name for f in dataclasses.fields(PageRecord)}
 SITE_REPORT_KEYS = {"url", "year", "report"}
 CONTEXT_KEYS = {"published", "unit_type", "today"}
@@ -339,6 +344,10 @@ def build_site(spec: dict[str, Any] | None = None) -> SiteContext:
     unparseable = tuple(
         (u["url"], u["why"]) if isinstance(u, dict) else (u[0], u[1])
         for u in spec.get("unparseable") or [])
+    columns = (tuple(build_column(c) for c in spec["columns"]) if spec.get("columns") is not None
+               else columns_of(pages))
+    page_tags = tuple((t["url"], t["kind"], {str(k): str(v) for k, v in (t.get("meta") or {})
+                                             .items()}) for t in spec.get("page_tags") or [])
     return SiteContext(
         start_url=spec.get("start_url", f"{SITE}/"),
         run_status=spec.get("run_status", "finished"),
@@ -347,7 +356,54 @@ def build_site(spec: dict[str, Any] | None = None) -> SiteContext:
         report_column_found=bool(column_found),
         footer_codes={str(k): str(v) for k, v in (spec.get("footer_codes") or {}).items()},
         unparseable=unparseable, today=today, max_pages=spec.get("max_pages"),
+        columns=columns, page_tags=page_tags,
     )
+
+
+def build_column(spec: dict[str, Any]) -> ColumnCoverage:
+    """A ``ColumnCoverage`` from a case's ``columns`` entry: ``url``, ``name``, ``state``
+    (``complete``), ``reasons``, ``items`` (``{url, title, list_date?, outcome (ok), why?}``),
+    ``report_column`` (by default: the name has 年报/年度报告), ``adapter``, ``cue``."""
+    unknown = set(spec) - COLUMN_KEYS
+    if unknown:
+        raise ValueError(f"unknown column keys {sorted(unknown)}")
+    items = []
+    for item in spec.get("items") or []:
+        if set(item) - ITEM_KEYS:
+            raise ValueError(f"unknown item keys {sorted(set(item) - ITEM_KEYS)}")
+        items.append(ItemCoverage(item["url"], item.get("title", ""), item.get("list_date"),
+                                  item.get("outcome", "ok"), item.get("why")))
+    name = spec.get("name")
+    report_column = spec.get("report_column")
+    if report_column is None:
+        report_column = bool(name and ("年报" in name or "年度报告" in name))
+    return ColumnCoverage(spec.get("url", f"{SITE}/zwgk/"), name, spec.get("adapter", "generic"),
+                          spec.get("cue", "页面链接"), spec.get("state", "complete"),
+                          tuple(spec.get("reasons") or ()), tuple(items), 1,
+                          declared_items=spec.get("declared_items"),
+                          report_column=bool(report_column))
+
+
+def columns_of(pages: tuple[PageRecord, ...]) -> tuple[ColumnCoverage, ...] | None:
+    """Columns as the audit would judge them when a case gives only pages: every ``column``
+    page is a column (read completely when fetched, failed otherwise); a failed ``list`` page
+    under a column's folder leaves that column partly read. ``None`` (no list evidence
+    recorded) when the case has no column or list page."""
+    if not any(p.kind in ("column", "list") for p in pages):
+        return None
+    out: dict[str, dict[str, Any]] = {}
+    for page in pages:
+        if page.kind == "column":
+            state = "complete" if page.outcome == "ok" else "failed"
+            out[page.url] = {"url": page.url, "name": page.column_name, "state": state,
+                             "reasons": [] if state == "complete" else [page.outcome]}
+    for page in pages:
+        if page.kind == "list" and page.outcome != "ok":
+            owner = next((c for url, c in out.items() if page.url.startswith(url)), None)
+            if owner is not None and owner["state"] == "complete":
+                owner["state"] = "partial"
+                owner["reasons"].append(f"列表分页未能读取（{page.outcome}）")
+    return tuple(build_column(c) for c in out.values())
 
 
 def case_subject(case: dict[str, Any]) -> str:
@@ -472,8 +528,8 @@ def _site_problems(site: Any) -> list[str]:
         problems += _document_problems(doc, f"site document {i + 1}")
     for entry in site.get("reports") or []:
         problems += _mapping_problems(entry, SITE_REPORT_KEYS, "site report")
-    if site.get("unit_type", "department") not in UNIT_TYPES:
-        problems.append(f"unit_type must be one of {list(UNIT_TYPES)}")
+    if site.get("unit_type", "department") not in (*UNIT_TYPES, "unknown"):
+        problems.append(f"unit_type must be one of {list(UNIT_TYPES) + ['unknown']}")
     for item in site.get("unparseable") or []:
         ok = (isinstance(item, dict) and set(item) == {"url", "why"}) or (
             isinstance(item, list) and len(item) == 2)

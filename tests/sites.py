@@ -12,21 +12,41 @@ from pathlib import Path
 
 from auditor.demo.sitegen import Document, page, trs_list, write
 
+HANWEB_VARIANTS = ("datastore-get", "jpage-post", "datastore-jpage")
 
-def hanweb_site(root: Path, records: int = 40) -> Path:
-    """A Hanweb jcms column /col/col1001/: 3 records inline, the rest from dataproxy.jsp."""
+
+def hanweb_site(root: Path, records: int = 100, variant: str = "datastore-get") -> Path:
+    """A Hanweb jcms column /col/col1001/ in one of the real variants (docs/cms-variants.md §1):
+
+    ``datastore-get``   the first group (15 × 3 records) inline in ``<datastore>`` with no
+                        ``<totalrecord>``, the rest by GET of the ``<nextgroup>`` link (the
+                        Dingxi sample: duplicated ``appid``, double-encoded ``webname``)
+    ``jpage-post``      only ``$('#2001').jpage({dataStore: [], proxyUrl, ajaxParam})`` with no
+                        ``unitid`` in ``ajaxParam`` (it is the element id): every group by POST
+    ``datastore-jpage`` the inline first group and the jpage call with ``totalRecord``: the
+                        rest by POST windows
+    """
     docs = []
     for i in range(1, records + 1):
         day = dt.date(2025, 1, 1) + dt.timedelta(days=i)
         docs.append((f"/art/{day.year}/{day.month}/{day.day}/art_1001_{i}.html",
                      f"关于第{i}批政务服务事项的公告", day))
-    snippets = [f'<li><a href="{u}" title="{t}">{t}</a><span>{d}</span></li>' for u, t, d in docs]
-    inline = "".join(f"<record><![CDATA[{s}]]></record>" for s in snippets[:3])
-    body = (f'<div id="2001"><script type="text/xml"><datastore><nextgroup><![CDATA[<a href="'
-            f'/module/web/jpage/dataproxy.jsp?page=1&webid=1&path=/&columnid=1001&unitid=2001'
-            f'&webname=%E6%B5%8B%E8%AF%95&permissiontype=0"></a>]]></nextgroup>'
-            f"<recordset>{inline}</recordset><totalrecord>{records}</totalrecord></datastore>"
-            f"</script></div><script>var perpage = 15;</script>")
+    snippets = [f'\n<li class="clearfix">    <a target="_blank" href="{u}" title="{t}">{t[:8]}...</a>'
+                f"    <b>{d}</b></li>" for u, t, d in docs]
+    group = snippets[:45]
+    inline = "".join(f"<record><![CDATA[{s}]]></record>" for s in group)
+    nextgroup = ('<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1'
+                 '&appid=1&webid=1&path=/&columnid=1001&unitid=2001&webname=%25E6%25B5%258B'
+                 '&permissiontype=0&perpage=15"></a>]]></nextgroup>')
+    datastore = (f'<div id="2001"><script type="text/xml"><datastore>{nextgroup}<recordset>'
+                 f"{inline}</recordset></datastore></script></div>")
+    jpage = ("<script>$('#2001').jpage({themeName:'default',showMode:'full',"
+             f"totalRecord:{records},openCookies:false,dataStore:[],groupSize:3,"
+             "proxyUrl:'/module/web/jpage/dataproxy.jsp',perPage:15,barPosition:'bottom',"
+             "ajaxParam:{col:1,appid:'1',webid:1,path:'/',columnid:1001,"
+             "webname:'某市政府信息公开',permissiontype:0}});</script>")
+    body = {"datastore-get": datastore, "jpage-post": '<div id="2001"></div>' + jpage,
+            "datastore-jpage": datastore + jpage}[variant]
     write(root / "index.html", page("某市人民政府", '<a href="/col/col1000/index.html">政府信息公开</a>'))
     write(root / "col" / "col1000" / "index.html",
           page("政府信息公开", '<a href="/col/col1001/index.html">通知公告</a>'))

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from sites import hanweb_site, hostile_site
+from sites import HANWEB_VARIANTS, hanweb_site, hostile_site
 
 from auditor.cli import main
 from auditor.demo.sitegen import build_demo_site
@@ -43,8 +43,10 @@ def test_demo_site_trs_pagination_and_columns(demo_run):
     urls = {p.url.replace(base, "") for p in pages}
     assert "/zwgk/zcwj/index_1.html" in urls          # TRS createPageHTML second page
     assert "/zwgk/tzgg/list2.html" in urls            # “下一页” pagination
-    assert {p.kind for p in pages} >= {"home", "column", "list", "document", "report",
-                                       "attachment"}
+    assert {p.kind for p in pages} >= {"home", "list", "document", "report", "attachment"}
+    assert {p.reached_as for p in pages} >= {"home", "column", "list", "document"}
+    kinds = {p.url.replace(base, ""): p.kind for p in pages}
+    assert kinds["/zwgk/zcwj/"] == "list" and kinds["/zwgk/gkzn/"] != "list"
     reports = [p for p in pages if p.kind == "report"]
     assert len(reports) == 2 and all(p.outcome == "ok" for p in reports)
 
@@ -88,13 +90,18 @@ def test_reaudit_offline_gives_the_same_findings(demo_run):
     assert [f.fingerprint for f in again.findings] == [f.fingerprint for f in result.findings]
 
 
-def test_hanweb_dataproxy_pagination(tmp_path):
-    site = hanweb_site(tmp_path / "site", records=40)
+@pytest.mark.parametrize("variant", HANWEB_VARIANTS)
+def test_hanweb_dataproxy_pagination(tmp_path, variant):
+    site = hanweb_site(tmp_path / "site", records=100, variant=variant)
     base, run_id = run_crawl(site, tmp_path / "h.db")
     with Store(tmp_path / "h.db") as store:
         docs = [p for p in store.pages(run_id) if p.kind == "document" and p.outcome == "ok"]
-    assert len(docs) == 40
+        result = audit_run(store, run_id, today=TODAY)
+    assert len(docs) == 100
     assert all("/art/2025/" in p.url for p in docs)
+    column = next(c for c in result.coverage["columns"] if c["name"] == "通知公告")
+    assert column["adapter"] == "hanweb" and column["state"] == "complete"
+    assert column["items_listed"] == column["items_fetched"] == 100
 
 
 def test_hostile_site_outcomes(tmp_path):

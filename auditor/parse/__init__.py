@@ -18,7 +18,7 @@ from .sections import find_headings, section_spans
 from .tables import read_table2, read_table3, read_table4
 from .text import content_lines, normalise, tokenize
 
-__all__ = ["parse_report", "parse_text"]
+__all__ = ["parse_page_report", "parse_report", "parse_text"]
 
 def _narrative_hints(text: str, fmt: str | None) -> dict[str, int]:
     """Table 二 numbers the narrative states once ("本年度制发的规范性文件77件")."""
@@ -173,6 +173,17 @@ def parse_report(data: bytes | str, source: str | None = None) -> AnnualReport:
         return AnnualReport(source=source, error=f"internal parser error: {type(exc).__name__}: {exc}")
 
 
+def parse_page_report(page) -> AnnualReport:
+    """:func:`parse_report` of a page already read (:func:`auditor.parse.page.read_page`): the
+    same result, without decoding and parsing the page a second time. Never raises."""
+    try:
+        if page.is_html and looks_like_html(page.text):
+            return _parse_html(page.text, page.url, page.encoding, page.root)
+        return _parse(page.body, page.url)
+    except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
+        return AnnualReport(source=page.url, error=f"internal parser error: {type(exc).__name__}: {exc}")
+
+
 def _parse(data: bytes | str, source: str | None) -> AnnualReport:
     encoding = None
     if isinstance(data, bytes):
@@ -188,17 +199,22 @@ def _parse(data: bytes | str, source: str | None) -> AnnualReport:
         if not text.strip():
             return AnnualReport(source=source, error="the input is empty")
     if looks_like_html(text):
-        page = html_to_text(text)
-        if page.error:
-            return AnnualReport(source=source, encoding=encoding, error=page.error)
-        header = []
-        title = page.meta.get("ArticleTitle") or page.meta.get("<title>", "").split("_")[0]
-        if title:
-            header.append(f"标题: {title}")
-        if page.meta.get("PubDate"):
-            header.append(f"发布时间: {page.meta['PubDate']}")
-        body = "\n".join(header + [page.text])
-        line_map = [0] * len(header) + page.line_map
-        return parse_text(body, source=source, input_kind="html", encoding=encoding,
-                          line_map=line_map, page=page.facts)
+        return _parse_html(text, source, encoding)
     return parse_text(text, source=source, input_kind="text", encoding=encoding)
+
+
+def _parse_html(text: str, source: str | None, encoding: str | None,
+                root=None) -> AnnualReport:
+    page = html_to_text(text, root)
+    if page.error:
+        return AnnualReport(source=source, encoding=encoding, error=page.error)
+    header = []
+    title = page.meta.get("ArticleTitle") or page.meta.get("<title>", "").split("_")[0]
+    if title:
+        header.append(f"标题: {title}")
+    if page.meta.get("PubDate"):
+        header.append(f"发布时间: {page.meta['PubDate']}")
+    body = "\n".join(header + [page.text])
+    line_map = [0] * len(header) + page.line_map
+    return parse_text(body, source=source, input_kind="html", encoding=encoding,
+                      line_map=line_map, page=page.facts)

@@ -44,11 +44,11 @@ from datetime import date
 from typing import Any
 from urllib.parse import unquote
 
-import lxml.html
 from lxml import etree
 
 from ..models import DateEvidence
 from .decode import decode_bytes
+from .html import parse_html, text_of
 
 __all__ = ["DocumentDates", "STRATEGIES", "extract_dates", "parse_chinese_date"]
 
@@ -330,7 +330,7 @@ def _parse_html(text: str):
     if not text.strip():
         return None
     try:
-        return lxml.html.document_fromstring(text)
+        return parse_html(text)
     except (etree.ParserError, ValueError, TypeError):
         return None
 
@@ -355,11 +355,11 @@ def _title(root, metas: list[tuple[str, str, str]]) -> str | None:
         if name in ("articletitle", "og:title") and content:
             return _WS.sub(" ", content).strip()
     for h1 in root.iter("h1"):
-        text = _WS.sub(" ", h1.text_content()).strip()
+        text = _WS.sub(" ", text_of(h1)).strip()
         if len(text) >= 4:
             return text
     for el in root.iter("title"):
-        text = _WS.sub(" ", el.text_content()).strip()
+        text = _WS.sub(" ", text_of(el)).strip()
         if text:
             parts = [p for p in _TITLE_SPLIT.split(text) if p]
             return max(parts[:2], key=len) if parts else text
@@ -510,7 +510,7 @@ def _column_tables(root, page: _Page) -> list[tuple[int, DateEvidence]]:
         rows = [[c for c in tr if isinstance(c.tag, str) and c.tag.lower() in ("td", "th")]
                 for tr in table.iter("tr")]
         rows = [r for r in rows if r]
-        texts = [[_WS.sub(" ", c.text_content()).strip() for c in r] for r in rows]
+        texts = [[_WS.sub(" ", text_of(c)).strip() for c in r] for r in rows]
         for i, header in enumerate(texts[:-1]):
             kinds = [_label_kind(cell) for cell in header]
             labels = sum(1 for cell in header if _BLOCK_KEYS.search(_WS.sub("", cell)))
@@ -629,9 +629,11 @@ def _to_text(html: bytes | str | None) -> str:
     return ""
 
 
-def _extract(html: bytes | str, url: str | None, list_date: str | None) -> DocumentDates:
-    text = _to_text(html)
-    root = _parse_html(text) if text else None
+def _extract(html: bytes | str, url: str | None, list_date: str | None,
+             root=None) -> DocumentDates:
+    if root is None:
+        text = _to_text(html)
+        root = _parse_html(text) if text else None
     found: list[tuple[int, int, DateEvidence]] = []  # (rank, position, evidence)
     title = None
     metas: list[tuple[str, str, str]] = []
@@ -667,16 +669,17 @@ def _extract(html: bytes | str, url: str | None, list_date: str | None) -> Docum
 
 
 def extract_dates(html: bytes | str, url: str | None = None,
-                  list_date: str | None = None) -> DocumentDates:
+                  list_date: str | None = None, *, root=None) -> DocumentDates:
     """成文日期 and 发布日期 of a document page, with evidence; never raises.
 
     ``html`` is the page as fetched (bytes are decoded as :func:`~auditor.parse.decode.
     decode_bytes` does: GB2312/GBK as GB18030) or as text; ``url`` the address it was fetched
-    from; ``list_date`` the date the column list showed beside its link, if any.
+    from; ``list_date`` the date the column list showed beside its link, if any; ``root``
+    the page's tree when the caller already has one (:attr:`auditor.parse.page.Page.root`).
     """
     try:
         return _extract(html, url if isinstance(url, str) else None,
-                        list_date if isinstance(list_date, str) else None)
+                        list_date if isinstance(list_date, str) else None, root)
     except Exception:  # noqa: BLE001 - the contract is "never raises": keep what is certain
         try:
             return _extract("", url if isinstance(url, str) else None,

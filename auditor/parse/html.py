@@ -159,13 +159,15 @@ def _walk(el, out: _Lines) -> None:
     out.text(el.tail, None)
 
 
-def html_to_text(html: str) -> HtmlText:
-    """Extract the report text of an HTML page; never raises."""
-    html = _XML_DECL.sub("", html, count=1)
-    try:
-        root = parse_html(html)
-    except (etree.ParserError, ValueError) as exc:
-        return HtmlText("", error=f"unreadable HTML ({exc})")
+def html_to_text(html: str, root=None) -> HtmlText:
+    """Extract the report text of an HTML page; never raises. ``root``: the page's tree, when
+    the caller has already parsed it."""
+    if root is None:
+        html = _XML_DECL.sub("", html, count=1)
+        try:
+            root = parse_html(html)
+        except (etree.ParserError, ValueError) as exc:
+            return HtmlText("", error=f"unreadable HTML ({exc})")
     meta = _meta(root)
     out = _Lines()
     container = _container(root)

@@ -13,6 +13,8 @@ COLUMN_WORDS = re.compile(
 )
 REPORT_COLUMN_WORDS = re.compile(r"年度报告|年报")
 REPORT_TITLE = re.compile(r"(?:政府信息公开|政务公开|信息公开)[^，。]{0,8}?年度?报告|年度报告")
+#: Titles about reports that are not a report: a notice asking for them, a review of them.
+NOT_A_REPORT = re.compile(r"^关于|通知$|的函$|公告$|点评|评估结果|情况通报|编制工作")
 AREA_URL = re.compile(r"/(?:zwgk|xxgk|zfxxgk|gkml|xxgkml|zfxxgkml|gk|openness|col/col\d+)(?:/|$)",
                       re.I)
 DOCUMENT_URL = re.compile(
@@ -45,7 +47,13 @@ def is_report_column(text: str) -> bool:
 
 
 def is_report_title(title: str) -> bool:
-    return bool(REPORT_TITLE.search(re.sub(r"\s+", "", title or "")))
+    """A 政府信息公开工作年度报告's own title: report words and a year, not a notice about one."""
+    text = re.sub(r"\s+", "", title or "")
+    return bool(REPORT_TITLE.search(text) and _YEAR_ANY.search(text)
+                and not NOT_A_REPORT.search(text.split("_")[0]))
+
+
+_YEAR_ANY = re.compile(r"(?:19|20)\d{2}")
 
 
 def looks_like_document(url: str) -> bool:

@@ -1,0 +1,188 @@
+"""What a list page lists: its items, the further pages of its list, and what it could not follow.
+
+A :class:`ListReading` is the evidence coverage is judged on (design.md §9): a column is read
+completely only when its items were extracted and every further page was fetched; a page that
+shows list machinery (a script or template that builds the list) but yields no items is *not
+read*, never *empty*. The CMS adapters (``auditor.spiders.adapters``) build readings with the
+helpers here. Pure: a :class:`~auditor.parse.page.Page` in, a reading out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlencode, urljoin, urlsplit
+
+from w3lib.url import canonicalize_url, safe_url_string
+
+from .html import text_of
+from .links import SKIP_SCHEMES, date_in, is_attachment, is_column_link, looks_like_document
+from .page import Page
+
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One entry of a list: where it points, its title, the date printed beside it and any
+    other fields the list gives (索引号, 文号…)."""
+
+    url: str
+    title: str
+    list_date: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """A further page of a list, as the crawler must ask for it."""
+
+    url: str
+    method: str = "GET"
+    form: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def key(self) -> str:
+        """How the store names this page (a POST carries its form after ``#``)."""
+        if self.method == "POST":
+            return f"{self.url}#{urlencode(self.form)}"
+        return self.url
+
+
+@dataclass(frozen=True)
+class ListReading:
+    """What one list page yielded, and how (``adapter``, ``cue``)."""
+
+    adapter: str
+    cue: str
+    items: tuple[ListItem, ...] = ()
+    pages: tuple[PageRequest, ...] = ()
+    #: Totals the page itself claims (a pager, ``totalRecord``, ``recordCount``), if any.
+    declared_items: int | None = None
+    declared_pages: int | None = None
+    #: A part of the list this reading cannot follow (a dynamic remainder, an unknown API):
+    #: the column is then at best partly read.
+    unfollowed: str | None = None
+    #: A "暂无信息" placeholder: the list provably has no items.
+    placeholder: str | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def state(self) -> str:
+        """``items``, ``empty`` (a placeholder and nothing else), ``unread`` (machinery seen,
+        no items) or ``none`` (no list on this page)."""
+        if self.items:
+            return "items"
+        if self.unfollowed:
+            return "unread"
+        if self.placeholder:
+            return "empty"
+        return "none"
+
+
+def url_key(url: str) -> str:
+    """A URL as the crawl stores it, for matching listed items with fetched pages."""
+    try:
+        return canonicalize_url(safe_url_string(url.split("#", 1)[0]), keep_fragments=False)
+    except (ValueError, TypeError):
+        return url
+
+
+def _anchor_text(a) -> str:
+    return _WS.sub(" ", a.get("title") or text_of(a) or "").strip()
+
+
+def _template(href: str) -> bool:
+    """Placeholders of client-side templates ({{el.url}}, ${url}, el.chnldocurl)."""
+    return "{{" in href or "${" in href or href.startswith(("el.", "item."))
+
+
+def items_from_tree(root, base_url: str) -> list[ListItem]:
+    """Document links of a list page: the link looks like a document, or its row has a date."""
+    out: list[ListItem] = []
+    seen: set[str] = set()
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.lower().startswith(SKIP_SCHEMES) or _template(href):
+            continue
+        url = urljoin(base_url, href)
+        if url in seen or is_attachment(url) or urlsplit(url).scheme not in ("http", "https"):
+            continue
+        text = _anchor_text(a)
+        row = a.getparent()
+        row_text = ""
+        for _ in range(3):  # the link's li/tr/dd (or its wrapper) holds the date
+            if row is None:
+                break
+            row_text = text_of(row)
+            if date_in(row_text) or row.tag in ("li", "tr", "dd", "dl"):
+                break
+            row = row.getparent()
+        if row is not None and row.tag == "dd" and not date_in(row_text):
+            parent = row.getparent()  # <dl><dd><a/></dd><dd>date</dd></dl>
+            if parent is not None and len(text_of(parent)) < 300:
+                row_text = text_of(parent)
+        date = date_in(row_text) if len(row_text) < 400 else None
+        if looks_like_document(url) or (date and len(text) >= 4 and not is_column_link(text, url)):
+            seen.add(url)
+            out.append(ListItem(url, text, date))
+    return out
+
+
+def items_from_fragments(fragments: list[str], base_url: str) -> list[ListItem]:
+    """Items of HTML snippets a list API returns (one ``<li>`` or ``<tr>`` each)."""
+    from .html import parse_html
+
+    if not fragments:
+        return []
+    root = parse_html("<html><body><ul>" + "".join(fragments) + "</ul></body></html>")
+    return items_from_tree(root, base_url)
+
+
+_NEXT_TEXT = re.compile(r"^(?:下一页|下页|后一页|›|»|>)$")
+_INDEX_N = re.compile(r"index_(\d+)\.s?html?$")
+
+
+def pages_from_tree(root, base: str, url: str | None = None) -> list[PageRequest]:
+    """“下一页” and numbered page links, and ``index_N.html`` siblings of the page at ``url``
+    (links resolve against ``base``)."""
+    url = url or base
+    out: list[PageRequest] = []
+    seen = {url}
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.lower().startswith(SKIP_SCHEMES) or _template(href):
+            continue
+        text = _WS.sub("", text_of(a))
+        target = urljoin(base, href)
+        if target in seen:
+            continue
+        if _NEXT_TEXT.match(text) or (text.isdigit() and len(text) <= 4
+                                      and same_list(target, url)):
+            seen.add(target)
+            out.append(PageRequest(target))
+        elif _INDEX_N.search(urlsplit(target).path) and same_list(target, url):
+            seen.add(target)
+            out.append(PageRequest(target))
+    return out
+
+
+def same_list(url: str, current: str) -> bool:
+    """Another page of the same list: same folder (index.html ↔ index_2.html, ?page=2)."""
+    a, b = urlsplit(url), urlsplit(current)
+    return a.netloc == b.netloc and a.path.rsplit("/", 1)[0] == b.path.rsplit("/", 1)[0]
+
+
+def generic_reading(page: Page, *, adapter: str = "generic", cue: str = "页面链接") -> ListReading:
+    """The fallback every page gets: dated/document links and 下一页/index_N pages. Machinery
+    the generic reader cannot follow makes the list at best partly read."""
+    items = tuple(items_from_tree(page.root, page.link_base))
+    pages = tuple(pages_from_tree(page.root, page.link_base, page.url))
+    unfollowed = None
+    if page.machinery:
+        unfollowed = (f"页面含列表脚本（{page.machinery}），本工具未能读取其动态加载的条目"
+                      if not items else
+                      f"页面含列表脚本（{page.machinery}），静态条目之外可能还有动态加载的条目")
+    return ListReading(adapter, cue, items, pages, unfollowed=unfollowed,
+                       placeholder=page.placeholder if not items else None)
