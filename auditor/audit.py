@@ -79,11 +79,46 @@ def check_report(report: AnnualReport, *, previous: AnnualReport | None = None,
 
 
 def load_report(target: str) -> AnnualReport:
-    """Read and parse a report file or URL; raises :class:`FetchError` with a one-line reason."""
-    report = parse_report(read_target(target), source=target)
-    if report.error and report.input_kind != "image":
+    """Read and parse a report file or URL; raises :class:`FetchError` with a one-line reason,
+    also when the input is something else than an annual report (a column list page, a home
+    page, an article, an image with no text to audit): what it is, from its own evidence."""
+    from .parse import parse_page_report
+    from .parse.page import read_page
+
+    page = read_page(read_target(target), target, reached_as="document")
+    report = parse_page_report(page)
+    if report.input_kind == "image":
+        raise FetchError(f"{target}: 图片文件，没有可检查的文字（{report.error}）")
+    what = not_a_report(page, report)
+    if what:
+        raise FetchError(f"{target}: {what}，不是政府信息公开工作年度报告，无法检查")
+    if report.error:
         raise FetchError(f"{target}: {report.error}")
-    return report  # an image-only report is audited by the rules that can judge it (STR-10)
+    return report
+
+
+def not_a_report(page, report: AnnualReport) -> str | None:
+    """What an HTML page is when it is not an annual report (``None`` when it is one).
+
+    A page whose own evidence says report, or whose text has the report's parts or tables, is
+    a report; a list, home, article or other page without them is named with its cue."""
+    if not page.is_html or page.kind.kind == "report":
+        return None
+    sections = sum(1 for s in report.sections.values() if s.found)
+    tables = any(c.value is not None for _, c in report.iter_cells())
+    if sections >= 3 or tables:
+        return None
+    kind = page.kind
+    if kind.kind in ("list", "home"):
+        from auditor.spiders.adapters import read_list
+
+        listed = len(read_list(page).items) or page.dated_links
+        count = f"，列出{listed}条" if listed else ""
+        what = "栏目列表页" if kind.kind == "list" else "网站首页"
+        return f"这是{what}（{kind.cue}{count}）"
+    if kind.kind == "document":
+        return f"这是文章页“{(page.heading or page.title or '')[:40]}”（{kind.cue}）"
+    return f"这是{kind.describe()}"
 
 
 def check(target: str | AnnualReport, *, previous: str | AnnualReport | None = None,

@@ -195,6 +195,8 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
             published_strategy=dates.published.strategy if dates.published else None,
             published_raw=dates.published.raw if dates.published else None,
             text_hash=facts.text_hash)
+        if len(out.documents) % 200 == 0:
+            store.commit()  # do not hold the write lock through a long audit (parallel scans)
         if kind.kind == "report":
             report = _read_report(store, view, attachments_of.get(page.url, [])
                                   + attachments_of.get(url, []))

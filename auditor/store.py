@@ -172,12 +172,18 @@ class Store:
 
     def _migrate(self) -> None:
         """Bring a store written by an older version up to this schema (columns added)."""
+        # Read first and write only when something is missing: opening a current store must
+        # not take the write lock (parallel scans open it from several processes).
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is not None and int(row[0]) >= SCHEMA_VERSION:
+            return
         for table, column, kind in self.ADDED_COLUMNS:
             have = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
             if column not in have:
                 self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-        self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version' AND "
-                        "CAST(value AS INTEGER) < ?", (str(SCHEMA_VERSION), SCHEMA_VERSION))
+        if row is not None:
+            self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                            (str(SCHEMA_VERSION),))
 
     def close(self) -> None:
         self.db.close()

@@ -102,7 +102,9 @@ class DisclosureSpider(scrapy.Spider):
         if url in self.done or fields.get("hops", 0) > self.max_depth:
             return None
         if not allowed(url, self.allowed_domains):
-            return self.record(url=url, kind=fields.get("kind", "document"), outcome="offsite",
+            reached = fields.get("kind", "document")
+            return self.record(url=url, kind={"column": "list"}.get(reached, reached),
+                               reached_as=reached, outcome="offsite",
                                error=f"链接指向站外 {host_of(url)}，未抓取",
                                referer=response.url, column_name=fields.get("column"),
                                column_url=fields.get("column_url"), title=fields.get("title"),

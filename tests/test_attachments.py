@@ -297,11 +297,25 @@ def test_cli_image_only_is_a_one_line_error(capsys):
     assert "image-only" in err and "scan.png" in err
 
 
-def test_cli_check_image_only_reports_str10_and_incomplete_coverage(capsys):
+def test_cli_check_image_only_is_a_one_line_error(capsys):
+    # Issue 9: `check` of an image (even one renamed .html) says what it is and exits 2.
     code, out, err = run(capsys, "check", ATTACHMENTS / "scan.png", "--format", "json")
-    data = json.loads(out)
-    assert code == 0 and [f["rule"] for f in data["findings"]] == ["STR-10"]
-    assert data["coverage"]["complete"] is False and "image-only" in data["coverage"]["unreadable"]
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "图片文件，没有可检查的文字" in err and "scan.png" in err
+
+
+def test_cli_check_png_renamed_html(capsys, tmp_path):
+    renamed = tmp_path / "report.html"
+    renamed.write_bytes((ATTACHMENTS / "scan.png").read_bytes())
+    code, _, err = run(capsys, "check", renamed)
+    assert code == 2 and "图片文件" in err
+
+
+def test_library_check_report_of_an_image_gives_str10():
+    report = parse_report((ATTACHMENTS / "scan.png").read_bytes(), source="scan.png")
+    result = check_report(report)
+    assert [f.rule for f in result.findings] == ["STR-10"]
+    assert result.coverage["complete"] is False and "image-only" in result.coverage["unreadable"]
 
 
 @responses.activate

@@ -77,3 +77,16 @@ def host_of(url: str) -> str:
 def allowed(url: str, domains: list[str]) -> bool:
     host = host_of(url)
     return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def site_of(url: str) -> str:
+    """The registrable part of a URL's host: ``dingxi.gov.cn`` for ``zwgk.dingxi.gov.cn``
+    (three labels under ``gov.cn``/``org.cn``…), ``example.com`` for ``www.example.com``; an IP
+    address or ``localhost`` as it is."""
+    host = host_of(url)
+    if not host or host.replace(".", "").isdigit() or "." not in host:
+        return host
+    labels = host.split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in ("gov", "org", "com", "net", "edu", "ac") \
+        and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])

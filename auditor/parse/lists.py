@@ -16,7 +16,14 @@ from urllib.parse import urlencode, urljoin, urlsplit
 from w3lib.url import canonicalize_url, safe_url_string
 
 from .html import text_of
-from .links import SKIP_SCHEMES, date_in, is_attachment, is_column_link, looks_like_document
+from .links import (
+    SKIP_SCHEMES,
+    date_in,
+    is_attachment,
+    is_column_link,
+    looks_like_document,
+    site_of,
+)
 from .page import Page
 
 _WS = re.compile(r"\s+")
@@ -102,6 +109,7 @@ def items_from_tree(root, base_url: str) -> list[ListItem]:
     """Document links of a list page: the link looks like a document, or its row has a date."""
     out: list[ListItem] = []
     seen: set[str] = set()
+    home = site_of(base_url)
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.lower().startswith(SKIP_SCHEMES) or _template(href):
@@ -109,25 +117,33 @@ def items_from_tree(root, base_url: str) -> list[ListItem]:
         url = urljoin(base_url, href)
         if url in seen or is_attachment(url) or urlsplit(url).scheme not in ("http", "https"):
             continue
+        if site_of(url) != home:
+            continue  # a link to another site (人民日报, 中国政府网…) is not an item of this list
         text = _anchor_text(a)
-        row = a.getparent()
-        row_text = ""
-        for _ in range(3):  # the link's li/tr/dd (or its wrapper) holds the date
-            if row is None:
-                break
-            row_text = text_of(row)
-            if date_in(row_text) or row.tag in ("li", "tr", "dd", "dl"):
-                break
-            row = row.getparent()
-        if row is not None and row.tag == "dd" and not date_in(row_text):
-            parent = row.getparent()  # <dl><dd><a/></dd><dd>date</dd></dl>
-            if parent is not None and len(text_of(parent)) < 300:
-                row_text = text_of(parent)
-        date = date_in(row_text) if len(row_text) < 400 else None
+        row_text = _row_text(a)
+        date = date_in(row_text)
         if looks_like_document(url) or (date and len(text) >= 4 and not is_column_link(text, url)):
             seen.add(url)
             out.append(ListItem(url, text, date))
     return out
+
+
+def _row_text(a) -> str:
+    """The text of the link's row: its li/tr/dd/dl (or the wrapper that holds its date), never
+    a container of many links (a navigation bar is not one item's row)."""
+    row, text = a.getparent(), ""
+    for _ in range(3):
+        if row is None or len(row.findall(".//a")) > 3:
+            break
+        text = text_of(row)
+        if date_in(text) or row.tag in ("li", "tr", "dd", "dl"):
+            break
+        row = row.getparent()
+    if row is not None and row.tag == "dd" and not date_in(text):
+        parent = row.getparent()  # <dl><dd><a/></dd><dd>date</dd></dl>
+        if parent is not None and len(parent.findall(".//a")) <= 3:
+            text = text_of(parent)
+    return text if len(text) < 400 else ""
 
 
 def items_from_fragments(fragments: list[str], base_url: str) -> list[ListItem]:
