@@ -13,7 +13,6 @@ from .engine import AuditResult, Rule, build_context, run_rules
 from .fetch import FetchError, read_target
 from .findings import Finding, Status
 from .models import AnnualReport
-from .parse import parse_report
 
 STATUS_ORDER = {Status.VIOLATION: 0, Status.NEEDS_REVIEW: 1, Status.NOT_ASSESSABLE: 2}
 
