@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from auditor.demo.sitegen import Document, page, trs_list, write
+from auditor.demo.sitegen import Document, next_list, page, trs_list, write
 
 HANWEB_VARIANTS = ("datastore-get", "jpage-post", "datastore-jpage")
 
@@ -107,4 +107,104 @@ def attachment_report_site(root: Path, pdf: bytes) -> Path:
         meta={"PubDate": "2025-01-20 09:00", "ArticleTitle": item[1],
               "ContentSource": "云溪县人民政府"}))
     (root / "zwgk" / "nb" / "202501" / "P020250120_report.pdf").write_bytes(pdf)
+    return root
+
+
+# ------------------------------------------------------------------ issue 9: coverage and doubt
+
+def _report_page(title: str, published: dt.date, *, site: str = "云溪县人民政府") -> str:
+    """A minimal annual report page (2021 format headings and a consistent table 三 row)."""
+    body = (f"<h1>{title}</h1><div class='TRS_Editor'><p>一、总体情况</p><p>本年度新收政府信息公开申请0件。</p>"
+            "<p>二、主动公开政府信息情况</p><p>三、收到和处理政府信息公开申请情况</p>"
+            "<p>四、政府信息公开行政复议、行政诉讼情况</p><p>五、存在的主要问题及改进情况</p>"
+            "<p>六、其他需要报告的事项</p></div>")
+    return page(title, body, meta={"ArticleTitle": title, "PubDate": f"{published} 10:00",
+                                   "ContentSource": site, "SiteName": site})
+
+
+def trt_report_column_site(root: Path, *, years: range = range(2016, 2026),
+                           declared: int | None = 20) -> Path:
+    """A TRS "trt" front end (Fujian 集约化 template) whose 年报 column is "动静结合": static items
+    as <dl><dd><a href="./YYYYMM/tYYYYMMDD_N.htm"></dd><dd>date</dd></dl> inside
+    ms-visible="showStatic", a hidden avalon template (ms-repeat="list"), and a
+    listModel({quickMode, pagebar: {recordCount}}) config — modelled on the real Pingtan page."""
+    items, rows = [], []
+    for n, year in enumerate(sorted(years, reverse=True)):
+        published = dt.date(year + 1, 3, 10)
+        href = f"./{published:%Y%m}/t{published:%Y%m%d}_{9000 + n}.htm"
+        title = f"云溪县{year}年度政府信息公开工作年度报告"
+        items.append((href, title, published))
+        rows.append(f'<dl><dd class="trt-col-sm-24"><a href="{href}" target="_blank" '
+                    f'title="{title}">{title}</a></dd><dd class="trt-col-4">\n    {published}\n'
+                    "</dd></dl>")
+    template = ('<div ms-visible="!showStatic" style="display: none"><dl ms-repeat="list">'
+                '<dd><a ms-attr-href="el.chnldocurl" ms-text="el.doctitle|html"></a></dd>'
+                '<dd ms-text="el.docreltime|date(\'yyyy-MM-dd\')"></dd></dl></div>')
+    config = ("<script>require(['list2.trsapi'], function(listModel) { listModel({"
+              'quickMode: "动静结合", maxStaticIndex: 1, listArgs: {channelid: SiteInfo.searchId,'
+              ' classsql: "chnlid=1813"}, pagebar: {prepage: 10, '
+              + (f"recordCount: '{declared}', " if declared is not None else "")
+              + 'pgTemp: "pgBar_xxgk.html"}}); });</script>')
+    body = (f'<div class="tabs" ms-controller="list"><div ms-visible="showStatic">{"".join(rows)}'
+            f'</div>{template}<div class="page_base" ms-include-src="pgTemp"></div></div>{config}')
+    column = root / "zwgk" / "zfxxgk" / "zfxxgknb"
+    write(column / "index.html", page("政府信息公开年报", body, column="政府信息公开年报"))
+    for href, title, published in items:
+        write(column / href[2:], _report_page(title, published))
+    return root
+
+
+def opaque_root_site(root: Path) -> Path:
+    """A home page whose navigation the crawler cannot read (image links, a script menu)."""
+    write(root / "index.html", (
+        '<html><head><meta charset="utf-8"><title>云溪县人民政府</title>'
+        '<meta name="SiteName" content="云溪县人民政府"><meta name="SiteDomain" '
+        'content="www.yunxi.gov.cn"><meta name="SiteIDCode" content="0000000099"></head><body>'
+        '<div class="nav"><a href="/zwgk/"><img src="/images/zwgk.png" alt=""></a>'
+        '<a href="javascript:openMenu(3)"><img src="/images/hdjl.png"></a></div>'
+        '<script>var menu = ["/zwgk/zcwj/", "/zwgk/nb/"];</script></body></html>'))
+    write(root / "zwgk" / "index.html", page("政府信息公开", "<p>见左侧菜单</p>"))
+    return root
+
+
+def hanweb_unreadable_site(root: Path) -> Path:
+    """A Hanweb column whose list is declared only by a jpage call without its data interface
+    (no proxyUrl/ajaxParam in the page): the list cannot be read, only its machinery seen."""
+    write(root / "index.html", page("某市人民政府", '<a href="/col/col1000/index.html">政府信息公开</a>'))
+    write(root / "zwgk" / "index.html", page("政务公开", '<a href="/col/col1000/index.html">信息公开</a>'))
+    write(root / "col" / "col1000" / "index.html",
+          page("政府信息公开", '<a href="/col/col1002/index.html">政府信息公开年报</a>'
+               '<a href="/col/col1003/index.html">通知公告</a>'))
+    write(root / "col" / "col1002" / "index.html", page("政府信息公开年报", (
+        '<div id="2002"></div><script src="/module/jslib/jquery/jpage/jquery.page.js"></script>'
+        "<script>$('#2002').jpage({themeName:'default',dataStore:InitData2002,perPage:15,"
+        "totalRecord:12});</script>"), column="政府信息公开年报"))
+    items = [(f"/art/2025/3/{d}/art_1003_{d}.html", f"关于第{d}次会议的通知", f"2025-03-{d:02d}")
+             for d in range(1, 6)]
+    write(root / "col" / "col1003" / "index.html",
+          page("通知公告", next_list(items, None), column="通知公告"))
+    for url, title, day in items:
+        doc = Document(url.rsplit("_", 1)[1].split(".")[0], title, dt.date.fromisoformat(day),
+                       dt.date.fromisoformat(day))
+        write(root / url.lstrip("/"), doc.render("通知公告"))
+    return root
+
+
+def landing_pages_site(root: Path) -> Path:
+    """A report column that also links landing pages (互动交流 hub, 走进示范 with a TRS_Editor
+    body): those are not annual reports and not articles."""
+    report = ("/zwgk/nb/202601/t20260120_1.html", "云溪县2025年政府信息公开工作年度报告", "2026-01-20")
+    write(root / "index.html", page("云溪县人民政府", '<a href="/zwgk/">政府信息公开</a>'))
+    write(root / "zwgk" / "index.html", page("政府信息公开", '<a href="/zwgk/nb/">政府信息公开年报</a>',
+                                             column="政府信息公开"))
+    links = ('<div class="side"><a href="/hdjl/index.html">互动交流</a>'
+             '<a href="/zjsf/202401/t20240101_5.html">走进示范区年度报告简介</a></div>')
+    write(root / "zwgk" / "nb" / "index.html",
+          page("政府信息公开年报", trs_list([report], 0, 1) + links, column="政府信息公开年报"))
+    write(root / report[0].lstrip("/"), _report_page(report[1], dt.date(2026, 1, 20)))
+    write(root / "hdjl" / "index.html", page("互动交流", (
+        '<div class="hd"><a href="/hdjl/zxft/">在线访谈</a><a href="/hdjl/myzj/">民意征集</a>'
+        "</div>"), column="互动交流"))
+    write(root / "zjsf" / "202401" / "t20240101_5.html", page("走进示范", (
+        '<div class="TRS_Editor"><p>示范区位于县城东部。</p></div>'), column="走进示范"))
     return root
