@@ -38,6 +38,8 @@ bench: venv
 	  $(VPY) bench/accuracy.py $(CORPUS)/gold $(CORPUS)/reports $(CORPUS)/html $(CORPUS)/pdf; \
 	  echo; echo "== parse speed"; \
 	  $(VPY) bench/parse_speed.py $(wildcard $(CORPUS)/html/*.html) $(wildcard $(CORPUS)/reports/*.txt); \
+	  echo; echo "== coverage honesty (replicas of $(CORPUS)/pages)"; \
+	  $(VPY) bench/coverage.py $(CORPUS)/pages; \
 	else \
 	  echo "no corpus at $(CORPUS): skipping benchmarks (make bench CORPUS=/path/to/corpus)"; \
 	fi
