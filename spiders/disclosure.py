@@ -166,6 +166,7 @@ class DisclosureSpider(scrapy.Spider):
         if outcome == "ok" and response.request.method != "HEAD" and response.body:
             page = read_page(response.body, key if response.request.method == "POST"
                              else response.url, reached_as=reached,
+                             text=response.text if isinstance(response, TextResponse) else None,
                              root=response.selector.root if isinstance(response, HtmlResponse)
                              else None, base_url=meta.get("column_url")
                              if response.request.method == "POST" else None)

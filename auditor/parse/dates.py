@@ -261,6 +261,16 @@ class _Page:
         self._walk(root)
         self.text = "".join(self.pieces)
         self.folded = _fold(self.text)
+        self.title_zones: dict[Any, list[tuple[int, int]]] = {}
+        self._compact: tuple[str, list[int]] | None = None
+
+    @property
+    def compact(self) -> tuple[str, list[int]]:
+        """The folded text without whitespace, and each character's offset in ``folded``."""
+        if self._compact is None:
+            offsets = [i for i, ch in enumerate(self.folded) if not ch.isspace()]
+            self._compact = ("".join(self.folded[i] for i in offsets), offsets)
+        return self._compact
 
     def _emit(self, s: str | None, owner) -> None:
         if not s:
@@ -450,17 +460,26 @@ def _body_start(text: str, start: int, end: int) -> int:
 
 
 def _title_zones(page: _Page, title: str | None) -> list[tuple[int, int]]:
-    if not title:
-        return []
-    chars = [ch for ch in _fold(title) if not ch.isspace()][:40]
-    if len(chars) < 4:
-        return []
-    pattern = re.compile(r"\s*".join(re.escape(ch) for ch in chars))
-    zones = []
-    for m in pattern.finditer(page.folded):
-        end = m.end() + _NEAR_AFTER
-        # The header under a title ends where the body starts: the first long paragraph.
-        zones.append((m.start() - _NEAR_BEFORE, _body_start(page.folded, m.end(), end)))
+    """Where the title is printed on the page (whitespace inside it ignored), and the header
+    zone around it. Computed once per page and title."""
+    key = (id(page), title)
+    cached = page.title_zones.get(key)
+    if cached is not None:
+        return cached
+    zones: list[tuple[int, int]] = []
+    chars = "".join(ch for ch in _fold(title or "") if not ch.isspace())[:40]
+    if len(chars) >= 4:
+        # Search the page with its whitespace removed (a map gives the original offsets): a
+        # regex with \s* between every character would be compiled anew for every page.
+        compact, offsets = page.compact
+        at = compact.find(chars)
+        while at >= 0:
+            start, end = offsets[at], offsets[at + len(chars) - 1] + 1
+            # The header under a title ends where the body starts: the first long paragraph.
+            zones.append((start - _NEAR_BEFORE,
+                          _body_start(page.folded, end, end + _NEAR_AFTER)))
+            at = compact.find(chars, at + 1)
+    page.title_zones[key] = zones
     return zones
 
 

@@ -31,6 +31,9 @@ class Decoded:
     error: str | None = None
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b)
+
+
 def sniff_binary(data: bytes) -> str | None:
     """Name the binary format of ``data``, or ``None`` if it looks like text."""
     head = data[:8]
@@ -42,7 +45,7 @@ def sniff_binary(data: bytes) -> str | None:
         return None
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if b"\x00" in sample or controls > len(sample) * 0.05:
         return "binary data"
     return None

@@ -90,6 +90,8 @@ class ListReading:
 
 def url_key(url: str) -> str:
     """A URL as the crawl stores it, for matching listed items with fetched pages."""
+    if url.isascii() and "%" not in url and " " not in url:
+        return url.split("#", 1)[0]  # the common case, without w3lib's full canonicalisation
     try:
         return canonicalize_url(safe_url_string(url.split("#", 1)[0]), keep_fragments=False)
     except (ValueError, TypeError):

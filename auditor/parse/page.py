@@ -220,10 +220,11 @@ class Page:
 
 
 def read_page(body: bytes | str, url: str = "", *, reached_as: str | None = None,
-              root: Any = None, base_url: str | None = None) -> Page:
+              root: Any = None, base_url: str | None = None, text: str | None = None) -> Page:
     """Read a fetched page once. ``reached_as`` is how the crawl got there (``home``,
     ``column``, ``list``, ``document``…), a hint only: the page's own evidence decides its kind.
-    ``root`` may pass a tree already built from the same bytes (Scrapy's selector)."""
+    ``root`` may pass a tree already built from the same bytes (Scrapy's selector) and
+    ``text`` the bytes already decoded (Scrapy's ``response.text``)."""
     from .attachments import sniff_attachment
 
     if isinstance(body, str):
@@ -232,6 +233,9 @@ def read_page(body: bytes | str, url: str = "", *, reached_as: str | None = None
     kind = sniff_attachment(body)
     if kind:
         return Page(url, body, binary=kind, reached_as=reached_as, base_url=base_url)
+    if text is not None:
+        return Page(url, body, text=text, encoding="declared", reached_as=reached_as, root=root,
+                    base_url=base_url)
     decoded = decode_bytes(body)
     if decoded.error:
         return Page(url, body, encoding=decoded.encoding, error=decoded.error,
@@ -273,7 +277,8 @@ def classify(page: Page) -> PageKind:
     if len(visible) < 20 and links < 2 and not page.machinery:
         return PageKind("other", f"页面几乎没有内容（可见文字{len(visible)}字）")
     article = _article_cue(page)
-    listing = _list_cue(page)
+    # A strong article cue outranks list evidence, which is then not worth computing.
+    listing = None if article and article[1] else _list_cue(page)
     if article and (not listing or article[1]):
         heading = page.heading or page.title or ""
         if is_report_title(heading):
