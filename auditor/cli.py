@@ -410,34 +410,68 @@ def _open_db(value: str | None):
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from .history import compare
+    from .history import Fingerprints, compare, previous_run
+    from .runstatus import effective, failure_of, site_run_numbers
 
     with _open_db(args.db) as store:
         runs = store.runs(args.site)
         if not runs:
             raise FetchError(f"{store.path}: no runs" + (f" of site {args.site!r}" if args.site
                                                           else ""))
-        previous: dict[str, int] = {}
-        sys.stdout.write("run    date        site                 status      违规 需复核 无法评估  "
-                         "新发现 仍未整改 已整改\n")
+        fingerprints = Fingerprints(store)
+        numbers: dict[str, dict[int, int]] = {}
+        sys.stdout.write("run    次  date        site                 status      违规 需复核 无法评估  "
+                         "新发现 仍未整改 已整改 未能复查  新增无法评估 仍无法评估 已可评估  对比\n")
         for run in runs:
-            tracked = compare(store, previous.get(run.site), run.id)
-            now = [t for t in tracked if t.lifecycle in ("new", "open")]
-            by = {s: sum(1 for t in now if t.finding["status"] == s)
+            run = effective(store, run)
+            if run.site not in numbers:
+                numbers[run.site] = site_run_numbers(store, run.site)
+            number = numbers[run.site]
+            base = previous_run(store, run.id)
+            tracked = compare(store, base.id if base else None, run.id,
+                              fingerprints=fingerprints)
+            life = {k: sum(1 for t in tracked if t.lifecycle == k)
+                    for k in ("new", "open", "fixed", "unchecked", "na_new", "na_open",
+                              "na_assessable")}
+            now = [t for t in tracked if t.lifecycle in ("new", "open", "na_new", "na_open")]
+            by = {s: str(sum(1 for t in now if t.finding["status"] == s))
                   for s in ("violation", "needs_review", "not_assessable")}
-            life = {k: sum(1 for t in tracked if t.lifecycle == k) for k in ("new", "open",
-                                                                               "fixed")}
-            sys.stdout.write(f"{run.id:<6} {run.started_at[:10]}  {run.site[:20]:<20} "
-                             f"{run.status:<11} {by['violation']:>4} {by['needs_review']:>6} "
-                             f"{by['not_assessable']:>8}  {life['new']:>6} {life['open']:>8} "
-                             f"{life['fixed']:>6}\n")
-            previous[run.site] = run.id
+            if run.status == "failed":  # nothing was checked: no count, not zero
+                by["violation"] = by["needs_review"] = "-"
+            against = (f"第{number.get(base.id)}次(#{base.id})" if base else "—")
+            between = [r for r in runs if r.site == run.site and
+                       (base.id if base else 0) < r.id < run.id]
+            if between and base:
+                against += "，跳过未访问到站点的 " + ",".join(f"#{r.id}" for r in between)
+            if run.status == "failed":
+                against += f"  未能访问站点：{failure_of(run)}"
+            sys.stdout.write(
+                f"{run.id:<6} {number.get(run.id, 0):>2}  {run.started_at[:10]}  "
+                f"{run.site[:20]:<20} {run.status:<11} {by['violation']:>4} "
+                f"{by['needs_review']:>6} {by['not_assessable']:>8}  {life['new']:>6} "
+                f"{life['open']:>8} {life['fixed']:>6} {life['unchecked']:>8}  "
+                f"{life['na_new']:>12} {life['na_open']:>10} {life['na_assessable']:>8}  "
+                f"{against}\n")
     return EXIT_OK
 
 
-def cmd_diff(args: argparse.Namespace) -> int:
-    from .history import LIFECYCLE_CN, compare, document_changes, latest_run, previous_run
+_DIFF_ORDER = ("new", "open", "unchecked", "fixed", "waived", "na_new", "na_open",
+               "na_assessable")
 
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .history import (
+        LIFECYCLE_CN,
+        compare,
+        document_changes,
+        latest_run,
+        previous_run,
+        skipped_runs,
+    )
+    from .runstatus import effective, failure_of, run_label, saw_site, site_run_numbers
+
+    notes: list[str] = []
+    skipped = []
     with _open_db(args.db) as store:
         if args.run_a is not None and args.run_b is None:
             raise UsageError("auditor diff: give two runs (RUN_A RUN_B) or --site SITE")
@@ -450,25 +484,55 @@ def cmd_diff(args: argparse.Namespace) -> int:
             run_b = latest_run(store, site)
             run_a = previous_run(store, run_b.id) if run_b else None
             if run_a is None:
+                if run_b is not None and len(store.runs(site)) > 1:
+                    raise FetchError(f"{store.path}: site {site!r} has no earlier run that "
+                                     "reached the site to compare with")
                 raise FetchError(f"{store.path}: site {site!r} has fewer than two runs")
-            a, b = run_a.id, run_b.id
+            skipped = skipped_runs(store, run_a, run_b)
         else:
-            a, b = args.run_a, args.run_b
-            for run_id in (a, b):
-                if store.run(run_id) is None:
+            found = [store.run(run_id) for run_id in (args.run_a, args.run_b)]
+            for run_id, run in zip((args.run_a, args.run_b), found, strict=True):
+                if run is None:
                     raise FetchError(f"{store.path}: no run {run_id}")
+            run_a, run_b = (effective(store, r) for r in found)
+            if not saw_site(store, run_a):
+                better = previous_run(store, run_b.id)
+                notes.append(f"注意：运行 {run_a.id} 未能访问站点（{failure_of(run_a) or run_a.status}），"
+                             "以它为基准时本次的问题都会显示为新发现"
+                             + (f"；上次访问到站点的是运行 {better.id}（auditor diff {better.id} "
+                                f"{run_b.id}）。" if better and better.id != run_a.id else "。"))
+        a, b = run_a.id, run_b.id
+        numbers = site_run_numbers(store, run_b.site)
+        if skipped:
+            notes.append("其间" + "、".join(f"{run_label(numbers.get(r.id), r.id)}" for r in skipped)
+                         + "未能访问站点，不作为比较基准。")
+        if run_b.status == "failed":
+            notes.append(f"注意：本次抓取失败，未能访问站点（{failure_of(run_b)}）：上次发现的问题列为"
+                         "“未能复查”，不能视为已整改。")
         tracked = compare(store, a, b)
         changes = document_changes(store, a, b)
     if args.format == "json":
-        json.dump({"run_a": a, "run_b": b,
+        json.dump({"run_a": a, "run_b": b, "site": run_b.site,
+                   "run_a_status": run_a.status, "run_b_status": run_b.status,
+                   "run_b_failure": failure_of(run_b),
+                   "site_run_a": numbers.get(a) if run_a.site == run_b.site else None,
+                   "site_run_b": numbers.get(b), "skipped_runs": [r.id for r in skipped],
+                   "notes": notes,
+                   "lifecycle_counts": {k: sum(1 for t in tracked if t.lifecycle == k)
+                                        for k in _DIFF_ORDER},
                    "findings": [{"lifecycle": t.lifecycle, "first_seen": t.first_seen,
                                  **t.finding} for t in tracked],
                    "documents": [c.__dict__ for c in changes]},
                   sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
         return EXIT_OK
-    sys.stdout.write(f"对比：第 {a} 次 → 第 {b} 次抓取\n")
-    for state in ("new", "open", "fixed", "waived"):
+    label_a = run_label(numbers.get(a) if run_a.site == run_b.site else None, a,
+                        run_a.started_at[:10], run_a.status)
+    sys.stdout.write(f"对比：{label_a} → "
+                     f"{run_label(numbers.get(b), b, run_b.started_at[:10], run_b.status)}\n")
+    for note in notes:
+        sys.stdout.write(note + "\n")
+    for state in _DIFF_ORDER:
         group = [t for t in tracked if t.lifecycle == state]
         sys.stdout.write(f"\n【{LIFECYCLE_CN[state]}】{len(group)} 项\n")
         for t in group:
@@ -491,7 +555,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from .calendar import WorkCalendar
     from .engine import parse_date
-    from .history import latest_run, site_report
+    from .history import Fingerprints, latest_run, site_report
 
     config = load_config(args.config)
     try:
@@ -502,6 +566,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     with _open_db(args.db) as store:
         wanted = args.site or [s.id for s in config.sites] or sorted({r.site for r in
                                                                       store.runs()})
+        fingerprints = Fingerprints(store)
         reports = []
         for site_id in wanted:
             run = latest_run(store, site_id)
@@ -512,7 +577,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             reports.append(site_report(
                 store, run.id, site_id=site_id, unit_name=site.name if site else None,
                 unit_type=site.unit_type if site else None,
-                site_code=site.site_code if site else None))
+                site_code=site.site_code if site else None, fingerprints=fingerprints))
     if not reports:
         raise FetchError("no runs to report on")
     if args.format == "xlsx":
@@ -533,6 +598,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
+    from .runstatus import effective, failure_of, site_run_numbers
     from .scan import db_path
     from .store import Store
 
@@ -540,10 +606,16 @@ def cmd_runs(args: argparse.Namespace) -> int:
     if not Path(path).exists():
         raise FetchError(f"{path}: no such database")
     with Store(path) as store:
+        numbers: dict[str, dict[int, int]] = {}
         for run in store.runs():
+            run = effective(store, run)
+            if run.site not in numbers:
+                numbers[run.site] = site_run_numbers(store, run.site)
             pages = sum((run.stats.get("pages") or {}).values())
-            sys.stdout.write(f"{run.id:>5}  {run.started_at}  {run.status:<11} {pages:>6} 页  "
-                             f"{run.start_url}\n")
+            failure = failure_of(run)
+            sys.stdout.write(f"{run.id:>5}  {run.site[:20]:<20} 第{numbers[run.site][run.id]:>3}次  "
+                             f"{run.started_at}  {run.status:<11} {pages:>6} 页  {run.start_url}"
+                             + (f"  （未能访问站点：{failure}）" if failure else "") + "\n")
     return EXIT_OK
 
 

@@ -30,7 +30,8 @@ class Waiver:
             return False
         if not self.location:
             return True
-        return self.location in finding.location.key() or self.location == finding.fingerprint
+        return self.location in finding.location.key() or self.location in (
+            finding.fingerprint, finding.legacy_fingerprint)  # waivers written before v2
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class Status(StrEnum):
@@ -63,8 +64,15 @@ class Location:
     line: int | None = None
 
     def key(self) -> str:
+        """The full location as text (waivers match a substring of it: URLs with their host)."""
         return "|".join(str(p or "") for p in (self.url, self.section, self.table, self.row,
                                                 self.column))
+
+    def site_key(self) -> str:
+        """Like :meth:`key`, with a web address reduced to its path within the site, so the
+        fingerprint survives the site moving to another scheme, host or port."""
+        return "|".join(str(p or "") for p in (site_path(self.url), self.section, self.table,
+                                                self.row, self.column))
 
     def to_dict(self) -> dict[str, Any]:
         return {"url": self.url, "section": self.section, "table": self.table, "row": self.row,
@@ -105,9 +113,15 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        """Stable across runs: rule, location and discriminator, not the changing numbers."""
-        key = f"{self.rule}|{self.location.key()}|{self.discriminator}"
-        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        """Stable across runs: rule, location within the site and discriminator, not the
+        changing numbers, nor the scheme, host or port the site was reached on."""
+        return fingerprint(self.rule, self.location, self.discriminator)
+
+    @property
+    def legacy_fingerprint(self) -> str:
+        """The first fingerprint scheme (v1: the whole URL, host and port included): what
+        older databases store and older waivers name."""
+        return legacy_fingerprint(self.rule, self.location, self.discriminator)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -122,3 +136,31 @@ class Finding:
             "fingerprint": self.fingerprint,
             "waived": self.waived,
         }
+
+
+def site_path(url: str | None) -> str | None:
+    """An http(s) URL's path within its site: path, query and fragment, without scheme, host or
+    port (``http://127.0.0.1:8123/a/b.html?x=1`` -> ``/a/b.html?x=1``). The fragment stays
+    because the crawler names a POSTed list page ``URL#body``. Anything else — a report checked
+    from a file — is returned as it is."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return url
+    return parts._replace(scheme="", netloc="").geturl() if parts.path else \
+        parts._replace(scheme="", netloc="", path="/").geturl()
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def fingerprint(rule: str, location: Location, discriminator: str = "") -> str:
+    """The fingerprint of a finding from its parts (also for findings read back from a store)."""
+    return _digest(f"{rule}|{location.site_key()}|{discriminator}")
+
+
+def legacy_fingerprint(rule: str, location: Location, discriminator: str = "") -> str:
+    """The v1 fingerprint, which hashed the whole URL (``http://host:port/...``)."""
+    return _digest(f"{rule}|{location.key()}|{discriminator}")

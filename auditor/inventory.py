@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .config import Config, SiteConfig
 from .engine import AuditResult
+from .runstatus import effective, failure_of, site_run_number
 from .scan import CrawlError, CrawlOptions, crawl, site_name
 from .site_audit import audit_run
 from .store import Store
@@ -41,8 +42,10 @@ def scan_site(site: SiteConfig, config: Config, db_path: str, *,
     with Store(db_path) as store:
         result = audit_run(store, run_id, config=config.for_site(site),
                            unit_type=site.unit_type, today=today)
-    if error is None and not result.coverage.get("pages_fetched"):
-        error = f"{site.urls[0]}: site unreachable"
+        run = effective(store, store.run(run_id))
+        result.context["site_run"] = site_run_number(store, run_id)
+    if error is None and run.status == "failed":
+        error = f"{site.urls[0]}: site unreachable ({failure_of(run)})"
     return SiteOutcome(site, run_id, result, error)
 
 

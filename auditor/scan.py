@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .runstatus import unreachable_reason
 from .store import Store
 
 
@@ -50,7 +51,12 @@ class CrawlError(Exception):
 def crawl(options: CrawlOptions, *, site: str | None = None,
           progress: Callable[[dict[str, int]], None] | None = None,
           poll: float = 0.5) -> int:
-    """Crawl into the store; returns the run id. Pages gathered are kept even if it fails."""
+    """Crawl into the store; returns the run id. Pages gathered are kept even if it fails.
+
+    The run ends ``finished``, or ``failed`` when it never reached the site (its start pages
+    not fetched, or no page fetched: see :mod:`auditor.runstatus`; the reason is in
+    ``stats["failure"]``), ``interrupted`` (Ctrl-C) or ``crashed`` (CrawlError raised).
+    """
     with Store(options.db_path) as store:
         if options.resume_run:
             run = store.run(options.resume_run)
@@ -85,8 +91,13 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
         status = "crashed"
     with Store(options.db_path) as store:
         counts = store.page_counts(run_id)
-        store.finish_run(run_id, status, {"pages": counts, "returncode": child.returncode,
-                                          "stderr": err.decode("utf-8", "replace")[-2000:]})
+        stats: dict[str, Any] = {"pages": counts, "returncode": child.returncode,
+                                 "stderr": err.decode("utf-8", "replace")[-2000:]}
+        if status == "finished":  # the crawl ended normally: but did it see the site at all?
+            failure = unreachable_reason(store, run_id)
+            if failure:
+                status, stats["failure"] = "failed", failure
+        store.finish_run(run_id, status, stats)
         if progress:
             progress(counts)
     if status == "crashed":

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 2: pages.reached_as/kind_cue/column_url, findings.discriminator; 3: both
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS runs (
     start_url TEXT NOT NULL,
     started_at TEXT NOT NULL,
     finished_at TEXT,
-    status TEXT NOT NULL DEFAULT 'running',
+    status TEXT NOT NULL DEFAULT 'running',  -- running, finished, failed (site not
+                                             -- reached), interrupted, crashed
     options TEXT NOT NULL DEFAULT '{}',
     stats TEXT NOT NULL DEFAULT '{}'
 );
@@ -84,7 +85,8 @@ CREATE TABLE IF NOT EXISTS findings (
     evidence TEXT NOT NULL,
     legal_basis TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
-    waived TEXT
+    waived TEXT,
+    discriminator TEXT              -- NULL in rows written before schema 2
 );
 CREATE INDEX IF NOT EXISTS findings_run ON findings(run_id);
 CREATE INDEX IF NOT EXISTS findings_fp ON findings(fingerprint);
@@ -168,7 +170,10 @@ class Store:
 
     #: Columns added after schema version 1: (table, column, type).
     ADDED_COLUMNS = (("pages", "reached_as", "TEXT"), ("pages", "kind_cue", "TEXT"),
-                     ("pages", "column_url", "TEXT"))
+                     ("pages", "column_url", "TEXT"),
+                     # a finding's discriminator, so a fingerprint can be recomputed from the
+                     # stored row (auditor.history does, across fingerprint schemes)
+                     ("findings", "discriminator", "TEXT"))
 
     def _migrate(self) -> None:
         """Bring a store written by an older version up to this schema (columns added)."""
@@ -180,7 +185,11 @@ class Store:
         for table, column, kind in self.ADDED_COLUMNS:
             have = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
             if column not in have:
-                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                try:
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                except sqlite3.OperationalError as exc:  # another process migrated it just now
+                    if "duplicate column" not in str(exc):
+                        raise
         if row is not None:
             self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
                             (str(SCHEMA_VERSION),))
@@ -289,19 +298,20 @@ class Store:
         self.db.execute("DELETE FROM findings WHERE run_id = ?", (run_id,))
         self.db.executemany(
             "INSERT INTO findings (run_id, rule, name, status, severity, message, location, "
-            "evidence, legal_basis, fingerprint, waived) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "evidence, legal_basis, fingerprint, waived, discriminator) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             [(run_id, f.rule, f.name, str(f.status), str(f.severity), f.message,
               json.dumps(f.location.to_dict(), ensure_ascii=False),
               json.dumps(f.evidence, ensure_ascii=False, default=str), f.legal_basis,
-              f.fingerprint, f.waived) for f in findings])
+              f.fingerprint, f.waived, f.discriminator) for f in findings])
         self.db.commit()
 
     def findings(self, run_id: int) -> Iterator[dict[str, Any]]:
         cur = self.db.execute("SELECT rule, name, status, severity, message, location, evidence,"
-                              " legal_basis, fingerprint, waived FROM findings WHERE run_id = ?"
-                              " ORDER BY id", (run_id,))
+                              " legal_basis, fingerprint, waived, discriminator FROM findings"
+                              " WHERE run_id = ? ORDER BY id", (run_id,))
         for row in cur:
             yield {"rule": row[0], "name": row[1], "status": row[2], "severity": row[3],
                    "message": row[4], "location": json.loads(row[5]),
                    "evidence": json.loads(row[6]), "legal_basis": row[7],
-                   "fingerprint": row[8], "waived": row[9]}
+                   "fingerprint": row[8], "waived": row[9], "discriminator": row[10]}

@@ -6,8 +6,9 @@ script and loads nothing from outside: the file can be opened offline or printed
 starts on a new page).
 
 What a reader must never miss is up front: the overview table has each unit's counts now, the
-change since the previous run and whether the crawl saw everything — a run that could not see
-everything is marked as such, never shown as clean.
+change since the previous run that reached the site and whether the crawl saw everything — a run
+that could not see everything is marked as such, never shown as clean, and a run that could not
+reach the site at all is 抓取失败, with last run's problems listed as 未能复查 (not fixed).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from auditor.history import LIFECYCLE_CN, SiteReport, TrackedFinding
+from auditor.runstatus import run_label
 
 from .xlsx_out import (
     CHANGE_CN,
@@ -27,6 +29,7 @@ from .xlsx_out import (
     active,
     closed,
     column_text,
+    comparison_note,
     coverage_notes,
     coverage_summary,
     evidence_items,
@@ -57,7 +60,7 @@ def _signed(value: int | None) -> str:
 
 def _finding_view(t: TrackedFinding, report: SiteReport) -> dict[str, Any]:
     f = t.finding
-    last = report.previous if t.lifecycle == "fixed" else report.run
+    last = report.run if t.run_id == report.run.id else report.previous
     return {
         "rule": f["rule"], "rule_title": rule_title(f["rule"], f.get("name", "")),
         "status": f["status"], "status_label": status_label(f["status"]),
@@ -79,12 +82,19 @@ def _unit_view(report: SiteReport, index: int) -> dict[str, Any]:
         "start_url": report.run.start_url, "run_id": report.run.id,
         "run_day": run_day(report.run),
         "run_status": RUN_STATUS_CN.get(report.run.status, report.run.status),
+        "run_text": run_label(report.run_number, report.run.id),
+        "failed": report.failed, "failure": report.failure or "",
         "previous_day": run_day(report.previous) if report.previous else "",
         "previous_id": report.previous.id if report.previous else None,
+        "previous_text": run_label(report.previous_number, report.previous.id)
+        if report.previous else "",
+        "comparison": comparison_note(report),
         "counts": now, "change": change, "lifecycle": report.lifecycle_counts(),
         "notes": notes, "complete": not notes, "coverage_summary": coverage_summary(report),
         "active": [_finding_view(t, report) for t in active(report)],
         "fixed": [_finding_view(t, report) for t in closed(report) if t.lifecycle == "fixed"],
+        "assessable": [_finding_view(t, report) for t in closed(report)
+                       if t.lifecycle == "na_assessable"],
         "waived": [_finding_view(t, report) for t in closed(report) if t.lifecycle == "waived"],
         "changes": [{"title": c.title or "", "url": c.url,
                      "change": CHANGE_CN.get(c.change, c.change), "kind": c.change,
@@ -97,8 +107,10 @@ def render_html(reports: list[SiteReport], *, title: str = "政府网站政务�
     """The whole report as one self-contained HTML page (UTF-8, no scripts, print CSS for A4)."""
     units = [_unit_view(r, i) for i, r in enumerate(reports, start=1)]
     totals = {k: sum(u["counts"][k] for u in units) for k in STATUS_SHORT}
-    incomplete = [u["name"] for u in units if not u["complete"]]
+    totals["unchecked"] = sum(u["lifecycle"]["unchecked"] for u in units)
+    failed = [u["name"] for u in units if u["failed"]]
+    incomplete = [u["name"] for u in units if not u["complete"] and not u["failed"]]
     template = _environment().get_template("report.html.j2")
     return template.render(title=title, generated=(generated or dt.date.today()).isoformat(),
-                           units=units, totals=totals, incomplete=incomplete,
+                           units=units, totals=totals, incomplete=incomplete, failed=failed,
                            status_short=STATUS_SHORT, lifecycle_cn=LIFECYCLE_CN)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from auditor.engine import UNIT_TYPE_LABELS, AuditResult
 from auditor.findings import STATUS_LABEL, Severity, Status
+from auditor.runstatus import run_label, status_label
 
 _MARK = {Status.VIOLATION: "✗", Status.NEEDS_REVIEW: "?", Status.NOT_ASSESSABLE: "…"}
 
 
 def _site_header(result: AuditResult) -> list[str]:
     ctx, cov = result.context, result.coverage
+    # site_run: which run of this site it is (set by scheduled scans); run_id is global.
+    run = run_label(ctx.get("site_run"), ctx.get("run_id"))
     return [
-        f"检查站点  {ctx.get('start_url')}    （第 {ctx.get('run_id')} 次抓取，{ctx.get('started_at')}）",
-        f"抓取状态  {ctx.get('run_status')}：页面 {cov.get('pages_total', 0)} 个，成功 "
+        f"检查站点  {ctx.get('start_url')}    （{run}，{ctx.get('started_at')}）",
+        f"抓取状态  {status_label(str(ctx.get('run_status')))}：页面 {cov.get('pages_total', 0)} 个，成功 "
         f"{cov.get('pages_fetched', 0)}，HTTP 错误 {cov.get('http_errors', 0)}，超时 "
         f"{cov.get('timeouts', 0)}，被拦截 {cov.get('blocked', 0)}，robots 禁止 "
         f"{cov.get('skipped_robots', 0)}，站外未抓 {cov.get('offsite_skipped', 0)}",
@@ -67,7 +70,9 @@ def render_human(result: AuditResult) -> str:
                      "表格与正文规则均未能评估。")
     elif not site and not result.coverage.get("complete", True):
         lines.append("注意：部分内容无法评估（见上方“无法评估”各项），本结果不能视为全部合格。")
-    if site and result.coverage.get("complete") is False:
+    if site and ctx.get("run_status") == "failed":
+        lines.append("注意：本次抓取失败，未能访问站点，站点内容均未检查，结果不能视为合格。")
+    elif site and result.coverage.get("complete") is False:
         lines.append("注意：本次抓取未能覆盖全部页面（见“无法评估”各项），结果不能视为全站合格。")
     skipped = result.coverage.get("rules_skipped_without_previous")
     if skipped:

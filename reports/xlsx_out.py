@@ -1,11 +1,13 @@
 """Excel 整改清单 for inspectors: one row per problem still to fix, keyed by 网站标识码.
 
 ``render_rectification_xlsx([report])`` is one unit's list; with every unit's SiteReport it is
-the district's. Sheets: 整改清单 (new and still-open problems, each with a 整改期限 of N working
-days from the notice date on the official 调休 calendar), 已整改与已豁免 (what the re-check found
-fixed, and what a waiver covers, with its reason), 汇总 (per unit: counts now, change since the
-previous run, lifecycle, whether the crawl saw everything) and 发布后变动 (documents edited or gone
-after publication).
+the district's. Sheets: 整改清单 (new, still-open and not re-checked problems, each with a 整改期限
+of N working days from the notice date on the official 调休 calendar, and what could not be
+assessed, with no deadline), 已整改与已豁免 (what the re-check found fixed, what can now be
+assessed, and what a waiver covers, with its reason), 汇总 (per unit: which run of the site, its
+status — a run that could not reach the site is 抓取失败, never 正常完成 —, counts now, change
+since the previous run that reached the site, lifecycle, whether the crawl saw everything) and
+发布后变动 (documents edited or gone after publication).
 
 Scraped text is hostile: every text cell goes through :func:`~auditor.reports.csv_out.neutralise`
 (a leading = + - @ or full-width equivalent gets an apostrophe, so Excel or WPS never runs it as a
@@ -34,7 +36,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from auditor.calendar import CalendarNotCovered, WorkCalendar
 from auditor.engine import UNIT_TYPE_LABELS
 from auditor.findings import STATUS_LABEL, Location, Severity
-from auditor.history import LIFECYCLE_CN, SiteReport, TrackedFinding, rectification_deadline
+from auditor.history import (
+    ACTIVE,
+    CLOSED,
+    LIFECYCLE_CN,
+    SiteReport,
+    TrackedFinding,
+    rectification_deadline,
+)
+from auditor.runstatus import RUN_STATUS_CN, run_label
 
 from .csv_out import neutralise
 
@@ -42,8 +52,6 @@ from .csv_out import neutralise
 
 STATUS_ORDER = {"violation": 0, "needs_review": 1, "not_assessable": 2}
 STATUS_SHORT = {"violation": "违规", "needs_review": "需复核", "not_assessable": "无法评估"}
-RUN_STATUS_CN = {"finished": "正常完成", "interrupted": "中断（已保存已抓取部分）",
-                 "crashed": "异常终止", "running": "进行中（未结束）"}
 CHANGE_CN = {"edited": "发布后内容被修改", "disappeared": "已删除或无法访问"}
 
 #: Chinese labels of the evidence keys rules write; unknown keys are shown as they are.
@@ -172,14 +180,15 @@ def evidence_text(evidence: Any) -> str:
 
 
 def active(report: SiteReport) -> list[TrackedFinding]:
-    """New and still-open findings, worst first."""
-    return sorted((t for t in report.findings if t.lifecycle in ("new", "open")), key=_order)
+    """What is still to deal with (new, still open, not re-checked, not assessable), worst
+    first."""
+    return sorted((t for t in report.findings if t.lifecycle in ACTIVE), key=_order)
 
 
 def closed(report: SiteReport) -> list[TrackedFinding]:
-    """Fixed, then waived findings."""
-    return sorted((t for t in report.findings if t.lifecycle in ("fixed", "waived")),
-                  key=lambda t: (t.lifecycle != "fixed", *_order(t)))
+    """Fixed, now assessable, then waived findings."""
+    return sorted((t for t in report.findings if t.lifecycle in CLOSED),
+                  key=lambda t: (CLOSED.index(t.lifecycle), *_order(t)))
 
 
 def _order(t: TrackedFinding) -> tuple:
@@ -189,16 +198,43 @@ def _order(t: TrackedFinding) -> tuple:
 
 
 def trend(report: SiteReport) -> dict[str, int | None]:
-    """Change in active findings by status since the previous run (None: no previous run)."""
+    """Change in active findings by status since the previous run that reached the site (None:
+    no such run, or this run did not reach the site, so nothing can be said)."""
     now, before = report.counts("now"), report.counts("before")
-    return {k: (now[k] - before[k]) if report.previous is not None else None for k in now}
+    comparable = report.previous is not None and not report.failed
+    return {k: (now[k] - before[k]) if comparable else None for k in now}
+
+
+def run_text(report: SiteReport) -> str:
+    """“第 3 次抓取（运行编号 12）”: the site's own count first, the run id for the commands."""
+    return run_label(report.run_number, report.run.id)
+
+
+def comparison_note(report: SiteReport) -> str:
+    """What this run is compared with, and which runs were skipped because they failed."""
+    if report.previous is None:
+        text = ("首次检查。" if not report.skipped else
+                "此前的检查均未能访问站点，无可比较的上次检查。" if report.failed else
+                "首次成功访问站点，无可比较的上次检查。")
+    else:
+        text = (f"与{run_label(report.previous_number, report.previous.id, run_day(report.previous))}"
+                "比较。")
+    if report.skipped:
+        text += "其间" + "、".join(run_label(n, r.id, run_day(r)) for n, r in report.skipped) \
+            + "未能访问站点，不作为比较基准。"
+    if report.failed and report.previous is not None:
+        text += "本次未能访问站点：上次发现的问题列为“未能复查”，不视为已整改。"
+    return text
 
 
 def coverage_notes(report: SiteReport) -> list[str]:
     """Why this run may not have seen everything; empty only for a complete, finished crawl."""
     cov, run = report.coverage or {}, report.run
     notes = []
-    if run.status != "finished":
+    if report.failed:
+        notes.append(f"抓取失败：未能访问站点（{report.failure or '原因未记录'}），站点内容均未检查，"
+                     "结果不能视为合格。")
+    elif run.status != "finished":
         notes.append(f"抓取未正常结束（{RUN_STATUS_CN.get(run.status, run.status)}），结果只覆盖已抓取的页面。")
     if not cov:
         notes.append("本次运行未记录抓取覆盖情况，无法确认是否检查了全部页面。")
@@ -213,6 +249,9 @@ def coverage_notes(report: SiteReport) -> list[str]:
     na = report.counts("now")["not_assessable"]
     if na:
         notes.append(f"{na} 项无法评估（见各项说明）。")
+    unchecked = report.lifecycle_counts()["unchecked"]
+    if unchecked and not report.failed:
+        notes.append(f"上次发现的 {unchecked} 项问题本次未能复查（所在页面未抓取或无法评估）。")
     if cov.get("complete") is False and not notes:
         notes.append("本次抓取未能覆盖全部内容。")
     return notes
@@ -264,11 +303,15 @@ CLOSED_COLUMNS = [
 ]
 SUMMARY_COLUMNS = [
     ("网站标识码", 14, False), ("单位", 22, True), ("单位类型", 12, False),
-    ("本次检查", 12, False), ("上次检查", 12, False), ("抓取状态", 14, True),
-    ("违规", 7, False), ("违规变化", 9, False), ("需人工复核", 11, False),
+    ("本次检查", 12, False), ("本次抓取", 16, True), ("上次检查", 12, False),
+    ("抓取状态", 14, True),
+    ("违规", 9, False), ("违规变化", 9, False), ("需人工复核", 11, False),
     ("需复核变化", 11, False), ("无法评估", 9, False), ("无法评估变化", 12, False),
-    ("新发现", 8, False), ("仍未整改", 9, False), ("已整改", 8, False), ("已豁免", 8, False),
-    ("发布后变动", 11, False), ("覆盖说明", 50, True), ("抓取概况", 40, True),
+    ("新发现", 8, False), ("仍未整改", 9, False), ("已整改", 8, False),
+    ("未能复查", 9, False), ("已豁免", 8, False), ("新增无法评估", 12, False),
+    ("仍无法评估", 11, False), ("已可评估", 9, False),
+    ("发布后变动", 11, False), ("对比说明", 40, True), ("覆盖说明", 50, True),
+    ("抓取概况", 40, True),
 ]
 CHANGE_COLUMNS = [
     ("网站标识码", 14, False), ("单位", 22, True), ("标题", 36, True), ("网址", 50, True),
@@ -372,22 +415,26 @@ def render_rectification_xlsx(reports: list[SiteReport], *, notice_date: dt.date
             main_rows.append(_identity(report, t) + [
                 LIFECYCLE_CN.get(t.lifecycle, t.lifecycle), _date_or_text(t.first_seen), due])
         for t in closed(report):
-            last_seen = (report.previous if t.lifecycle == "fixed" else report.run)
+            last_seen = report.run if t.run_id == report.run.id else report.previous
             closed_rows.append(_identity(report, t) + [
                 LIFECYCLE_CN.get(t.lifecycle, t.lifecycle), t.finding.get("waived") or "",
                 _date_or_text(t.first_seen), _date_or_text(run_day(last_seen) or None)])
         now, change, life = report.counts("now"), trend(report), report.lifecycle_counts()
         notes = coverage_notes(report)
+        # A run that did not reach the site checked nothing: no count of problems, no change.
+        not_checked = "未能检查" if report.failed else None
         summary_rows.append([
             report.site_code or "（未配置）", report.unit_name, unit_type_label(report.unit_type),
-            _date_or_text(run_day(report.run)),
+            _date_or_text(run_day(report.run)), run_text(report),
             _date_or_text(run_day(report.previous)) if report.previous else "（首次检查）",
             RUN_STATUS_CN.get(report.run.status, report.run.status),
-            now["violation"], _change_cell(change["violation"]),
-            now["needs_review"], _change_cell(change["needs_review"]),
-            now["not_assessable"], _change_cell(change["not_assessable"]),
-            life["new"], life["open"], life["fixed"], life["waived"], len(report.changes),
-            "\n".join(notes) if notes else "抓取完整", coverage_summary(report)])
+            not_checked or now["violation"], _change_cell(change["violation"], report),
+            not_checked or now["needs_review"], _change_cell(change["needs_review"], report),
+            now["not_assessable"], _change_cell(change["not_assessable"], report),
+            life["new"], life["open"], life["fixed"], life["unchecked"], life["waived"],
+            life["na_new"], life["na_open"], life["na_assessable"], len(report.changes),
+            comparison_note(report), "\n".join(notes) if notes else "抓取完整",
+            coverage_summary(report)])
         for c in report.changes:
             change_rows.append([report.site_code or "（未配置）", report.unit_name, c.title or "",
                                 c.url, CHANGE_CN.get(c.change, c.change), c.before or "",
@@ -407,8 +454,10 @@ def render_rectification_xlsx(reports: list[SiteReport], *, notice_date: dt.date
     return out.getvalue()
 
 
-def _change_cell(value: int | None) -> int | str:
-    return "（无上次）" if value is None else value
+def _change_cell(value: int | None, report: SiteReport) -> int | str:
+    if value is not None:
+        return value
+    return "（本次未能访问）" if report.failed else "（无上次）"
 
 
 def _summary_notes(ws: Worksheet, reports: list[SiteReport], notice_date: dt.date, days: int,
@@ -418,7 +467,8 @@ def _summary_notes(ws: Worksheet, reports: list[SiteReport], notice_date: dt.dat
     lines = [
         f"通知日期：{notice_date.isoformat()}；整改期限：{due}（通知日期后第 {days} 个工作日，"
         "按国务院公布的放假和调休安排计算，通知当日不计）。",
-        "“变化”为与同一网站上次检查相比的增减；“无法评估”表示检查未能看到相关内容，不等于合格。",
+        "“变化”为与同一网站上次成功访问站点的检查相比的增减；“无法评估”表示检查未能看到相关内容，不等于合格；"
+        "“未能复查”为上次发现、本次未能访问或未能检查的问题，不等于已整改。",
         f"共 {len(reports)} 个单位。",
     ]
     row = ws.max_row + 2

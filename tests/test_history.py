@@ -178,6 +178,9 @@ delay = 0
     by_site = {s["site"]: s for s in data["sites"]}
     assert code == 2
     assert "unreachable" in by_site["dead"]["error"]
+    with Store(tmp_path / "m.db") as store:
+        assert store.run(by_site["dead"]["run_id"]).status == "failed"
+        assert store.run(by_site["heming"]["run_id"]).status == "finished"
     assert by_site["heming"]["error"] is None and by_site["heming"]["result"]["findings"]
 
 

@@ -42,15 +42,17 @@ def _finding(rule, status, severity, message, *, url=None, evidence=None, table=
             "fingerprint": f"{rule}-{url}-{table}", "waived": waived}
 
 
-def _run(run_id, site, day, status="finished", coverage=None):
+def _run(run_id, site, day, status="finished", coverage=None, failure=None):
+    stats = {"coverage": coverage or {}, **({"failure": failure} if failure else {})}
     return RunRecord(run_id, site, f"http://{site}.example.gov.cn/", f"{day}T02:00:00+00:00",
-                     f"{day}T02:30:00+00:00", status, {}, {"coverage": coverage or {}})
+                     f"{day}T02:30:00+00:00", status, {}, stats)
 
 
 def unit_a() -> SiteReport:
-    """城关镇: a second run; one problem new, one still open, one fixed, one waived; two
+    """城关镇: the site's second run (run ids 11 and 14 of the database); two problems new, one
+    still open, one fixed, one waived; a gap newly not assessable, one now assessable; two
     documents changed after publication; the crawl timed out on some pages (not complete)."""
-    prev, run = _run(1, "chengguan", "2024-12-20"), _run(2, "chengguan", "2025-01-20")
+    prev, run = _run(11, "chengguan", "2024-12-20"), _run(14, "chengguan", "2025-01-20")
     doc = "http://chengguan.example.gov.cn/zwgk/tzgg/t20241105_1.html"
     tracked = [
         TrackedFinding(_finding(
@@ -58,30 +60,34 @@ def unit_a() -> SiteReport:
             url=doc, evidence={"issued": {"date": "2024-09-02", "strategy": "visible", "raw": "成文日期：2024年9月2日"},
                                "published": {"date": "2024-11-05", "strategy": "meta", "raw": "2024-11-05"},
                                "limit": 20, "title": EVIL_FORMULA, "working_days": 41,
-                               "deadline": "2024-10-08"}), "new", "2025-01-20", 2),
+                               "deadline": "2024-10-08"}), "new", "2025-01-20", 14),
         TrackedFinding(_finding(
             "TIME-07", "violation", "low", f"页面未标注发布时间：{EVIL_SCRIPT}",
             url="http://chengguan.example.gov.cn/zwgk/t2.html",
-            evidence={"title": f"{EVIL_SCRIPT}关于印发{EVIL_IMG}的通知"}), "new", "2025-01-20", 2),
+            evidence={"title": f"{EVIL_SCRIPT}关于印发{EVIL_IMG}的通知"}), "new", "2025-01-20", 14),
         TrackedFinding(_finding(
             "WEB-10", "violation", "low", "附件链接无法访问（HTTP 404）：附件1.pdf。",
             url="http://chengguan.example.gov.cn/files/a1.pdf",
             evidence={"status": 404, "linked_from": doc, "title": "附件1.pdf"},
-            legal="扣分指标：链接可用性（出处未核实）"), "open", "2024-12-20", 2),
+            legal="扣分指标：链接可用性（出处未核实）"), "open", "2024-12-20", 14),
         TrackedFinding(_finding(
             "SCAN-01", "not_assessable", "medium", "2个页面访问超时，其内容未能检查。", legal="《审计方法》无法访问的内容不得计为合格",
             evidence={"outcome": "timeout", "count": 2,
                       "urls": ["http://chengguan.example.gov.cn/a", "http://chengguan.example.gov.cn/b"]}),
-            "new", "2025-01-20", 2),
+            "na_new", "2025-01-20", 14),
         TrackedFinding(_finding(
             "ARI-01", "violation", "high", "表三第一列不平衡：新收+结转≠办理结果+结转下年。",
             url="http://chengguan.example.gov.cn/nb/2023.html", table="table3", row="total",
             column="natural_person", evidence={"equation": "1 + 2 = 4", "lhs": 3, "rhs": 4}),
-            "fixed", "2024-12-20", 1),
+            "fixed", "2024-12-20", 11),
+        TrackedFinding(_finding(
+            "SCAN-01", "not_assessable", "medium", "1个页面robots.txt 禁止抓取，其内容未能检查。",
+            legal="《审计方法》无法访问的内容不得计为合格", evidence={"outcome": "robots", "count": 1}),
+            "na_assessable", "2024-12-20", 11),
         TrackedFinding(_finding(
             "WEB-02", "violation", "medium", "页脚未标注网站标识码。",
             evidence={"footer": []}, waived="集约化平台统一页脚，已报市政务公开办"),
-            "waived", "2024-12-20", 2),
+            "waived", "2024-12-20", 14),
     ]
     changes = [DocumentChange(doc, "关于2024年秋季学期的通知", "edited", "a1b2c3d4e5f6", "0f9e8d7c6b5a"),
                DocumentChange("http://chengguan.example.gov.cn/zwgk/t3.html", EVIL_SCRIPT,
@@ -90,7 +96,7 @@ def unit_a() -> SiteReport:
                 "http_errors": 1, "timeouts": 2, "documents": 30, "reports": 1,
                 "unparseable_reports": 0, "complete": False}
     return SiteReport("chengguan", f"城关镇人民政府{EVIL_IMG}", "township", CODE_A, run, prev,
-                      tracked, coverage, changes)
+                      tracked, coverage, changes, run_number=2, previous_number=1)
 
 
 def unit_b() -> SiteReport:
@@ -104,6 +110,29 @@ def unit_b() -> SiteReport:
     coverage = {"run_status": "finished", "pages_total": 12, "pages_fetched": 12,
                 "documents": 8, "reports": 1, "complete": True}
     return SiteReport("jyj", "区教育局", "department", "1101010002", run, None, tracked, coverage)
+
+
+def failed_unit() -> SiteReport:
+    """区卫健委: the site's fourth run could not reach it (its third did not either); the second
+    found two problems, which are therefore not re-checked — never fixed."""
+    prev = _run(20, "wjw", "2024-11-20")
+    skipped = _run(31, "wjw", "2024-12-20", status="failed", failure="起始页无法访问：超时（20秒）")
+    run = _run(40, "wjw", "2025-01-20", status="failed", failure="起始页无法访问：连接被拒绝",
+               coverage={"run_status": "failed", "pages_total": 1, "pages_fetched": 0,
+                         "network_errors": 1, "complete": False})
+    url = "http://wjw.example.gov.cn/zwgk/t9.html"
+    tracked = [
+        TrackedFinding(_finding("TIME-05", "violation", "medium", "文件超过20个工作日才公开。", url=url),
+                       "unchecked", "2024-11-20", 20),
+        TrackedFinding(_finding("TXT-01", "needs_review", "medium", "正文与表三不一致，请核实。",
+                                url=url + "?nb", table="table3"), "unchecked", "2024-11-20", 20),
+        TrackedFinding(_finding("SCAN-01", "not_assessable", "high",
+                                "起始页无法访问（连接被拒绝），站点内容未能检查。",
+                                url="http://wjw.example.gov.cn/"), "na_new", "2025-01-20", 40),
+    ]
+    return SiteReport("wjw", "区卫生健康委员会", "department", "1101010004", run, prev, tracked,
+                      run.stats["coverage"], [], run_number=4, previous_number=2,
+                      skipped=[(3, skipped)])
 
 
 def clean_unit(coverage) -> SiteReport:
@@ -184,7 +213,8 @@ def test_xlsx_main_sheet_headers_and_a_row():
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref == f"A1:N{ws.max_row}"
     assert ws.column_dimensions["H"].width >= 40 and ws.column_dimensions["A"].width >= 12
-    # active problems only (new / open): 4 of unit A (fixed and waived are elsewhere), 1 of B
+    # active problems only (new / open / not assessable): 4 of unit A (fixed, now assessable
+    # and waived are elsewhere), 1 of B
     assert [r["规则"].split()[0] for r in rows] == ["TIME-05", "TIME-07", "WEB-10", "SCAN-01",
                                                    "TXT-01"]
     row = rows[0]
@@ -231,7 +261,9 @@ def test_xlsx_fixed_and_waived_sheet():
     _, wb = _workbook([unit_a()])
     header, rows = _rows(wb["已整改与已豁免"])
     assert header[-4:] == ["处理情况", "豁免理由", "首次发现", "最后发现"]
-    fixed, waived = rows
+    fixed, assessable, waived = rows
+    assert assessable["处理情况"] == "已可评估" and assessable["状态"] == "无法评估"
+    assert assessable["最后发现"].date() == dt.date(2024, 12, 20)
     assert fixed["规则"] == "ARI-01 表三勾稽（每列）" and fixed["处理情况"] == "已整改"
     assert fixed["栏目/位置"] == "表三 / total / natural_person"
     assert fixed["最后发现"].date() == dt.date(2024, 12, 20)
@@ -245,8 +277,11 @@ def test_xlsx_summary_per_unit_with_trend_and_coverage():
     header, rows = _rows(ws)
     a, b = rows[0], rows[1]
     assert (a["违规"], a["违规变化"]) == (3, 1)  # before: WEB-10 (still open) + ARI-01 (fixed)
-    assert (a["无法评估"], a["无法评估变化"]) == (1, 1)
-    assert (a["新发现"], a["仍未整改"], a["已整改"], a["已豁免"]) == (3, 1, 1, 1)
+    assert (a["无法评估"], a["无法评估变化"]) == (1, 0)  # one newly, one no longer
+    assert (a["新发现"], a["仍未整改"], a["已整改"], a["已豁免"]) == (2, 1, 1, 1)
+    assert (a["新增无法评估"], a["仍无法评估"], a["已可评估"], a["未能复查"]) == (1, 0, 1, 0)
+    assert a["本次抓取"] == "第 2 次抓取（运行编号 14）" and a["抓取状态"] == "正常完成"
+    assert a["对比说明"] == "与第 1 次抓取（运行编号 11，2024-12-20）比较。"
     assert a["发布后变动"] == 2 and a["上次检查"].date() == dt.date(2024, 12, 20)
     assert "访问超时 2 个" in a["覆盖说明"]
     assert ws.cell(row=2, column=header.index("违规变化") + 1).number_format == "+0;-0;0"
@@ -264,6 +299,27 @@ def test_xlsx_changes_sheet_and_per_unit_file():
     _, rows = _rows(wb["整改清单"])
     assert {r["单位"] for r in rows} == {"区教育局"}
     assert _rows(wb["已整改与已豁免"])[1] == []
+
+
+def test_xlsx_failed_run_is_never_finished_and_fixes_nothing():
+    _, wb = _workbook([unit_a(), failed_unit()])
+    _, summary = _rows(wb["汇总"])
+    f = summary[1]
+    assert f["抓取状态"] == "抓取失败（未能访问站点）"
+    assert f["违规"] == f["需人工复核"] == "未能检查"  # not 0: nothing was checked
+    assert f["违规变化"] == f["无法评估变化"] == "（本次未能访问）"
+    assert (f["未能复查"], f["已整改"], f["新增无法评估"]) == (2, 0, 1)
+    assert f["本次抓取"] == "第 4 次抓取（运行编号 40）"
+    assert f["上次检查"].date() == dt.date(2024, 11, 20)
+    assert "与第 2 次抓取（运行编号 20，2024-11-20）比较" in f["对比说明"]
+    assert "第 3 次抓取（运行编号 31，2024-12-20）未能访问站点" in f["对比说明"]
+    assert "连接被拒绝" in f["覆盖说明"] and f["覆盖说明"] != "抓取完整"
+    _, rows = _rows(wb["整改清单"])
+    mine = [r for r in rows if r["单位"] == "区卫生健康委员会"]
+    assert [r["复查情况"] for r in mine] == ["未能复查", "未能复查", "新增无法评估"]
+    assert mine[0]["整改期限"].date() == dt.date(2025, 2, 13)  # still to fix
+    assert "不适用" in mine[2]["整改期限"]
+    assert not [r for r in _rows(wb["已整改与已豁免"])[1] if r["单位"] == "区卫生健康委员会"]
 
 
 # ---------------------------------------------------------------- HTML
@@ -294,6 +350,27 @@ def test_html_summary_findings_and_changes():
     # a crawl that timed out on pages is flagged, never shown as clean
     assert "本次检查未能覆盖全部内容，结果不能视为合格" in html
     assert "访问超时 2 个" in html and "不完整" in html
+
+
+def test_html_failed_run():
+    html = _html([unit_b(), failed_unit()])
+    assert "抓取失败：本次未能访问站点（起始页无法访问：连接被拒绝）" in html
+    assert "以下 1 个单位的网站本次未能访问" in html and "区卫生健康委员会" in html
+    ok, failed = html.split('id="unit-1"')[1].split('id="unit-2"')
+    assert "正常完成" in ok
+    assert "正常完成" not in failed and "未发现需整改的问题" not in failed
+    assert "第 4 次抓取（运行编号 40）" in failed and "抓取失败（未能访问站点）" in failed
+    assert "未能复查的问题与无法评估项（3 项）" in failed
+    assert "第 3 次抓取（运行编号 31，2024-12-20）未能访问站点" in failed
+    assert failed.count('class="badge lc-unchecked"') == 2
+    assert "已整改 <strong>0</strong> 项" in failed and "<h3>已整改" not in failed
+
+
+def test_html_not_assessable_lifecycle():
+    html = _html([unit_a()])
+    assert "新增无法评估" in html and "lc-na_new" in html
+    assert "已可评估（1 项，上次无法评估、本次已能检查）" in html
+    assert "第 2 次抓取（运行编号 14）" in html and "第 1 次抓取（运行编号 11）" in html
 
 
 def test_html_clean_only_when_the_crawl_saw_everything():
@@ -328,7 +405,7 @@ def test_html_in_headless_chromium(tmp_path):
     if browser is None:
         pytest.skip("no headless browser: install Debian's chromium (apt-get install chromium)")
     page = tmp_path / "report.html"
-    page.write_text(_html(), encoding="utf-8")
+    page.write_text(_html([unit_a(), unit_b(), failed_unit()]), encoding="utf-8")
     png = tmp_path / "report.png"
     shot = _chromium(browser, tmp_path / "profile", f"--screenshot={png}",
                      "--window-size=1280,2000", page.as_uri())
@@ -350,3 +427,4 @@ def test_html_in_headless_chromium(tmp_path):
     assert 'id="pwned"' not in dom  # the injected script did not run
     assert "<script" not in dom and "<img" not in dom  # nor was any element made from the text
     assert "&lt;script&gt;document.body.appendChild" in dom  # it is shown as text
+    assert "抓取失败：本次未能访问站点" in dom and "未能复查" in dom
