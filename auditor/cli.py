@@ -289,7 +289,9 @@ def cmd_scan_resume(args: argparse.Namespace) -> int:
             crawl(options)
             with Store(path) as store:
                 result = audit_run(store, run.id, config=config, unit_type=args.unit_type)
-            error = None
+                resumed = store.run(run.id)
+            error = (f"{run.start_url}: site unreachable ({resumed.stats.get('failure')})"
+                     if resumed and resumed.status == "failed" else None)
     except CrawlError as exc:
         raise FetchError(str(exc)) from None
     if result is not None:

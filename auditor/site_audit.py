@@ -32,6 +32,7 @@ from .parse import parse_page_report, parse_report
 from .parse.dates import extract_dates
 from .parse.lists import ListReading
 from .parse.page import Page, read_page
+from .runstatus import site_run_number
 from .store import PageRecord, Store
 
 #: Pages whose reached-as kind is kept whatever their bytes say (attachments are read only as
@@ -123,7 +124,8 @@ def audit_run(store: Store, run_id: int, *, config: Config | None = None,
                        columns)
     store.update_stats(run_id, coverage=covered)
     return AuditResult(findings, [run.start_url], [r.code for r in rules], covered,
-                       {"run_id": run_id, "site": run.site, "start_url": run.start_url,
+                       {"run_id": run_id, "site": run.site, "site_run": site_run_number(
+                           store, run_id), "start_url": run.start_url,
                         "run_status": run.status, "started_at": run.started_at,
                         "unit_type": site_unit or "unknown",
                         "unit_type_source": site_unit_source,

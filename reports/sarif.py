@@ -46,7 +46,7 @@ def render_sarif(result: AuditResult) -> str:
                 "review" if f.status == Status.NEEDS_REVIEW else "notApplicable"),
             "message": {"text": f.message},
             "locations": [location],
-            "partialFingerprints": {"zwgkFingerprint/v1": f.fingerprint},
+            "partialFingerprints": {"zwgkFingerprint/v2": f.fingerprint},
             "properties": {"status": str(f.status), "severity": str(f.severity),
                            "evidence": f.evidence, "legal_basis": f.legal_basis},
         }

@@ -294,7 +294,9 @@ class ReportColumn(Rule):
     def _doubt(ctx: SiteContext, report_columns) -> str | None:
         """Why the report columns are not complete evidence of absence, or ``None``."""
         if ctx.run_status != "finished":
-            return f"抓取未正常结束（{ctx.run_status}）"
+            from auditor.runstatus import status_label
+
+            return f"抓取未正常结束（{status_label(ctx.run_status)}）"
         if ctx.columns is None:
             return "未记录栏目列表的读取情况"
         for column in report_columns:
@@ -311,7 +313,9 @@ class ReportColumn(Rule):
         area = [c for c in columns if c.name and _AREA.search(c.name)]
         doubt = None
         if ctx.run_status != "finished":
-            doubt = f"抓取未正常结束（{ctx.run_status}）"
+            from auditor.runstatus import status_label
+
+            doubt = f"抓取未正常结束（{status_label(ctx.run_status)}）"
         elif ctx.columns is None:
             doubt = "未记录栏目列表的读取情况"
         elif not area:
@@ -404,8 +408,10 @@ class CrawlCoverage(Rule):
                                severity=Severity.MEDIUM, evidence={"reason": why},
                                discriminator="unparseable")
         if ctx.run_status != "finished":
+            from auditor.runstatus import status_label
+
             yield self.finding(ctx, Status.NOT_ASSESSABLE,
-                               f"抓取未正常结束（{ctx.run_status}），以上结果只覆盖已抓取的页面。",
+                               f"抓取未正常结束（{status_label(ctx.run_status)}），以上结果只覆盖已抓取的页面。",
                                severity=Severity.HIGH, evidence={"status": ctx.run_status},
                                discriminator="status")
         elif ctx.max_pages and len(ctx.pages) >= ctx.max_pages:

@@ -258,9 +258,9 @@ class DisclosureSpider(scrapy.Spider):
                 outcome, text = "skipped", message
         elif failure.check(TimeoutError, TCPTimedOutError) or "Timeout" in type(error).__name__:
             outcome, text = "timeout", f"超时（{self.settings.getfloat('DOWNLOAD_TIMEOUT'):g}秒）"
-        elif failure.check(DNSLookupError):
+        elif failure.check(DNSLookupError) or "DNSLookup" in type(error).__name__:
             outcome, text = "network_error", "域名无法解析"
-        elif failure.check(ConnectionRefusedError):
+        elif failure.check(ConnectionRefusedError) or "ConnectionRefused" in type(error).__name__:
             outcome, text = "network_error", "连接被拒绝"
         else:
             outcome, text = "network_error", f"{type(error).__name__}: {error}"[:300]

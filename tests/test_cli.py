@@ -122,7 +122,7 @@ def test_check_sarif_format(capsys):
     run_ = sarif["runs"][0]
     ids = {r["id"] for r in run_["tool"]["driver"]["rules"]}
     assert all(r["ruleId"] in ids for r in run_["results"])
-    assert all(r["partialFingerprints"]["zwgkFingerprint/v1"] for r in run_["results"])
+    assert all(r["partialFingerprints"]["zwgkFingerprint/v2"] for r in run_["results"])
 
 
 def test_check_output_file(capsys, tmp_path):
