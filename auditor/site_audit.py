@@ -135,8 +135,7 @@ def audit_run(store: Store, run_id: int, *, config: Config | None = None,
 def _view(page: PageRecord, body: bytes) -> Page:
     post = "#" in page.url  # a POST to a list API: the store names it url#form
     return read_page(body, page.url if post else (page.final_url or page.url),
-                     reached_as=page.reached_as or page.kind,
-                     base_url=page.column_url if post else None)
+                     reached_as=page.reached_as or page.kind, base_url=page.column_url)
 
 
 def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date) -> _RunReading:

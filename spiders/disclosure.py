@@ -21,7 +21,13 @@ from twisted.internet.error import (
     TimeoutError,
 )
 
-from auditor.parse.links import SKIP_SCHEMES, allowed, host_of, is_attachment, is_column_link
+from auditor.parse.links import (
+    allowed,
+    host_of,
+    is_attachment,
+    is_column_link,
+    site_of,
+)
 from auditor.parse.lists import PageRequest
 from auditor.parse.page import read_page
 from auditor.store import now
@@ -49,10 +55,6 @@ def _some(item):
     return () if item is None else (item,)
 
 
-def _text(a) -> str:
-    return re.sub(r"\s+", "", "".join(a.css("::text").getall())) or a.attrib.get("title", "")
-
-
 class DisclosureSpider(scrapy.Spider):
     name = "disclosure"
 
@@ -63,7 +65,13 @@ class DisclosureSpider(scrapy.Spider):
         self.start_urls = [start_url, *(extra_start_urls or [])]
         self.run_id = run_id
         self.db_path = db_path
-        self.allowed_domains = domains or sorted({host_of(u) for u in self.start_urls})
+        #: Hosts the crawl may fetch: the start hosts and ``--domain`` ones, the other hosts of
+        #: the same site (``xxgk.x.gov.cn`` beside ``www.x.gov.cn``: the site's own navigation
+        #: leads there), and a 集约化 platform host the start page's own “政府信息公开” link
+        #: leads to. Not Scrapy's ``allowed_domains``: this list grows during the crawl.
+        self.hosts = sorted(set(domains or ()) | {host_of(u) for u in self.start_urls})
+        self.sites = {site_of(u) for u in self.start_urls} | {site_of("http://" + d)
+                                                              for d in domains or ()}
         self.backoff_scale = backoff_scale
         #: Link hops from a start page: a column link or a list item is one hop; further pages
         #: of a list are not (a long list must not run out of depth half way).
@@ -96,12 +104,26 @@ class DisclosureSpider(scrapy.Spider):
         return scrapy.Request(url, method=method, callback=self.parse_page, errback=self.failed,
                               meta=meta, **kwargs)
 
+    def may_fetch(self, url: str, *, area_link: bool = False, from_start: bool = False) -> bool:
+        """Whether ``url`` is on the site (see :attr:`hosts`); an ``area_link`` (the start
+        page's “政府信息公开” link) may open a *.gov.cn platform host."""
+        if allowed(url, self.hosts):
+            return True
+        host = host_of(url)
+        if site_of(url) in self.sites or (area_link and from_start and host.endswith(".gov.cn")):
+            self.hosts.append(host)
+            self.logger.info("allowed host %s (%s)", host, "same site" if site_of(url) in
+                             self.sites else "政府信息公开 link of the start page")
+            return True
+        return False
+
     def follow(self, response: Response, url: str, **fields: Any):
-        """A request inside the allowed domains and the depth limit, or a recorded 'offsite'
-        page; ``None`` when there is nothing to do."""
+        """A request inside the site and the depth limit, or a recorded 'offsite' page;
+        ``None`` when there is nothing to do."""
         if url in self.done or fields.get("hops", 0) > self.max_depth:
             return None
-        if not allowed(url, self.allowed_domains):
+        area = fields.pop("area_link", False)
+        if not self.may_fetch(url, area_link=area, from_start=response.meta.get("hops") == 0):
             reached = fields.get("kind", "document")
             return self.record(url=url, kind={"column": "list"}.get(reached, reached),
                                reached_as=reached, outcome="offsite",
@@ -113,17 +135,22 @@ class DisclosureSpider(scrapy.Spider):
 
     def list_page(self, response: Response, wanted: PageRequest, **fields: Any):
         """A further page of a list (a GET page, or a POST to a list API)."""
-        if not allowed(wanted.url, self.allowed_domains):
+        if not self.may_fetch(wanted.url):
             return self.record(url=wanted.key, kind="list", outcome="offsite",
                                error=f"列表分页指向站外 {host_of(wanted.url)}，未抓取",
                                referer=response.url, column_name=fields.get("column"),
                                column_url=fields.get("column_url"))
         if wanted.method == "POST":
+            form = dict(wanted.form)
+            if "__json__" in form:  # a JSON body (TRS IRS)
+                body, content_type = form["__json__"], "application/json; charset=UTF-8"
+            else:
+                body = _form_body(wanted.form)
+                content_type = "application/x-www-form-urlencoded; charset=UTF-8"
             return self.request(wanted.url, kind="list", method="POST",
-                                key=wanted.key, referer=response.url,
-                                body=_form_body(wanted.form),
-                                headers={"Content-Type": "application/x-www-form-urlencoded; "
-                                         "charset=UTF-8", **dict(wanted.headers)}, **fields)
+                                key=wanted.key, referer=response.url, body=body,
+                                headers={"Content-Type": content_type, **dict(wanted.headers)},
+                                **fields)
         return self.request(wanted.url, kind="list", referer=response.url,
                             headers=dict(wanted.headers) or None, **fields)
 
@@ -145,7 +172,7 @@ class DisclosureSpider(scrapy.Spider):
         if target in chain or len(chain) > self.settings.getint("REDIRECT_MAX_TIMES", 5):
             return self.record(outcome="redirect_loop", final_url=target,
                                error=f"重定向循环：{' → '.join(chain + [target])}"[:500], **common)
-        if not allowed(target, self.allowed_domains):
+        if not self.may_fetch(target):
             return self.record(outcome="offsite", final_url=target,
                                error=f"重定向至站外 {host_of(target)}，未抓取", **common)
         request = response.request.replace(url=target, method="GET", body=b"", dont_filter=True)
@@ -168,8 +195,7 @@ class DisclosureSpider(scrapy.Spider):
                              else response.url, reached_as=reached,
                              text=response.text if isinstance(response, TextResponse) else None,
                              root=response.selector.root if isinstance(response, HtmlResponse)
-                             else None, base_url=meta.get("column_url")
-                             if response.request.method == "POST" else None)
+                             else None, base_url=meta.get("column_url"))
             kind, cue = page.kind.kind, page.kind.cue
             if kind in ("document", "report", "home"):
                 title = page.heading or page.title or title
@@ -182,27 +208,23 @@ class DisclosureSpider(scrapy.Spider):
             column_name=meta.get("column"), column_url=meta.get("column_url"), title=title,
             list_date=meta.get("list_date"), referer=meta.get("referer"), depth=meta.get("hops"),
         )
-        if page is None or not isinstance(response, TextResponse):
+        if page is None or not page.is_html:
             return
         if kind in ("home", "list", "other"):
-            yield from self.columns(response)
+            yield from self.columns(response, page)
         if kind == "list":
             yield from self.list_items(response, page)
         elif kind in ("document", "report"):
-            yield from self.attachments(response, report=kind == "report")
+            yield from self.attachments(response, page, report=kind == "report")
 
-    def columns(self, response: Response):
+    def columns(self, response: Response, page):
         """Columns of the disclosure area, by link text."""
         hops = response.meta.get("hops", 0) + 1
-        for a in response.css("a"):
-            href = (a.attrib.get("href") or "").strip()
-            if not href or href.lower().startswith(SKIP_SCHEMES):
-                continue
-            text = _text(a)
-            url = response.urljoin(href)
+        for url, text in page.links:
             if is_column_link(text, url) and not is_attachment(url):
                 yield from _some(self.follow(response, url, kind="column", column=text,
-                                             column_url=url, hops=hops))
+                                             column_url=url, hops=hops,
+                                             area_link="政府信息公开" in text or text == "信息公开"))
 
     def list_items(self, response: Response, page):
         meta = response.meta
@@ -217,24 +239,16 @@ class DisclosureSpider(scrapy.Spider):
         for wanted in reading.pages:
             yield from _some(self.list_page(response, wanted, column=column,
                                             column_url=column_url, hops=hops))
-        for a in response.css("a"):
-            href = (a.attrib.get("href") or "").strip()
-            url = response.urljoin(href) if href and not href.lower().startswith(SKIP_SCHEMES) \
-                else ""
-            if url and is_attachment(url):
+        for url, text in page.links:
+            if is_attachment(url):
                 yield from _some(self.follow(response, url, kind="attachment", column=column,
-                                             column_url=column_url, title=_text(a) or None,
+                                             column_url=column_url, title=text or None,
                                              method="HEAD", hops=hops + 1))
 
-    def attachments(self, response: Response, report: bool):
+    def attachments(self, response: Response, page, report: bool):
         meta = response.meta
-        for a in response.css("a"):
-            href = (a.attrib.get("href") or "").strip()
-            if not href or href.lower().startswith(SKIP_SCHEMES):
-                continue
-            url = response.urljoin(href)
+        for url, text in page.links:
             if is_attachment(url):
-                text = re.sub(r"\s+", " ", "".join(a.css("::text").getall())).strip()
                 # Reports' attachments are downloaded and audited; others only checked.
                 yield from _some(self.follow(
                     response, url, kind="attachment", title=text or None,

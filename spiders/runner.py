@@ -13,6 +13,7 @@ from typing import Any
 
 
 def run(options: dict[str, Any]) -> int:
+    from scrapy import signals
     from scrapy.crawler import AsyncCrawlerProcess
 
     from .disclosure import DisclosureSpider
@@ -26,7 +27,9 @@ def run(options: dict[str, Any]) -> int:
     settings.update(options.get("extra_settings") or {})
     settings["LOG_INSTALL_ROOT_HANDLER"] = False
     process = AsyncCrawlerProcess(settings=settings)
-    process.crawl(DisclosureSpider, start_url=options["start_url"], run_id=options["run_id"],
+    crawler = process.create_crawler(DisclosureSpider)
+    crawler.signals.connect(_spider_error, signal=signals.spider_error)
+    process.crawl(crawler, start_url=options["start_url"], run_id=options["run_id"],
                   db_path=options["db_path"], domains=options.get("domains"),
                   backoff_scale=options.get("backoff_scale", 1.0),
                   extra_start_urls=options.get("extra_start_urls") or [],
@@ -34,6 +37,13 @@ def run(options: dict[str, Any]) -> int:
                   max_depth=options.get("max_depth", 6))
     process.start()
     return 0
+
+
+def _spider_error(failure, response, spider) -> None:
+    """A bug met while navigating a page: one line on stderr (kept in the run's stats), the
+    page itself is already stored and the audit reports what was not followed."""
+    print(f"auditor.spiders: error navigating {response.url}: "
+          f"{type(failure.value).__name__}: {failure.value}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
