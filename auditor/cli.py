@@ -188,10 +188,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _progress(stream):
     def show(counts: dict[str, int]) -> None:
-        total = sum(counts.values())
-        errors = sum(v for k, v in counts.items() if k not in ("ok", "offsite"))
-        stream.write(f"\r抓取中：已处理 {total} 个页面（成功 {counts.get('ok', 0)}，"
-                     f"错误/受阻 {errors}）  ")
+        stream.write(f"\r抓取中：页面 {counts.get('pages', 0)} 个（成功 {counts.get('ok', 0)}，"
+                     f"错误/受阻 {counts.get('errors', 0)}），文件 {counts.get('documents', 0)} 篇，"
+                     f"栏目 {counts.get('columns', 0)} 个  ")
         stream.flush()
     return show
 

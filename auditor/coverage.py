@@ -57,6 +57,8 @@ class ColumnCoverage:
     report_column: bool = False
     dated: int = 0
     placeholder: str | None = None
+    #: How the column was found: by its link text, its page's ColumnName tag, the start page.
+    found_by: str = ""
 
     @property
     def listed_completely(self) -> bool:
@@ -82,6 +84,7 @@ class ColumnCoverage:
             "gaps": [{"url": i.url, "title": i.title, "outcome": i.outcome, "why": i.why}
                      for i in self.gaps[:50]],
             "report_column": self.report_column,
+            "found_by": self.found_by,
         }
 
 
@@ -92,6 +95,7 @@ class _Column:
     readings: list[ListReading] = field(default_factory=list)
     pages_read: int = 0
     failed: str | None = None
+    found_by: str = ""
 
 
 def column_coverage(pages: Iterable[Any], readings: Mapping[int, ListReading],
@@ -122,6 +126,8 @@ def column_coverage(pages: Iterable[Any], readings: Mapping[int, ListReading],
             continue  # a link to another site's column: recorded as off-site, not ours
         key = page.column_url or page.url
         column = columns.setdefault(url_key(key), _Column(key))
+        if not column.found_by:
+            column.found_by = _found_by(page, names.get(page.id))
         column.name = column.name or page.column_name or names.get(page.id)
         if page.outcome != "ok":
             if url_key(page.url) == url_key(key):
@@ -132,10 +138,26 @@ def column_coverage(pages: Iterable[Any], readings: Mapping[int, ListReading],
     return [_judge(c, by_key, dated) for c in columns.values()]
 
 
+def _found_by(page: Any, page_name: str | None) -> str:
+    """How the crawl came to this column, for the coverage report."""
+    from .parse.links import is_column_link
+
+    if page.reached_as == "home" or (page.kind == "home" and not page.column_name):
+        return "抓取起始页"
+    if page.column_name and is_column_link(page.column_name, page.url):
+        return f"链接文字“{page.column_name}”"
+    if page.column_name:
+        return f"政府信息公开专栏之下的网址（链接文字“{page.column_name}”）"
+    if page_name:
+        return f"页面标签或标题“{page_name}”"
+    return "列表页"
+
+
 def _judge(column: _Column, by_key: Mapping[str, Any], dated: set[str]) -> ColumnCoverage:
     if column.failed and not column.readings:
         return ColumnCoverage(column.url, column.name, "-", "-", "failed",
-                              (f"栏目页无法访问：{column.failed}",), (), 0)
+                              (f"栏目页无法访问：{column.failed}",), (), 0,
+                              found_by=column.found_by)
     items: dict[str, ListItem] = {}
     wanted: dict[str, str] = {}
     reasons: list[str] = []
@@ -198,4 +220,4 @@ def _judge(column: _Column, by_key: Mapping[str, Any], dated: set[str]) -> Colum
     return ColumnCoverage(
         column.url, name, first.adapter, first.cue, state, tuple(reasons), tuple(covered),
         column.pages_read, tuple(missing), declared, report_column,
-        sum(1 for k in items if k in dated), placeholder)
+        sum(1 for k in items if k in dated), placeholder, column.found_by)

@@ -81,7 +81,7 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
             while child.poll() is None:
                 time.sleep(poll)
                 if progress:
-                    progress(store.page_counts(run_id))
+                    progress(store.crawl_progress(run_id))
     except KeyboardInterrupt:
         child.terminate()
         status = "interrupted"
@@ -99,7 +99,7 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
                 status, stats["failure"] = "failed", failure
         store.finish_run(run_id, status, stats)
         if progress:
-            progress(counts)
+            progress(store.crawl_progress(run_id))
     if status == "crashed":
         tail = err.decode("utf-8", "replace").strip().splitlines()
         raise CrawlError(f"run {run_id}: the crawl process failed"

@@ -160,10 +160,16 @@ class Store:
             self.db = sqlite3.connect(str(self.path), timeout=30)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(SCHEMA)
+            # Opening an existing, current store writes nothing (no write lock: several scans
+            # open it at once); a new store gets its tables, an older one its new columns.
+            fresh = self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                                    "name = 'meta'").fetchone() is None
+            if fresh:
+                self.db.executescript(SCHEMA)
             self._migrate()
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
-                            (str(SCHEMA_VERSION),))
+            if fresh:
+                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+                                (str(SCHEMA_VERSION),))
             self.db.commit()
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"{self.path}: cannot open the database ({exc})") from None
@@ -276,6 +282,16 @@ class Store:
             query += f" AND kind IN ({', '.join('?' for _ in kinds)})"
             params += kinds
         return [PageRecord(*row) for row in self.db.execute(query + " ORDER BY id", params)]
+
+    def crawl_progress(self, run_id: int) -> dict[str, int]:
+        """What a crawl has stored so far: pages, fetched, errors (not fetched, off-site
+        aside), documents (article and report pages) and columns (distinct column pages)."""
+        row = self.db.execute(
+            "SELECT COUNT(*), SUM(outcome = 'ok'), SUM(outcome NOT IN ('ok', 'offsite')), "
+            "SUM(outcome = 'ok' AND kind IN ('document', 'report')), "
+            "COUNT(DISTINCT column_url) FROM pages WHERE run_id = ?", (run_id,)).fetchone()
+        return {"pages": row[0] or 0, "ok": row[1] or 0, "errors": row[2] or 0,
+                "documents": row[3] or 0, "columns": row[4] or 0}
 
     def page_counts(self, run_id: int) -> dict[str, int]:
         rows = self.db.execute("SELECT outcome, COUNT(*) FROM pages WHERE run_id = ? "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -26,6 +27,7 @@ from auditor.parse.links import (
     host_of,
     is_attachment,
     is_column_link,
+    looks_like_document,
     site_of,
 )
 from auditor.parse.lists import PageRequest
@@ -34,6 +36,7 @@ from auditor.store import now
 
 from .adapters import read_list
 
+_AREA_NAME = re.compile(r"政府信息公开|信息公开|政务公开|法定主动公开")
 _CHALLENGE = re.compile(
     rb"__jsl_clearance|acw_sc__v2|_waf_|waf\.|\$_ts\s*=|document\.cookie\s*=.{0,200}"
     rb"location\.(?:reload|href)|<noscript>[^<]{0,80}(?:JavaScript|javascript)",
@@ -210,7 +213,9 @@ class DisclosureSpider(scrapy.Spider):
         )
         if page is None or not page.is_html:
             return
-        if kind in ("home", "list", "other"):
+        # Navigation pages lead to columns; a landing page met as a list item does not (its
+        # links are another part of the site, not this column's).
+        if kind in ("home", "list") or (kind == "other" and reached in ("home", "column")):
             yield from self.columns(response, page)
         if kind == "list":
             yield from self.list_items(response, page)
@@ -218,13 +223,29 @@ class DisclosureSpider(scrapy.Spider):
             yield from self.attachments(response, page, report=kind == "report")
 
     def columns(self, response: Response, page):
-        """Columns of the disclosure area, by link text."""
+        """Columns of the disclosure area: links whose text names a column, and, on the
+        政府信息公开 area's own page, the links below its address (sub-columns with names of their
+        own, such as “城乡建设和管理的重大事项”)."""
         hops = response.meta.get("hops", 0) + 1
+        own_name = (response.meta.get("column") if response.meta.get("kind") == "column"
+                    else None) or page.meta_value("ColumnName") or ""
+        area = _AREA_NAME.search(own_name)
+        folder = urlsplit(page.url).path.rsplit("/", 1)[0] + "/"
+        below = 0
         for url, text in page.links:
-            if is_column_link(text, url) and not is_attachment(url):
+            if is_attachment(url):
+                continue
+            if is_column_link(text, url):
                 yield from _some(self.follow(response, url, kind="column", column=text,
                                              column_url=url, hops=hops,
                                              area_link="政府信息公开" in text or text == "信息公开"))
+            elif area and below < 60 and 2 <= len(text) <= 24 and not looks_like_document(url) \
+                    and host_of(url) == host_of(page.url) and len(folder) > 1 \
+                    and urlsplit(url).path.startswith(folder) \
+                    and urlsplit(url).path.rstrip("/") != folder.rstrip("/"):
+                below += 1
+                yield from _some(self.follow(response, url, kind="column", column=text,
+                                             column_url=url, hops=hops))
 
     def list_items(self, response: Response, page):
         meta = response.meta
