@@ -107,7 +107,7 @@ class HanwebAdapter(ListAdapter):
             target = urljoin(url, nextgroup.group(1).replace("&amp;", "&"))
             if target != url:
                 pages = [PageRequest(target)]
-        elif not records:
+        elif not records and "dataproxy" not in url:  # an empty answer ends the list
             unfollowed = "大汉 jpage 列表：未找到数据接口（proxyUrl/ajaxParam 或 nextgroup）"
         elif total is not None and len(records) < total and "dataproxy" not in url:
             unfollowed = f"大汉列表共{total}条，页面只带{len(records)}条，未找到分页接口参数"

@@ -62,7 +62,9 @@ class TrsAdapter(ListAdapter):
 _LIST_MODEL = re.compile(r"quickMode\s*:\s*['\"]([^'\"]+)['\"]")
 _RECORD_COUNT = re.compile(r"recordCount\s*:\s*['\"]?(\d+)")
 _PREPAGE = re.compile(r"prepage\s*:\s*['\"]?(\d+)")
-_CLASSSQL = re.compile(r"classsql\s*:[^,\n}]*?['\"](chnlid\s*=\s*\d+)['\"]")
+#: ``classsql: "" || "chnlid=1813"``, or assigned in the page's own branches (``classsql =
+#: "chnlid=1728"``): a plain ``chnlid=N`` literal, the last one in the page.
+_CLASSSQL = re.compile(r"classsql\s*[:=][^;\n]*?['\"](chnlid\s*=\s*\d+)['\"]")
 _CHANNEL = re.compile(r"channelid\s*:\s*['\"]?(\d+)")
 _SEARCH_ID = re.compile(r"searchId\s*:\s*['\"]?(\d+)")
 _SORT = re.compile(r"sortfield\s*:\s*['\"]([^'\"]+)['\"]")
@@ -113,7 +115,8 @@ class TrsAvalonAdapter(ListAdapter):
     @staticmethod
     def _search(page: Page) -> PageRequest | None:
         text = page.text
-        classsql = _CLASSSQL.search(text)
+        found = list(_CLASSSQL.finditer(text))
+        classsql = found[-1] if found else None
         channel = _CHANNEL.search(text) or _SEARCH_ID.search(text)
         if not (classsql and channel and ("trsapi" in text or FJ_SEARCH in text)):
             return None
