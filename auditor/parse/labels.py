@@ -93,7 +93,7 @@ def compile_rows(rows: dict[str, str]) -> list[tuple[str, re.Pattern[str]]]:
     return [(key, re.compile(pattern)) for key, pattern in rows.items()]
 
 
-_ITEM_MARKER = re.compile(r"[一二三四五六七八九十]+\s*、|\([一二三四五六七八九十]+\)|\d{1,2}\s*[.、]")
+ITEM_MARKER = re.compile(r"[一二三四五六七八九十]+\s*、|\([一二三四五六七八九十]+\)|\d{1,2}\s*[.、]")
 
 
 def match_row(label: str, rows: list[tuple[str, re.Pattern[str]]]) -> str | None:
@@ -110,7 +110,7 @@ def row_label(label: str, rows: list[tuple[str, re.Pattern[str]]]) -> str:
         return label
     key, start = found
     marker_start = start
-    for m in _ITEM_MARKER.finditer(label, max(0, start - 14), start):
+    for m in ITEM_MARKER.finditer(label, max(0, start - 14), start):
         marker_start = m.start()
     return label[marker_start:]
 
