@@ -13,12 +13,16 @@ from ..narrative import table2_mentions
 from . import labels, meta
 from .attachments import read_attachment, sniff_attachment
 from .decode import decode_bytes
-from .html import html_to_text, looks_like_html
+from .html import embedded_html, html_to_text, looks_like_html
 from .sections import find_headings, section_spans
 from .tables import read_table2, read_table3, read_table4
 from .text import content_lines, normalise, tokenize
 
 __all__ = ["parse_report", "parse_text"]
+
+#: A page that is a script holding the report as an HTML string (041-style portal clones).
+_HTML_IN_SCRIPT = re.compile(r"<table\b|<p\b", re.I)
+
 
 def _narrative_hints(text: str, fmt: str | None) -> dict[str, int]:
     """Table 二 numbers the narrative states once ("本年度制发的规范性文件77件")."""
@@ -208,6 +212,8 @@ def _parse(data: bytes | str, source: str | None) -> AnnualReport:
         text = data
         if not text.strip():
             return AnnualReport(source=source, error="the input is empty")
+    if not looks_like_html(text) and _HTML_IN_SCRIPT.search(text):
+        text = embedded_html(text) or text
     if looks_like_html(text):
         page = html_to_text(text)
         if page.error:
