@@ -26,7 +26,7 @@ _BLOCK = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", 
                     "table", "section", "article", "dt", "dd", "dl", "blockquote", "center",
                     "header", "footer", "hr", "pre", "caption", "tbody", "thead"})
 _WS = re.compile(r"\s+")
-_SOURCE = re.compile(r"(?:来源|信息来源|文章来源)\s*[:：]\s*([\u4e00-\u9fff()（）]{2,40})")
+_SOURCE = re.compile(r"(?:来源|信息来源|文章来源)\s*[:：]\s*([\u4e00-\u9fff()（）]{2,40}+)(?!\s*[:：])")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 
 

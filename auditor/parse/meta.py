@@ -124,8 +124,10 @@ def find_published(text: str) -> str | None:
 
 _PAGE_FACTS = {
     "url": re.compile(r"(?:原文链接|原文地址|URL|Url)\s*:\s*(https?://\S+)"),
-    "source": re.compile(r"(?:来源|信息来源|文章来源)\s*:\s*([\u4e00-\u9fff()]{2,40})"),
-    "publisher": re.compile(r"(?:发布机构|发文机关|发布单位)[ \t]*:[ \t]*([\u4e00-\u9fff()]{2,40})"),
+    # An empty field ("来源： 时间：2022-01-07") must not yield the next field's label.
+    "source": re.compile(r"(?:来源|信息来源|文章来源)\s*:\s*([\u4e00-\u9fff()]{2,40}+)(?!\s*:)"),
+    "publisher": re.compile(r"(?:发布机构|发文机关|发布单位)[ \t]*:[ \t]*([\u4e00-\u9fff()]{2,40}+)"
+                            r"(?![ \t]*:)"),
     "pubdate": re.compile(r"(?:发布时间|发布日期|PubDate)\s*:\s*((?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]"
                           r"\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"),
 }
