@@ -56,8 +56,9 @@ class Cell:
     and which line; ``method`` is how the value was obtained: ``cell`` (its own cell), ``split``
     (a run-together row with exactly one split admitted by the table identities),
     ``split+identity`` (the column identities chose it), ``split+narrative`` (the narrative named
-    the number), ``unread`` (the row's label is there but its numbers could not be attributed)
-    or ``missing`` (the row's label is not there).
+    the number), ``rows`` (the numbers of several rows printed together after their labels,
+    shared among them in order), ``unread`` (the row's label is there but its numbers could not
+    be attributed) or ``missing`` (the row's label is not there).
     """
 
     value: Number | None
@@ -73,7 +74,8 @@ class Cell:
     @property
     def printed_blank(self) -> bool:
         """The report itself left the cell blank or wrote "/", "—", "无" (not a parse gap)."""
-        return self.value is None and self.method == "cell" and self.raw is not None
+        return (self.value is None and self.method in ("cell", "rows") and self.raw is not None
+                and not self.options)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value, "raw": self.raw, "where": self.where,

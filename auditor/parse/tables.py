@@ -200,6 +200,9 @@ class Attribution:
         run = self.run
         where = f"row '{self.label[-40:]}'" if self.label else None
         method = self.method if options else "unread"
+        # One token per cell: each cell quotes its own text; otherwise the whole run.
+        own = run is not None and len(self.rows) == 1 and method == "cell" \
+            and len(run.values) >= n
         out = []
         for index, value in enumerate(values):
             warning = self.warning
@@ -207,7 +210,9 @@ class Attribution:
             if value is None and len(options) > 1:
                 warning = warning or "ambiguous run-together cells"
                 cell_options = tuple(sorted({o[index] for o in options if o[index] is not None}))
-            out.append(Cell(value=value, raw=run.raw if run else None, where=where,
+            raw = (run.values[index].text + run.values[index].unit) if own else \
+                (run.raw if run else None)
+            out.append(Cell(value=value, raw=raw, where=where,
                             line=run.line if run else None, method=method, warning=warning,
                             options=cell_options))
         return out
@@ -259,7 +264,9 @@ def read_rows_together(keys: list[str], sizes: list[int], run: Run, check: Check
         by_row.append(tuple(values[pos:pos + n]))
         pos += n
     readings.append(by_row)
-    if len(set(sizes)) == 1:
+    # Numbers on one line per row, as many as the row has cells: the lines are the rows.
+    per_line = [len(list(group)) for _, group in itertools.groupby(run.values, lambda t: t.line)]
+    if len(set(sizes)) == 1 and per_line != sizes:
         m, n = len(sizes), sizes[0]
         readings.append([tuple(values[j * m + i] for j in range(n)) for i in range(m)])
     kept = {tuple(v for row in r for v in row) for r in readings
@@ -269,7 +276,7 @@ def read_rows_together(keys: list[str], sizes: list[int], run: Run, check: Check
         return Attribution(keys, sizes, run, [], "unread",
                            f"{what}; no reading in order passes the row totals: {run.raw[:60]}",
                            label=label)
-    return Attribution(keys, sizes, run, sorted(kept, key=str), "cell",
+    return Attribution(keys, sizes, run, sorted(kept, key=str), "rows",
                        f"{what}, read in order" + ("" if len(kept) == 1 else
                                                    " (row by row or column by column)"),
                        label=label)
