@@ -425,3 +425,66 @@ def test_table2_two_rows_numbers_on_one_line_keep_both_readings():
     assert any("table2.normative.issued" in c.cells and len(c.readings) == 2
                for c in report.candidates)
     assert violations(report) == []
+
+
+# --------------------------------------------------------------------------- a real PDF
+
+
+def _centred_table_pdf(wrap: int) -> bytes:
+    """Our report as a PDF whose table 三 labels are wrapped over lines of ``wrap`` characters
+    and vertically centred on their row, the numbers on the row's middle baseline — between two
+    label lines when a label has two (the layout of many provincial PDFs)."""
+    import io
+
+    from reportlab import rl_config
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    rl_config.invariant = 1
+    font, size, leading = "STSong-Light", 9, 12
+    pdfmetrics.registerFont(UnicodeCIDFont(font))
+    buf = io.BytesIO()
+    page = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    y = A4[1] - 50
+
+    def line(text: str, x: float = 50) -> None:
+        nonlocal y
+        if y < 60:
+            page.showPage()
+            y = A4[1] - 50
+        page.setFont(font, size)
+        page.drawString(x, y, text)
+        y -= leading
+
+    for text in HEAD.splitlines():
+        line(text)
+    for _key, label, values in ROWS:
+        parts = [label[i:i + wrap] for i in range(0, len(label), wrap)]
+        if y < 60 + leading * (len(parts) + 1):
+            page.showPage()
+            y = A4[1] - 50
+        top = y
+        page.setFont(font, size)
+        for i, part in enumerate(parts):
+            page.drawString(50, top - i * leading, part)
+        middle = top - (len(parts) - 1) * leading / 2
+        for col, value in enumerate(values):
+            page.drawString(330 + col * 32, middle, str(value))
+        y = top - len(parts) * leading - 4
+    for text in TAIL.splitlines():
+        line(text)
+    page.showPage()
+    page.save()
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("wrap", [14, 9])
+def test_pdf_with_vertically_centred_wrapped_labels(wrap):
+    report = parse_report(_centred_table_pdf(wrap), source="centred.pdf")
+    assert report.input_kind == "pdf", report.error
+    got = statuses(report)
+    assert "absent" not in got.values(), got
+    assert wrong_present_rows(report) == []
+    assert violations(report, "STR-03", "STR-04", "ARI", "TXT") == []
