@@ -24,6 +24,7 @@ FORMAT_TOTALS = LegalBasis("表三、表四“总计”栏",
                            "中华人民共和国政府信息公开工作年度报告格式（国办公开办函〔2021〕30号）")
 COLUMN_CN = dict(zip(TABLE3_COLUMNS, ("自然人", "商业企业", "科研机构", "社会公益组织",
                                       "法律服务机构", "其他", "总计"), strict=True))
+_TABLE_CN = {"table2": "表二", "table3": "表三", "table4": "表四"}
 GROUP_CN = {"review": "行政复议", "litigation_direct": "未经复议直接起诉",
             "litigation_after_review": "复议后起诉"}
 
@@ -289,6 +290,15 @@ class _IdentityRule(Rule):
 
     def check(self, ctx: ReportContext) -> Iterator[Finding]:
         report = ctx.report
+        state = report.table_state(self.table_name)
+        if state in ("absent", "not_understood"):
+            # One finding for the table, not one per identity (STR-01/STR-03 say what is missing).
+            why = "未找到" if state == "absent" else "的数字未能对应到各行（如标签与数字分离），"
+            yield self.finding(
+                ctx, Status.NOT_ASSESSABLE, f"{_TABLE_CN[self.table_name]}{why}无法核对勾稽关系。",
+                table=self.table_name, evidence={"table_status": state},
+                discriminator="unknown-terms")
+            return
         unassessable: list[str] = []
         for identity, fill, where in self.instances(report):
             result = evaluate(report, identity, **fill)

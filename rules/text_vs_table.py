@@ -494,11 +494,14 @@ class FeeNotices(Rule):
     def check(self, ctx):
         report = ctx.report
         unpaid = report.value("table3.other.fee_unpaid.total")
-        if "other.fee_unpaid" not in report.table3:
+        state = report.row_state("table3.other.fee_unpaid")
+        if "other.fee_unpaid" not in report.table3 or state == "absent":
             return
         if unpaid is None:
+            how = "总计为空白" if report.cell("table3.other.fee_unpaid.total").printed_blank \
+                else "无法识别"
             yield self.finding(ctx, Status.NOT_ASSESSABLE,
-                               "表三“逾期未按收费通知要求缴纳费用”一行无法识别，无法核对收费通知。",
+                               f"表三“逾期未按收费通知要求缴纳费用”一行{how}，无法核对收费通知。",
                                table="table3", row="other.fee_unpaid")
             return
         if unpaid <= 0:
