@@ -62,7 +62,9 @@ class SixParts(Rule):
     Non-compliant: a report with 一、总体情况 and tables but no “五、存在的主要问题及改进情况”.
 
     Compliant: headings 一 to 六 all present, in order (variant wording such as
-    “五、存在问题及改进情况” is accepted).
+    “五、存在问题及改进情况” is accepted). A part 二/三/四 whose heading is not found while
+    its table is there is flagged for review, not reported missing: the heading may be
+    misprinted or laid out in a way this tool does not recognise.
     """
 
     code = "STR-01"
@@ -72,10 +74,20 @@ class SixParts(Rule):
     legal_basis = ART50
 
     def check(self, ctx):
+        report = ctx.report
         for sid, title in SECTION_TITLES.items():
-            section = ctx.report.sections.get(sid)
+            section = report.sections.get(sid)
             if section is None or not section.found:
                 severity = Severity.HIGH if sid in "234" else Severity.MEDIUM
+                table = _TABLE_OF.get(sid)
+                if table and report.table_state(table) != "absent":
+                    # The part's table is there: its heading is misprinted or not recognised.
+                    yield self.finding(
+                        ctx, Status.NEEDS_REVIEW,
+                        f"未找到“{title}”的标题，但{_TABLE_CN[table]}存在，请核实该部分标题是否规范。",
+                        section=sid, severity=Severity.LOW,
+                        evidence={"missing_heading": title, "table": table})
+                    continue
                 yield self.finding(ctx, Status.VIOLATION, f"未找到“{title}”部分。",
                                    section=sid, severity=severity,
                                    evidence={"missing_section": title})
@@ -118,7 +130,8 @@ class FormatVersion(Rule):
                 ctx, Status.VIOLATION,
                 f"{report.year}年度报告应使用{expected}版格式，实际使用{report.format}版格式。",
                 evidence={"year": report.year, "expected": expected, "found": report.format})
-        elif expected == "2021" and "other" in report.table3:
+        elif expected == "2021" and "other" in report.table3 \
+                and report.row_state("table3.other") in ("present", "blank"):
             yield self.finding(
                 ctx, Status.VIOLATION,
                 "表三“（六）其他处理”仍为2019版的单行，未按2021版格式分列“申请人无正当理由逾期不补正”"
@@ -193,6 +206,7 @@ class TableRows(Rule):
 
 
 _SECTION_OF = {"table2": "2", "table3": "3", "table4": "4"}
+_TABLE_OF = {sid: table for table, sid in _SECTION_OF.items()}
 _SECTION_CN = {"table2": "二", "table3": "三", "table4": "四"}
 _TABLE_CN = {"table2": "表二", "table3": "表三", "table4": "表四"}
 

@@ -237,7 +237,8 @@ class NoApplicationsClaim(Rule):
 
     Legal basis: 《中华人民共和国政府信息公开条例》第五十条第（二）项。
 
-    Non-compliant: “2024年，我乡未收到政府信息公开申请。” with 本年新收 总计 3.
+    Non-compliant: “2024年，我乡未收到政府信息公开申请。” with 本年新收 总计 3. When the
+    sentence speaks for part of the body only (“乡政府办未收到…”) it is flagged for review.
 
     Compliant: the same sentence with table 三 all zero.
     """
@@ -250,15 +251,27 @@ class NoApplicationsClaim(Rule):
 
     def check(self, ctx):
         report = ctx.report
-        text = flatten(narrative(report))
-        claim = _NONE_RECEIVED.search(text)
+        found = [(sentence, m) for sentence in sentences(narrative(report))
+                 for m in [_NONE_RECEIVED.search(sentence)] if m]
         new = report.value("table3.new_received.total")
-        if claim and new is not None and new > 0:
-            yield self.finding(
-                ctx, Status.VIOLATION,
-                f"正文称“{claim.group(0)}”，但表三本年新收政府信息公开申请总计为{new}件。",
-                table="table3", row="new_received", column="total",
-                evidence={"sentence": claim.group(0), "new_received_total": new})
+        if not found or new is None or new <= 0:
+            return
+        for sentence, claim in found:
+            subject = re.split(r"[，,：:、]", sentence[:claim.start()])[-1]
+            if not partial_subject(subject, report.issuer):
+                yield self.finding(
+                    ctx, Status.VIOLATION,
+                    f"正文称“{claim.group(0)}”，但表三本年新收政府信息公开申请总计为{new}件。",
+                    table="table3", row="new_received", column="total",
+                    evidence={"sentence": sentence, "new_received_total": new})
+                return
+        sentence, claim = found[0]
+        yield self.finding(
+            ctx, Status.NEEDS_REVIEW,
+            f"正文称“{sentence[:60]}”，而表三本年新收政府信息公开申请总计为{new}件；"
+            "该表述可能只涉及报告机关的一部分，请人工核实。",
+            table="table3", row="new_received", column="total", severity=Severity.MEDIUM,
+            evidence={"sentence": sentence, "new_received_total": new})
 
 
 _NO_CASES = re.compile(
