@@ -131,7 +131,7 @@ class FormatVersion(Rule):
                 f"{report.year}年度报告应使用{expected}版格式，实际使用{report.format}版格式。",
                 evidence={"year": report.year, "expected": expected, "found": report.format})
         elif expected == "2021" and "other" in report.table3 \
-                and report.row_state("table3.other") in ("present", "blank"):
+                and report.row_state("table3.other") == "present":
             yield self.finding(
                 ctx, Status.VIOLATION,
                 "表三“（六）其他处理”仍为2019版的单行，未按2021版格式分列“申请人无正当理由逾期不补正”"

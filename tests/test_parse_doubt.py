@@ -488,3 +488,48 @@ def test_pdf_with_vertically_centred_wrapped_labels(wrap):
     assert "absent" not in got.values(), got
     assert wrong_present_rows(report) == []
     assert violations(report, "STR-03", "STR-04", "ARI", "TXT") == []
+
+
+def test_statuses_and_candidates_survive_the_json_round_trip():
+    from auditor.models import report_from_dict
+
+    head = HEAD.replace("行政规范性文件    4    1    37", "行政规范性文件4137")
+    lines = [ln if not ln.startswith("2.申请人逾期") else ln.split("    ")[0].strip()
+             for ln in pdf_rows()]
+    lines[0] = f"{ROWS[0][1]}    {nums(TRUTH['new_received'] + [5, 6])}"
+    report = report_of(lines, head=head)
+    again = report_from_dict(report.to_dict())
+    assert again.row_status == report.row_status
+    assert again.table_status == report.table_status
+    assert again.candidates == report.candidates
+    # With the first row not understood the table is not clean: the row printed without
+    # numbers cannot be called blank either.
+    assert again.row_state("table3.other.fee_unpaid") == "not_understood"
+    assert again.row_state("table3.new_received") == "not_understood"
+    assert again.cell("table3.new_received.total").method == "unread"
+    assert [f.rule for f in check_report(again).findings if str(f.status) == "violation"] == \
+        [f.rule for f in check_report(report).findings if str(f.status) == "violation"]
+
+
+def test_hand_written_report_without_statuses_tells_them_from_its_cells():
+    from auditor.models import report_from_dict
+
+    report = report_from_dict({"format": "2021", "table3": {
+        "open": {c: 1 for c in TABLE3_COLUMNS},
+        "partial": {c: "/" for c in TABLE3_COLUMNS},
+        "total": {c: None for c in TABLE3_COLUMNS},
+        "carried_out": {c: {"value": None, "method": "unread"} for c in TABLE3_COLUMNS}}})
+    assert report.row_state("table3.open") == "present"
+    assert report.row_state("table3.partial") == "blank"
+    assert report.row_state("table3.total") == "absent"
+    assert report.row_state("table3.carried_out") == "not_understood"
+    assert report.row_state("table3.carried_in") == "absent"
+    assert report.table_state("table3") == "partial"
+    assert report.table_state("table4") == "absent"
+
+
+def test_unknown_row_status_is_refused():
+    from auditor.models import report_from_dict
+
+    with pytest.raises(ValueError, match="unknown row status"):
+        report_from_dict({"row_status": {"table3.open": "missing"}})

@@ -530,14 +530,11 @@ def read_table3(tokens: Sequence[Token], closed: bool = True, fmt: str | None = 
     The single 2019 row （六）其他处理 is expected when it is printed without the 2021 sub-rows,
     or, when no （六） row is printed at all, in a 2019-format report."""
     n = len(TABLE3_COLUMNS)
-    stream = build_stream(tokens)
-    found = find_occurrences(stream, _TABLE3_PATTERNS)
-    assign_runs(stream, found)
+    found = find_occurrences(build_stream(tokens), _TABLE3_PATTERNS)
     new_rows = any(o.key in labels.TABLE3_OTHER_2021 for o in found)
-    # The old single row: （六）其他处理 printed with numbers of its own (a heading without
-    # numbers may be all that was recognised of the 2021 rows) — or a 2019-format report.
-    old_style = not new_rows and (any(o.key == "other" and o.runs for o in found)
-                                  or fmt == "2019")
+    # The old single row （六）其他处理: printed without the 2021 sub-rows, or a 2019-format
+    # report. (Whether it carries numbers of its own is its row status; STR-02 asks for that.)
+    old_style = not new_rows and (any(o.key == "other" for o in found) or fmt == "2019")
     sizes = {k: n for k in labels.TABLE3_ROWS}
     if old_style:
         expected = [k for k in labels.TABLE3_ROWS if k not in labels.TABLE3_OTHER_2021
