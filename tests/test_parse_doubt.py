@@ -211,20 +211,25 @@ def test_multi_line_group_heading_interleaved_with_rows():
     assert violations(report) == []
 
 
-@pytest.mark.parametrize("order", ["row by row", "column by column"])
-def test_two_rows_numbers_on_one_line(order):
-    # The numbers of 4.保护第三方合法权益 and 5.属于三类内部事务信息 ran into one line of 14.
-    a, b = TRUTH["withheld.third_party"], TRUTH["withheld.internal_affairs"]
-    both = a + b if order == "row by row" else [x for pair in zip(a, b, strict=True) for x in pair]
+def third_party_rows_on_one_line(numbers: list[int]) -> list[str]:
+    """4.保护第三方合法权益 printed without numbers, ``numbers`` after 5.属于三类内部事务信息."""
     lines = []
     for key, label, values in ROWS:
         if key == "withheld.third_party":
             lines.append(label)
         elif key == "withheld.internal_affairs":
-            lines.append(f"{label}    {nums(both)}")
+            lines.append(f"{label}    {nums(numbers)}")
         else:
             lines.append(f"{label}    {nums(values)}")
-    report = report_of(lines)
+    return lines
+
+
+@pytest.mark.parametrize("order", ["row by row", "column by column"])
+def test_two_rows_numbers_on_one_line(order):
+    # The numbers of 4.保护第三方合法权益 and 5.属于三类内部事务信息 ran into one line of 14.
+    a, b = TRUTH["withheld.third_party"], TRUTH["withheld.internal_affairs"]
+    both = a + b if order == "row by row" else [x for pair in zip(a, b, strict=True) for x in pair]
+    report = report_of(third_party_rows_on_one_line(both))
     # Both rows are printed: never "missing"; the row totals tell which reading it is.
     assert statuses(report)["withheld.third_party"] == "present"
     assert statuses(report)["withheld.internal_affairs"] == "present"
@@ -234,15 +239,7 @@ def test_two_rows_numbers_on_one_line(order):
 
 def test_two_rows_numbers_that_cannot_be_shared_are_not_understood():
     # 14 numbers whose row totals hold in no reading: neither row can be told.
-    lines = []
-    for key, label, values in ROWS:
-        if key == "withheld.third_party":
-            lines.append(label)
-        elif key == "withheld.internal_affairs":
-            lines.append(f"{label}    {nums([1, 1, 0, 0, 0, 0, 5, 2, 0, 0, 0, 0, 0, 9])}")
-        else:
-            lines.append(f"{label}    {nums(values)}")
-    report = report_of(lines)
+    report = report_of(third_party_rows_on_one_line([1, 1, 0, 0, 0, 0, 5, 2, 0, 0, 0, 0, 0, 9]))
     assert statuses(report)["withheld.third_party"] == "not_understood"
     assert statuses(report)["withheld.internal_affairs"] == "not_understood"
     assert report.table_status["table3"] == "partial"
