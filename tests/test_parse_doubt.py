@@ -530,3 +530,14 @@ def test_unknown_row_status_is_refused():
 
     with pytest.raises(ValueError, match="unknown row status"):
         report_from_dict({"row_status": {"table3.open": "missing"}})
+
+
+def test_prose_before_the_table_naming_rows_does_not_disturb_them():
+    # Section 三 opens with a sentence that names rows and numbers before the table starts.
+    head = HEAD.replace("（本列数据的勾稽关系为", "本年新收政府信息公开申请86件，其中予以公开32件，"
+                        "本机关不掌握相关政府信息22件。\n（本列数据的勾稽关系为")
+    report = report_of(pdf_rows(), head=head)
+    assert set(statuses(report).values()) == {"present"}
+    assert wrong_present_rows(report) == []
+    assert report.row_labels["table3.new_received"].startswith("一、本年新收")
+    assert violations(report) == []

@@ -127,8 +127,12 @@ def find_occurrences(stream: Stream, patterns) -> list[Occurrence]:
                 for m in pattern.finditer(text[a:b]):
                     hits.add((a + m.start(), a + m.end(), key))
     found: list[Occurrence] = []
+    runs_at = [r.at for r in stream.runs]
     for start, end, key in sorted(hits):
-        if found and found[-1].key == key:
+        # The same row's keywords next to each other are one label, unless numbers were
+        # printed between them (a row mentioned in the prose before the table, then the row).
+        if found and found[-1].key == key and \
+                bisect.bisect_left(runs_at, found[-1].end) == bisect.bisect_right(runs_at, start):
             found[-1].end = max(found[-1].end, end)
             found[-1].hits.append(start)
             continue
