@@ -541,3 +541,24 @@ def test_prose_before_the_table_naming_rows_does_not_disturb_them():
     assert wrong_present_rows(report) == []
     assert report.row_labels["table3.new_received"].startswith("一、本年新收")
     assert violations(report) == []
+
+
+def test_crawler_digits_of_two_rows_run_together_are_not_split_for_one():
+    # "4.保护第三方合法权益5.属于三类内部事务信息20000021000001": the digits of both rows
+    # after the second label. A split of all 14 digits into the second row alone could pass its
+    # row total by chance; with a row printed before it without numbers, none is trusted.
+    parts = []
+    for key, label, values in ROWS:
+        digits = "".join(str(v) for v in values)
+        if key == "withheld.third_party":
+            parts.append(label)
+        elif key == "withheld.internal_affairs":
+            parts.append(label + "".join(str(v) for v in TRUTH["withheld.third_party"]) + digits)
+        else:
+            parts.append(label + digits)
+    report = report_of(["".join(parts)])
+    got = statuses(report)
+    assert got["withheld.third_party"] == "not_understood"
+    assert got["withheld.internal_affairs"] == "not_understood"
+    assert wrong_present_rows(report) == []
+    assert violations(report, "STR-03", "STR-04", "ARI", "TXT") == []

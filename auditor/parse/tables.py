@@ -310,12 +310,16 @@ def _fit(run: Run, n: int) -> int:
     return 0
 
 
+def _digits(run: Run) -> int:
+    """How many cells a run could hold at most (every digit of a bare digit run a cell)."""
+    return sum(len(t.text) if t.splittable else 1 for t in run.values)
+
+
 def _could_be_row(run: Run, n: int) -> bool:
     """The run has exactly ``n`` numbers, or digits enough to be split into ``n`` cells."""
     if len(run.values) == n:
         return True
-    digits = sum(len(t.text) if t.splittable else 1 for t in run.values)
-    return len(run.values) < n <= digits
+    return len(run.values) < n <= _digits(run)
 
 
 @dataclass
@@ -388,14 +392,21 @@ def read_rows(tokens: Sequence[Token], patterns, sizes: dict[str, int], expected
                 reads[k] = read
                 label_only.pop(k, None)
             continue
-        if chain and _fit(run, n) == 0:
-            for c in chain:  # the surplus may be theirs: none of them can be told
+        if chain and (_fit(run, n) == 0 or _digits(run) >= sum(sizes[c.key] for c in chain) + n):
+            # More numbers than the row has cells, or digits enough for the rows printed
+            # before it too: the run may hold theirs, and none of them can be told.
+            for c in chain:
                 status[c.key] = "not_understood"
                 label_only.pop(c.key, None)
             warnings.append(f"{table}: numbers after the labels of {len(chain) + 1} rows "
                             f"({', '.join(c.key for c in chain)}, {occ.key}) cannot be shared "
                             f"among them: {run.raw[:60]}")
         reads[occ.key] = read_row(occ.key, run, n, check, label)
+        if chain and status.get(chain[0].key) == "not_understood" and reads[occ.key].options:
+            read = reads[occ.key]
+            reads[occ.key] = Attribution(read.rows, read.sizes, read.run, [], "unread",
+                                         "its numbers may include those of the rows above",
+                                         read.label)
 
     for key, read in reads.items():
         status.setdefault(key, read.status())
@@ -404,9 +415,11 @@ def read_rows(tokens: Sequence[Token], patterns, sizes: dict[str, int], expected
 
     printed: dict[str, str] = {}
     lines: dict[str, int | None] = {}
-    for key, occ in [*label_only.items(), *chosen.items()]:
-        printed[key] = printed_label(stream, occ, following[id(occ)])
-        lines[key] = stream.line_at(occ.keyword)
+    for occ in reversed(found):  # the occurrence read, else the first printed
+        if occ.key in chosen and occ is not chosen[occ.key]:
+            continue
+        printed[occ.key] = printed_label(stream, occ, following[id(occ)])
+        lines[occ.key] = stream.line_at(occ.keyword)
 
     # Where the rows with numbers are, and whether anything in between was not attributed.
     first = min((o.start for o in chosen.values()), default=None)
