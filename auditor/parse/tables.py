@@ -169,9 +169,11 @@ def printed_label(stream: Stream, occ: Occurrence, following: Occurrence | None)
     heading ("（四）无法提供") printed after it."""
     stop = following.start if following is not None else len(stream.text)
     text = stream.text[occ.start:stop]
-    m = re.compile(r"\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、").search(
-        text, occ.end - occ.start)
+    m = _GROUP_HEADING.search(text, occ.end - occ.start)
     return (text[:m.start()] if m else text)[:80]
+
+
+_GROUP_HEADING = re.compile(r"\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、")
 
 
 # ---------------------------------------------------------------- reading the runs
