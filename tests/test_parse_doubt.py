@@ -562,3 +562,12 @@ def test_crawler_digits_of_two_rows_run_together_are_not_split_for_one():
     assert got["withheld.internal_affairs"] == "not_understood"
     assert wrong_present_rows(report) == []
     assert violations(report, "STR-03", "STR-04", "ARI", "TXT") == []
+
+
+def test_html_empty_cell_under_a_merged_group_label():
+    # Word-pasted pages repeat an empty cell where the group label column was merged.
+    page = _html({"withheld.law_prohibited": ["&nbsp;", "1", "0", "0", "0", "0", "0", "1"]})
+    report = parse_report(page.encode("utf-8"), source="spacer.html")
+    assert statuses(report)["withheld.law_prohibited"] == "present"
+    assert wrong_present_rows(report) == []
+    assert violations(report) == []

@@ -234,11 +234,18 @@ class Attribution:
 def read_row(key: str, run: Run, n: int, check: Check | None = None,
              label: str = "") -> Attribution:
     values = list(run.values)
-    # Word tables leave trailing empty cells (colspan leftovers): drop surplus blanks at the end.
+    # Word tables leave trailing empty cells (colspan leftovers): drop surplus blanks at the end;
+    # an empty cell under a merged group label may lead the row: drop it when that leaves n.
     while len(values) > n and values[-1].kind == "null":
         values.pop()
-    if len(values) == n:
-        return Attribution([key], [n], run, [tuple(t.value for t in values)], "cell", label=label)
+    lead = 0
+    while len(values) - lead > n and values[lead].kind == "null":
+        lead += 1
+    if len(values) - lead == n:
+        values = values[lead:]
+        kept = Run(values, run.at, run.label_from) if lead else run
+        return Attribution([key], [n], kept, [tuple(t.value for t in values)], "cell",
+                           label=label)
     if len(values) > n:
         return Attribution([key], [n], run, [], "unread",
                            f"{len(values)} values where the row has {n} cells: {run.raw[:60]}",
