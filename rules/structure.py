@@ -154,7 +154,8 @@ class TableRows(Rule):
     Legal basis: 国办公开办函〔2021〕30号 年度报告格式。
 
     Non-compliant: table 三 without the row “3.补正后申请内容仍不明确”; the label
-    “2.其他法律行政止公开” (missing 法规禁).
+    “2.其他法律行政止公开” (missing 法规禁). A 2021-format table 二 whose row reads
+    “规范性文件” (the 2019 wording) instead of “行政规范性文件” is flagged for review.
 
     Compliant: all rows present with the format's labels.
     """
@@ -194,6 +195,14 @@ class TableRows(Rule):
                     f"{_TABLE_CN[table]}以下行的标签可见但数字无法对应到行（或该处文本未读全），无法判断"
                     f"是否完整：{'、'.join(unread[:8])}" + ("等" if len(unread) > 8 else "") + "。",
                     table=table, evidence={"rows": unread}, discriminator="not-understood")
+        printed = report.row_labels.get("table2.normative")
+        if report.format == "2021" and printed and "行政规范性文件" not in printed:
+            yield self.finding(
+                ctx, Status.NEEDS_REVIEW,
+                f"表二第（一）项行标签印为“{printed[:12]}”，2021版格式为“行政规范性文件”，请核实表格是否按"
+                "现行格式填报。", table="table2", row="normative", severity=Severity.LOW,
+                evidence={"printed": printed, "expected": "行政规范性文件"},
+                discriminator="label:table2.normative")
         for key, canonical in CANONICAL_LABELS.items():
             printed = report.row_labels.get(key)
             if printed and interior_deletion(canonical, printed):

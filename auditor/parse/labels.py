@@ -13,7 +13,8 @@ import re
 # Table 二, 2021 format: key prefix -> (label pattern, column keys).
 TABLE2_2021: dict[str, tuple[str, tuple[str, ...]]] = {
     "rules": (r"规章", ("issued", "repealed", "in_force")),
-    "normative": (r"规范性文件", ("issued", "repealed", "in_force")),
+    # "行政" first, so that the printed label keeps it (STR-03 notes the 2019 wording).
+    "normative": (r"行政规范性文件|规范性文件", ("issued", "repealed", "in_force")),
     "licensing": (r"行政许可", ("decisions",)),
     "penalty": (r"行政处罚", ("decisions",)),
     "coercion": (r"行政强制", ("decisions",)),

@@ -165,9 +165,13 @@ def assign_runs(stream: Stream, found: list[Occurrence]) -> list[Run]:
 
 
 def printed_label(stream: Stream, occ: Occurrence, following: Occurrence | None) -> str:
-    """The row's label as printed: from its marker to the next row's label, without a group
-    heading ("（四）无法提供") printed after it."""
+    """The row's label as printed: from its marker to its numbers (or, when the numbers sit
+    inside the label, to the next row's label), without a group heading ("（四）无法提供")
+    printed after it."""
     stop = following.start if following is not None else len(stream.text)
+    after = [r.at for r in occ.runs if r.at >= occ.end]
+    if after:
+        stop = min(stop, after[0])
     text = stream.text[occ.start:stop]
     m = _GROUP_HEADING.search(text, occ.end - occ.start)
     return (text[:m.start()] if m else text)[:80]
