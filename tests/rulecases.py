@@ -27,6 +27,12 @@ removes the key (a table row, a section, ``published``…). A table cell may be 
 object such as ``{value: null, method: split, options: [12, 21]}`` (an ambiguous run-together
 row, see ``auditor.models._cell_from``).
 
+What the parser understood is said with ``row_status`` (dotted row key -> ``present``,
+``absent``, ``not_understood`` or ``blank``: ``{table3.carried_out: not_understood}`` makes the
+row's cells unknown, ``blank`` makes them printed blanks), ``table_status`` (``{table3:
+absent}``) and ``candidates`` (joint readings of run-together cells: ``[{cells: [table2.normative
+.repealed, table2.normative.in_force], readings: [[2, 1390], [21, 390]]}]``).
+
 Document and site cases
 -----------------------
 A case with a ``document:`` key targets a crawled document page (rules with ``subject =
