@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--db", metavar="FILE", help="SQLite store (default: the user data "
                       "directory, or $ZWGK_AUDITOR_DB)")
     scan.add_argument("--max-pages", type=int, default=2000, help="page budget (default 2000)")
+    scan.add_argument("--max-time", type=float, default=3600.0, metavar="SECONDS",
+                      help="wall-clock bound of the crawl (default 3600); what is left is "
+                           "reported as not assessable")
     scan.add_argument("--max-depth", type=int, default=6, help="link depth (default 6)")
     scan.add_argument("--delay", type=float, default=1.0,
                       help="seconds between requests to the site (default 1.0)")
@@ -283,7 +286,7 @@ def cmd_scan_resume(args: argparse.Namespace) -> int:
         else:
             options = CrawlOptions(start_url=run.start_url, db_path=path, resume_run=run.id,
                                    **{k: v for k, v in run.options.items()
-                                      if k in ("delay", "concurrency", "max_pages",
+                                      if k in ("delay", "concurrency", "max_pages", "max_time",
                                                "max_depth", "timeout", "domains")})
             crawl(options)
             with Store(path) as store:
@@ -319,6 +322,7 @@ def cmd_scan_url(args: argparse.Namespace) -> int:
     options = CrawlOptions(
         start_url=args.url, db_path=path, delay=max(args.delay, 0.0),
         concurrency=args.concurrency, max_pages=max(args.max_pages, 1),
+        max_time=max(args.max_time, 10.0),
         max_depth=max(args.max_depth, 1), timeout=max(args.timeout, 1.0),
         domains=[site_name(args.url)] + [d.lower() for d in args.domain or []])
     show = None if args.quiet or not sys.stderr.isatty() else _progress(sys.stderr)

@@ -89,10 +89,44 @@ class SiteHandler(BaseHTTPRequestHandler):
         sub = self.config.get("hosts", {}).get(host)
         return (self.root / sub).resolve() if sub else self.root
 
+    def hostile(self, path: str, head: bool) -> bool:
+        """Serve a hostile behaviour (auditor.devhostile) if ``path`` is one of its routes."""
+        from .devhostile import answer
+
+        raw_path = urlsplit(self.path).path  # ;jsessionid= stays in the path
+        for prefix, spec in self.config.get("hostile", {}).items():
+            if not raw_path.startswith(prefix):
+                continue
+            out = answer(spec, prefix, unquote(raw_path))
+            if out is None:
+                return False
+            headers = out.get("headers") or {}
+            if "stream" in out:
+                self.send_response(out["status"])
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                if out.get("length"):
+                    self.send_header("Content-Length", str(out["length"]))
+                else:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
+                self.end_headers()
+                if not head:
+                    try:
+                        for chunk in out["stream"]:
+                            self.wfile.write(chunk)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass  # the client stopped reading: the point of the test
+                return True
+            self.send(out["status"], out["body"], head=head, headers=headers)
+            return True
+        return False
+
     def handle_request(self, head: bool = False) -> None:
         path = unquote(urlsplit(self.path).path)
         cfg = self.config
         if not head and self.api(path):
+            return
+        if self.hostile(path, head):
             return
         if path in cfg.get("hanweb", {}) and not head:
             self.hanweb(self.root / cfg["hanweb"][path], parse_qs(urlsplit(self.path).query), {})

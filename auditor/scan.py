@@ -32,6 +32,8 @@ class CrawlOptions:
     extra_start_urls: list[str] = field(default_factory=list)
     #: Continue this interrupted run instead of starting a new one.
     resume_run: int | None = None
+    #: Wall-clock bound of the crawl (seconds): what is left is reported, not lost.
+    max_time: float = 3600.0
     extra_settings: dict[str, Any] = field(default_factory=dict)
 
 
@@ -92,7 +94,8 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
     with Store(options.db_path) as store:
         counts = store.page_counts(run_id)
         stats: dict[str, Any] = {"pages": counts, "returncode": child.returncode,
-                                 "stderr": err.decode("utf-8", "replace")[-2000:]}
+                                 "stderr": err.decode("utf-8", "replace")[-2000:],
+                                 "crawl": _notes(out)}
         if status == "finished":  # the crawl ended normally: but did it see the site at all?
             failure = unreachable_reason(store, run_id)
             if failure:
@@ -107,6 +110,19 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
                          f" pages gathered so far are kept (auditor scan --resume {run_id})",
                          run_id)
     return run_id
+
+
+def _notes(stdout: bytes) -> dict[str, Any]:
+    """The crawl notes the child printed at the end (auditor.spiders.runner), if any."""
+    from .spiders.runner import NOTES_PREFIX
+
+    for line in reversed(stdout.decode("utf-8", "replace").splitlines()):
+        if line.startswith(NOTES_PREFIX):
+            try:
+                return json.loads(line[len(NOTES_PREFIX):])
+            except ValueError:
+                break
+    return {}
 
 
 def db_path(value: str | None) -> str:

@@ -7,6 +7,7 @@ belongs to; dates, tables, coverage and rules come later, offline, from the stor
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from typing import Any
@@ -30,13 +31,25 @@ from auditor.parse.links import (
     looks_like_document,
     site_of,
 )
-from auditor.parse.lists import PageRequest
+from auditor.parse.lists import PageRequest, url_key
 from auditor.parse.page import read_page
 from auditor.store import now
 
 from .adapters import read_list
+from .adapters.trs import MAX_LIST_PAGES
+from .guard import ListPacer, TrapGuard, without_session
 
 _AREA_NAME = re.compile(r"政府信息公开|信息公开|政务公开|法定主动公开")
+#: Columns the audit is about (the 政府信息公开 area): crawled before the rest of the site.
+_AUDIT_COLUMN = re.compile(r"政府信息公开|信息公开|政务公开|法定主动公开|主动公开|年报|年度报告|公开指南|"
+                           r"公开制度|公开目录|政策文件|规范性文件|依申请公开|政府文件|部门文件")
+_BASE_PRIORITY = {"home": 100, "column": 60, "list": 60, "document": 50, "attachment": 20}
+
+
+def priority(kind: str, column: str | None) -> int:
+    """Scrapy priority (higher first): the 政府信息公开 columns, their lists and the documents
+    they list before the rest of the site, so the page budget goes where the audit is."""
+    return _BASE_PRIORITY.get(kind, 40) + (30 if column and _AUDIT_COLUMN.search(column) else 0)
 _CHALLENGE = re.compile(
     rb"__jsl_clearance|acw_sc__v2|_waf_|waf\.|\$_ts\s*=|document\.cookie\s*=.{0,200}"
     rb"location\.(?:reload|href)|<noscript>[^<]{0,80}(?:JavaScript|javascript)",
@@ -52,6 +65,21 @@ def blocked(response: Response) -> str | None:
     if response.status in (200, 202) and len(body) < 8000 and _CHALLENGE.search(body):
         return "脚本验证页（需执行 JavaScript 才能访问）"
     return None
+
+
+#: Attachments (a report's PDF) may be larger than pages (settings.PAGE_MAXSIZE: a 60 MB
+#: page must not cost gigabytes of memory).
+ATTACHMENT_MAXSIZE = 40 * 1024 * 1024
+
+
+def empty_body(page) -> bool:
+    """A 200 answer with nearly nothing in it (a firewall's blank page), not a list API's
+    empty answer."""
+    if not page.is_html or page.is_answer:
+        return False
+    visible = re.sub(r"\s+", "", page.visible_text)
+    return len(visible) < 20 and not page.links and not page.machinery and \
+        page.root.find(".//iframe") is None
 
 
 def _some(item):
@@ -79,6 +107,9 @@ class DisclosureSpider(scrapy.Spider):
         #: Link hops from a start page: a column link or a list item is one hop; further pages
         #: of a list are not (a long list must not run out of depth half way).
         self.max_depth = max_depth
+        self.guard = TrapGuard()
+        self.pacer = ListPacer(max_pages=MAX_LIST_PAGES)
+        self.close_reason: str | None = None
         #: On resume: documents and attachments already fetched in this run are not fetched
         #: again; navigation pages are, since they lead to what is still missing.
         self.done: set[str] = set()
@@ -104,6 +135,10 @@ class DisclosureSpider(scrapy.Spider):
                 "list_date": list_date, "referer": referer, "hops": hops,
                 "started": time.monotonic(), "dont_redirect": True,
                 "original_url": key, **kwargs.pop("meta", {})}
+        if kind == "attachment":  # files may be larger than pages (a report's PDF)
+            meta.setdefault("download_maxsize", ATTACHMENT_MAXSIZE)
+        kwargs.setdefault("priority", priority(kind, column) + (15 if meta.get(
+            "report_attachment") else 0))
         return scrapy.Request(url, method=method, callback=self.parse_page, errback=self.failed,
                               meta=meta, **kwargs)
 
@@ -125,6 +160,10 @@ class DisclosureSpider(scrapy.Spider):
         ``None`` when there is nothing to do."""
         if url in self.done or fields.get("hops", 0) > self.max_depth:
             return None
+        if fields.get("kind") == "document":
+            url = without_session(url)
+            if not self.guard.allows(url):
+                return None  # a trap pattern: counted, reported in the crawl notes
         area = fields.pop("area_link", False)
         if not self.may_fetch(url, area_link=area, from_start=response.meta.get("hops") == 0):
             reached = fields.get("kind", "document")
@@ -136,12 +175,13 @@ class DisclosureSpider(scrapy.Spider):
                                list_date=fields.get("list_date"))
         return self.request(url, referer=response.url, **fields)
 
-    def list_page(self, response: Response, wanted: PageRequest, **fields: Any):
+    def list_page(self, response: Response | None, wanted: PageRequest, **fields: Any):
         """A further page of a list (a GET page, or a POST to a list API)."""
+        referer = response.url if response is not None else fields.get("column_url")
         if not self.may_fetch(wanted.url):
             return self.record(url=wanted.key, kind="list", outcome="offsite",
                                error=f"列表分页指向站外 {host_of(wanted.url)}，未抓取",
-                               referer=response.url, column_name=fields.get("column"),
+                               referer=referer, column_name=fields.get("column"),
                                column_url=fields.get("column_url"))
         if wanted.method == "POST":
             form = dict(wanted.form)
@@ -151,10 +191,10 @@ class DisclosureSpider(scrapy.Spider):
                 body = _form_body(wanted.form)
                 content_type = "application/x-www-form-urlencoded; charset=UTF-8"
             return self.request(wanted.url, kind="list", method="POST",
-                                key=wanted.key, referer=response.url, body=body,
+                                key=wanted.key, referer=referer, body=body,
                                 headers={"Content-Type": content_type, **dict(wanted.headers)},
                                 **fields)
-        return self.request(wanted.url, kind="list", referer=response.url,
+        return self.request(wanted.url, kind="list", referer=referer,
                             headers=dict(wanted.headers) or None, **fields)
 
     # ---------------------------------------------------------------- callbacks
@@ -193,6 +233,9 @@ class DisclosureSpider(scrapy.Spider):
         key = meta.get("original_url") or response.request.url
         page = None
         kind, cue, title = {"column": "list"}.get(reached, reached), None, meta.get("title")
+        if outcome == "ok" and response.request.method != "HEAD" and not response.body.strip() \
+                and reached != "attachment":
+            outcome, wall = "empty", "页面内容为空（疑似防火墙拦截或系统故障），无法检查"
         if outcome == "ok" and response.request.method != "HEAD" and response.body:
             page = read_page(response.body, key if response.request.method == "POST"
                              else response.url, reached_as=reached,
@@ -202,6 +245,10 @@ class DisclosureSpider(scrapy.Spider):
             kind, cue = page.kind.kind, page.kind.cue
             if kind in ("document", "report", "home"):
                 title = page.heading or page.title or title
+            if empty_body(page):
+                outcome, wall = "empty", "页面内容为空（疑似防火墙拦截或系统故障），无法检查"
+            if reached == "document":
+                self.guard.saw(key, kind, hashlib.sha1(response.body).hexdigest())
         yield self.record(
             url=key, final_url=response.url, kind=kind, reached_as=reached, kind_cue=cue,
             outcome=outcome, status=response.status, body=response.body,
@@ -211,7 +258,9 @@ class DisclosureSpider(scrapy.Spider):
             column_name=meta.get("column"), column_url=meta.get("column_url"), title=title,
             list_date=meta.get("list_date"), referer=meta.get("referer"), depth=meta.get("hops"),
         )
-        if page is None or not page.is_html:
+        if reached in ("column", "list") and outcome != "ok":
+            yield from self.list_failed(response.meta)
+        if page is None or not page.is_html or outcome != "ok":
             return
         # Navigation pages lead to columns; a landing page met as a list item does not (its
         # links are another part of the site, not this column's).
@@ -257,7 +306,13 @@ class DisclosureSpider(scrapy.Spider):
             yield from _some(self.follow(response, item.url, kind="document", column=column,
                                          column_url=column_url, title=item.title,
                                          list_date=item.list_date, hops=hops + 1))
+        # Further pages go through the pacer: a few at a time, stopping when pages stop
+        # adding items (an endless index_N, a pager claiming thousands of pages).
         for wanted in reading.pages:
+            self.pacer.offer(column_url, wanted.key, wanted)
+        first = meta.get("kind") != "list"
+        self.pacer.read(column_url, [url_key(i.url) for i in reading.items], first=first)
+        for wanted in self.pacer.release(column_url):
             yield from _some(self.list_page(response, wanted, column=column,
                                             column_url=column_url, hops=hops))
         for url, text in page.links:
@@ -265,6 +320,16 @@ class DisclosureSpider(scrapy.Spider):
                 yield from _some(self.follow(response, url, kind="attachment", column=column,
                                              column_url=column_url, title=text or None,
                                              method="HEAD", hops=hops + 1))
+
+    def list_failed(self, meta: dict[str, Any]):
+        """A further list page that could not be read counts as adding nothing."""
+        column_url = meta.get("column_url")
+        if not column_url or meta.get("kind") != "list":
+            return
+        self.pacer.read(column_url, [])
+        for wanted in self.pacer.release(column_url):
+            yield from _some(self.list_page(None, wanted, column=meta.get("column"),
+                                            column_url=column_url, hops=meta.get("hops", 0)))
 
     def attachments(self, response: Response, page, report: bool):
         meta = response.meta
@@ -281,8 +346,13 @@ class DisclosureSpider(scrapy.Spider):
         request = failure.request
         meta = request.meta
         error = failure.value
-        if isinstance(error, IgnoreRequest):
-            message = str(error) or type(error).__name__
+        message = str(error) or type(error).__name__
+        if "during decompression" in message:
+            outcome, text = "too_large", "解压后超过大小上限（疑似压缩炸弹），未读取"
+        elif "max size" in message or "DownloadCancelled" in type(error).__name__:
+            limit = meta.get("download_maxsize") or self.settings.getint("DOWNLOAD_MAXSIZE")
+            outcome, text = "too_large", f"响应超过大小上限（{limit // (1024 * 1024)} MB），未读取"
+        elif isinstance(error, IgnoreRequest):
             if "robots.txt" in message:
                 outcome, text = "robots", "robots.txt 禁止抓取"
             elif "redirect" in message.lower():
@@ -300,12 +370,19 @@ class DisclosureSpider(scrapy.Spider):
         else:
             outcome, text = "network_error", f"{type(error).__name__}: {error}"[:300]
         kind = meta.get("kind", "document")
-        return self.record(url=meta.get("original_url") or request.url,
+        yield from self.list_failed(meta)
+        yield self.record(url=meta.get("original_url") or request.url,
                            kind={"column": "list"}.get(kind, kind), reached_as=kind,
                            outcome=outcome, error=text, column_name=meta.get("column"),
                            column_url=meta.get("column_url"), title=meta.get("title"),
                            list_date=meta.get("list_date"), referer=meta.get("referer"),
                            depth=meta.get("hops"))
+
+    def notes(self) -> dict[str, Any]:
+        """What the crawl decided on its own, for the coverage report (written by the runner
+        at the end: the audit reads it from the run's stats)."""
+        return {"close_reason": self.close_reason, "hosts": self.hosts,
+                "stopped_lists": self.pacer.report(), "trap_patterns": self.guard.report()}
 
     @staticmethod
     def record(**fields: Any) -> dict[str, Any]:

@@ -98,7 +98,7 @@ CANDIDATE_KEYS = DATE_KEYS | {"kind"}
 DATE_KINDS = ("issued", "published")
 SITE_KEYS = {"start_url", "run_status", "pages", "documents", "reports", "unit_type",
              "report_column_found", "footer_codes", "unparseable", "today", "max_pages",
-             "columns", "page_tags"}
+             "columns", "page_tags", "crawl_notes"}
 COLUMN_KEYS = {"url", "name", "state", "reasons", "items", "report_column", "adapter", "cue",
                "declared_items"}
 ITEM_KEYS = {"url", "title", "list_date", "outcome", "why"}
@@ -362,7 +362,7 @@ def build_site(spec: dict[str, Any] | None = None) -> SiteContext:
         report_column_found=bool(column_found),
         footer_codes={str(k): str(v) for k, v in (spec.get("footer_codes") or {}).items()},
         unparseable=unparseable, today=today, max_pages=spec.get("max_pages"),
-        columns=columns, page_tags=page_tags,
+        columns=columns, page_tags=page_tags, crawl_notes=dict(spec.get("crawl_notes") or {}),
     )
 
 
