@@ -93,3 +93,36 @@ def test_session_links_are_one_page(hostile_run):
     _, base, _, pages, _ = hostile_run
     session = [p for p in pages if "/sess/" in p.url]
     assert len(session) == 1 and ";jsessionid" not in session[0].url
+
+
+def test_memory_and_time_stay_bounded(tmp_path):
+    """The 60 MB pages and the 1.2 GB gzip bomb cost no more than the size limit: the crawl
+    child's peak memory stays far below 500 MB, and the whole crawl is quick."""
+    import resource
+    import time
+
+    site = build_hostile_site(tmp_path / "site")
+    started = time.monotonic()
+    with serve_site(site.root) as base:
+        crawl(CrawlOptions(start_url=base + "/", db_path=str(tmp_path / "m.db"), delay=0.0,
+                           timeout=5.0, backoff_scale=0.1))
+    elapsed = time.monotonic() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert peak_mb < 500, peak_mb
+    assert elapsed < 120, elapsed
+
+
+def test_wall_clock_bound_reports_what_is_left(tmp_path):
+    site = build_hostile_site(tmp_path / "site")
+    with serve_site(site.root) as base:
+        run_id = crawl(CrawlOptions(start_url=base + "/", db_path=str(tmp_path / "t.db"),
+                                    delay=0.5, timeout=5.0, max_time=3.0))
+    with Store(tmp_path / "t.db") as store:
+        result = audit_run(store, run_id, today=TODAY)
+        run = store.run(run_id)
+    assert run.stats["crawl"]["close_reason"] == "closespider_timeout"
+    assert result.coverage["time_limit_reached"] is True
+    assert result.coverage["complete"] is False
+    assert any(f.rule == "SCAN-01" and "抓取时间上限" in f.message for f in result.findings)
+    assert not [f for f in result.findings if str(f.status) == "violation"
+                and f.rule in ("WEB-13", "WEB-10", "WEB-01")]
