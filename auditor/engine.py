@@ -55,6 +55,9 @@ class DocumentContext:
     kind: str = "document"
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     today: dt.date = field(default_factory=dt.date.today)
+    #: The page builds its content by script: a date it does not carry in its HTML may still
+    #: be shown to readers, so its absence is not evidence.
+    script_built: bool = False
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from .findings import Finding, Status
 from .models import AnnualReport
 from .parse import parse_page_report, parse_report
 from .parse.dates import extract_dates
-from .parse.lists import ListReading
+from .parse.lists import ListItem, ListReading, url_key
 from .parse.page import Page, read_page
 from .runstatus import site_run_number
 from .store import PageRecord, Store
@@ -149,6 +149,11 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
         if page.kind == "attachment" and page.referer and page.outcome == "ok" and page.hash:
             attachments_of.setdefault(page.referer, []).append(page)
     changed: list[tuple[str, str, int]] = []
+    # List pages first: what a list says about an item (the 成文日期 a list API gives) is known
+    # when the item's own page is read. Each page is still read once.
+    listed: dict[str, ListItem] = {}
+    stored = sorted(stored, key=lambda p: 0 if (p.reached_as or p.kind) in
+                    ("home", "column", "list") else 1)
     for page in stored:
         if page.outcome != "ok" or not page.hash or page.kind in _KEEP_KIND:
             out.pages.append(page)
@@ -170,6 +175,8 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
                     out.home_titles.append(view.title)
         if kind.kind == "list" or page.reached_as in ("column", "list"):
             out.readings[page.id] = read_list(view)
+            for item in out.readings[page.id].items:
+                listed.setdefault(url_key(item.url), item)
             name = view.meta_value("ColumnName") or (view.title or "").split("_")[0].strip()
             if name:
                 out.column_names[page.id] = name
@@ -180,13 +187,15 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
         facts = view.facts
         if facts.footer_code:
             out.footer_codes[url] = facts.footer_code
-        dates = extract_dates(body, url=url, list_date=page.list_date, root=view.root)
+        item = listed.get(url_key(page.url))
+        dates = extract_dates(body, url=url, list_date=page.list_date, root=view.root,
+                              list_issued=item.issued if item else None)
         title = view.heading or page.title or dates.title or facts.title
         doc = DocumentContext(url=url, title=title, column=page.column_name,
                               issued=dates.issued, published=dates.published,
                               candidates=tuple(dates.candidates), meta=facts.meta,
                               fetched=_fetched(page), kind=kind.kind, calendar=calendar,
-                              today=today)
+                              today=today, script_built=view.script_built)
         out.documents.append(doc)
         store.put_document(
             run_id, url, title=title,

@@ -101,6 +101,12 @@ class MissingPublishDate(Rule):
         if ctx.published is not None and ctx.published.strategy != "url":
             return
         from_url = ctx.published is not None
+        if ctx.script_built:
+            yield self.finding(
+                ctx, Status.NOT_ASSESSABLE,
+                f"《{ctx.title or ctx.url}》页面内容由脚本生成，未能从页面读取发布时间，无法判断是否注明。",
+                evidence={"published": _ev(ctx.published), "script_built": True})
+            return
         yield self.finding(
             ctx, Status.VIOLATION,
             f"《{ctx.title or ctx.url}》页面未注明发布时间"

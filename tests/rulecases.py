@@ -92,7 +92,7 @@ FILE_KEYS = {"rule", "cases", "shared"}
 EXPECT_KEYS = {"status", "severity", "table", "row", "column", "section", "message_contains",
                "url"}
 DOCUMENT_KEYS = {"url", "title", "column", "kind", "issued", "published", "candidates", "meta",
-                 "fetched", "today"}
+                 "fetched", "today", "script_built"}
 DATE_KEYS = {"date", "strategy", "raw", "time"}
 CANDIDATE_KEYS = DATE_KEYS | {"kind"}
 DATE_KINDS = ("issued", "published")
@@ -314,6 +314,7 @@ def build_document(spec: dict[str, Any] | None = None, *, index: int = 0,
         column=spec.get("column", "政策文件"),
         issued=dates["issued"], published=dates["published"], candidates=tuple(candidates),
         meta=meta, fetched=fetched, kind=spec.get("kind", "document"), today=today,
+        script_built=bool(spec.get("script_built")),
     )
 
 

@@ -60,11 +60,18 @@ def test_gkmlpt_window_shorter_than_the_category_is_reported(tmp_path):
     assert result.coverage["complete"] is False
 
 
-def test_gkmlpt_dates_and_index_numbers_come_from_the_api(tmp_path):
-    family = gkmlpt(tmp_path / "site", sizes=(4,))
-    _, pages, _ = scan(tmp_path / "site", family, tmp_path / "g.db")
+def test_gkmlpt_dates_come_from_the_api(tmp_path):
+    # The detail pages carry no date (only window._CONFIG.DETAIL): 发布日期 is the API's
+    # created_at (or display time), 成文日期 its ``date``; the planted late article is found.
+    family = gkmlpt(tmp_path / "site", sizes=(6,))
+    result, pages, _ = scan(tmp_path / "site", family, tmp_path / "g.db")
     docs = [p for p in pages if "/content/" in p.url and p.outcome == "ok"]
-    assert len(docs) == 4 and all(p.list_date for p in docs)
+    assert len(docs) == 6
+    assert [bool(p.list_date) for p in docs].count(False) == 2  # two articles lack created_at
+    undated = [f for f in result.findings if f.rule == "TIME-07"]
+    assert undated and all(str(f.status) == "not_assessable" for f in undated)
+    late = [f for f in result.findings if f.rule == "TIME-05" and str(f.status) == "violation"]
+    assert [f.location.url.rsplit("/", 1)[1] for f in late] == ["post_3001005.html"]
 
 
 def test_discovery_follows_the_sites_own_hosts_and_nothing_else(tmp_path):

@@ -659,7 +659,7 @@ def _to_text(html: bytes | str | None) -> str:
 
 
 def _extract(html: bytes | str, url: str | None, list_date: str | None,
-             root=None) -> DocumentDates:
+             root=None, list_issued: str | None = None) -> DocumentDates:
     if root is None:
         text = _to_text(html)
         root = _parse_html(text) if text else None
@@ -683,6 +683,12 @@ def _extract(html: bytes | str, url: str | None, list_date: str | None,
             time = _match_date(dm)[1] if dm else None
             found.append((_RANK["list-page"], 0,
                           _evidence(value, "published", "list-page", str(list_date), time)))
+    if list_issued:
+        value = parse_chinese_date(str(list_issued))
+        if value is not None:
+            found.append((_RANK["list-page"], 1,
+                          _evidence(value, "issued", "list-page", f"列表接口成文日期 {list_issued}",
+                                    None)))
     urls = ([url] if url else []) + (_page_urls(root, metas) if root is not None else [])
     for ev in _url_dates(urls):
         found.append((_RANK["url"], 0, ev))
@@ -698,17 +704,21 @@ def _extract(html: bytes | str, url: str | None, list_date: str | None,
 
 
 def extract_dates(html: bytes | str, url: str | None = None,
-                  list_date: str | None = None, *, root=None) -> DocumentDates:
+                  list_date: str | None = None, *, root=None,
+                  list_issued: str | None = None) -> DocumentDates:
     """成文日期 and 发布日期 of a document page, with evidence; never raises.
 
     ``html`` is the page as fetched (bytes are decoded as :func:`~auditor.parse.decode.
     decode_bytes` does: GB2312/GBK as GB18030) or as text; ``url`` the address it was fetched
     from; ``list_date`` the date the column list showed beside its link, if any; ``root``
-    the page's tree when the caller already has one (:attr:`auditor.parse.page.Page.root`).
+    the page's tree when the caller already has one (:attr:`auditor.parse.page.Page.root`);
+    ``list_issued`` the 成文日期 a list API gave for the page (gkmlpt, UCAP), used when the page
+    itself does not say.
     """
     try:
         return _extract(html, url if isinstance(url, str) else None,
-                        list_date if isinstance(list_date, str) else None, root)
+                        list_date if isinstance(list_date, str) else None, root,
+                        list_issued if isinstance(list_issued, str) else None)
     except Exception:  # noqa: BLE001 - the contract is "never raises": keep what is certain
         try:
             return _extract("", url if isinstance(url, str) else None,

@@ -38,6 +38,8 @@ class ListItem:
     title: str
     list_date: str | None = None
     fields: tuple[tuple[str, str], ...] = ()
+    #: The 成文日期 a list API gives for the item (ISO date), when it gives one.
+    issued: str | None = None
 
 
 @dataclass(frozen=True)

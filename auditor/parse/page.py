@@ -209,6 +209,18 @@ class Page:
         return classify(self)
 
     @cached_property
+    def script_built(self) -> bool:
+        """The page's content is built in the browser by script (a gkmlpt ``_CONFIG.DETAIL``
+        page, a client-rendered shell): what it shows may not be in its HTML at all."""
+        if not self.is_html:
+            return False
+        if "window._CONFIG" in self.text and re.search(r"\bDETAIL\s*:", self.text):
+            return True
+        visible = len(_WS.sub("", self.visible_text))
+        scripts = sum(len(text_of(el)) for el in self.root.iter("script"))
+        return visible < 200 and scripts > 2 * max(visible, 100)
+
+    @cached_property
     def machinery(self) -> str | None:
         """The list machinery this page carries (a list-building script or template), if any."""
         return list_machinery(self.text) if self.is_html else None

@@ -33,11 +33,21 @@ def _day(article: dict) -> str | None:
     m = re.match(r"((?:19|20)\d{2})-(\d{2})-(\d{2})", created)
     if m:
         return "-".join(m.groups())
-    for key in ("display_publish_time", "date"):
+    for key in ("display_publish_time",):
         value = article.get(key)
         if isinstance(value, (int, float)) or str(value or "").isdigit():
             moment = dt.datetime.fromtimestamp(float(value), dt.UTC) + dt.timedelta(hours=8)
             return moment.date().isoformat()
+    return None
+
+
+def _issued(article: dict) -> str | None:
+    """``date`` (unix seconds) is the 成文日期 in HULE-GK's mapping (cms-variants.md §2: which
+    field the site shows as 发布日期 is unverified; ``created_at`` is taken as the publication)."""
+    value = article.get("date")
+    if isinstance(value, (int, float)) or str(value or "").isdigit():
+        return (dt.datetime.fromtimestamp(float(value), dt.UTC) + dt.timedelta(hours=8)).date() \
+            .isoformat()
     return None
 
 
@@ -100,7 +110,7 @@ class GkmlptAdapter(ListAdapter):
                             "display_publish_time", "created_at")
                            if article.get(key) not in (None, ""))
             items.append(ListItem(urljoin(page.url, str(href)), str(article.get("title") or ""),
-                                  _day(article), fields))
+                                  _day(article), fields, _issued(article)))
         classify = data.get("classify") or {}
         declared = classify.get("post_count") if isinstance(classify.get("post_count"), int) \
             else None

@@ -75,10 +75,12 @@ class UcapAdapter(ListAdapter):
                     value = (meta or {}).get("value")
                     if value not in (None, "", "null"):
                         fields.append((str(meta.get("key") or meta.get("name")), str(value)))
+            written = next((v for k, v in fields if k.lower() in ("writedate", "writtendate",
+                                                                   "cwrq", "chengwenriqi")), None)
             items.append(ListItem(urljoin(page.url, str(row["url"])),
                                   re.sub(r"<[^>]+>", "", str(row.get("title") or "")),
                                   _day(row.get("publishedTimeStr") or row.get("publishedTime")),
-                                  tuple(fields)))
+                                  tuple(fields), _day(written) if written else None))
         total = data.get("total") if isinstance(data.get("total"), int) else None
         rows = data.get("rows") if isinstance(data.get("rows"), int) and data.get("rows") \
             else PAGE_SIZE
