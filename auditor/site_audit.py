@@ -181,7 +181,7 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
             if name:
                 out.column_names[page.id] = name
         if kind.kind not in ("document", "report"):
-            if view.is_html:
+            if view.is_html and not view.is_answer:  # a list API's JSON/XML has no tags
                 out.page_tags.append((url, kind.kind, dict(view.meta)))
             continue
         facts = view.facts

@@ -181,7 +181,8 @@ class BrokenLinks(Rule):
             if page.reached_as == "list":
                 continue  # a further list page the pager claims, not a link printed on a page
             status = page.status or 0
-            what = {"attachment": "附件", "column": "栏目", "list": "列表页"}.get(page.kind, "文件")
+            what = {"attachment": "附件", "column": "栏目", "list": "列表页"}.get(
+                page.reached_as or page.kind, "文件")
             evidence = {"status": status, "linked_from": page.referer, "title": page.title}
             if status in (404, 410):
                 yield self.finding(

@@ -83,3 +83,12 @@ def test_discovery_follows_the_sites_own_hosts_and_nothing_else(tmp_path):
     assert hosts == {"www.yunxi.test", "xxgk.yunxi.test"}
     other = [p for p in pages if "www.other.test" in p.url]
     assert other and all(p.outcome == "offsite" for p in other)  # recorded, never fetched
+
+
+@pytest.mark.parametrize("name", ["ucap", "trs-avalon-dynamic", "hanweb-jpaas", "gkmlpt"])
+def test_list_api_answers_are_not_judged_as_pages(tmp_path, name):
+    family = FAMILIES[name](tmp_path / "site")
+    result, _, _ = scan(tmp_path / "site", family, tmp_path / "f.db")
+    assert not [f for f in result.findings if f.rule == "WEB-01"
+                and ("/common/search/" in str(f.evidence) or "fjdzapp" in str(f.evidence)
+                     or "build/unit" in str(f.evidence) or "/api/all/" in str(f.evidence))]
