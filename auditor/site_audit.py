@@ -40,6 +40,22 @@ from .store import PageRecord, Store
 _KEEP_KIND = ("attachment",)
 
 
+#: China Standard Time (no daylight saving): the calendar the 检查基准日 is counted in.
+CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+
+def crawl_date(run) -> dt.date:
+    """The day (Asia/Shanghai) the run was crawled: the default 检查基准日 (as-of date) of its
+    audits, so a stored run re-audits the same way whenever it is audited again."""
+    try:
+        started = dt.datetime.fromisoformat(run.started_at)
+    except (TypeError, ValueError):
+        return dt.datetime.now(CHINA).date()
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=dt.UTC)
+    return started.astimezone(CHINA).date()
+
+
 def _fetched(page: PageRecord) -> dt.date:
     try:
         return dt.datetime.fromisoformat(page.fetched_at).date()
@@ -70,12 +86,16 @@ class _RunReading:
 
 def audit_run(store: Store, run_id: int, *, config: Config | None = None,
               unit_type: str | None = None, today: dt.date | None = None) -> AuditResult:
-    """Findings for a stored run; also written back to the store (replacing earlier ones)."""
+    """Findings for a stored run; also written back to the store (replacing earlier ones).
+
+    ``today`` is the 检查基准日 (as-of date) every "now"-relative rule judges against; by
+    default the day the run was crawled (:func:`crawl_date`). It is recorded in the run's
+    stats (``as_of``) and in the result's context."""
     config = config or Config()
     run = store.run(run_id)
     if run is None:
         raise KeyError(f"no run {run_id} in {store.path}")
-    today = today or dt.date.today()
+    today = today or crawl_date(run)
     calendar = WorkCalendar()
     rules = instantiate(config)
     read = _read_run(store, run_id, calendar, today)
@@ -122,11 +142,13 @@ def audit_run(store: Store, run_id: int, *, config: Config | None = None,
     store.replace_findings(run_id, findings)
     covered = coverage(run, pages, read.documents, read.reports, read.unparseable, findings,
                        columns)
-    store.update_stats(run_id, coverage=covered)
-    return AuditResult(findings, [run.start_url], [r.code for r in rules], covered,
+    rules_run = [r.code for r in rules]
+    store.update_stats(run_id, coverage=covered, as_of=today.isoformat(), rules_run=rules_run)
+    return AuditResult(findings, [run.start_url], rules_run, covered,
                        {"run_id": run_id, "site": run.site, "site_run": site_run_number(
                            store, run_id), "start_url": run.start_url,
                         "run_status": run.status, "started_at": run.started_at,
+                        "as_of": today.isoformat(),
                         "unit_type": site_unit or "unknown",
                         "unit_type_source": site_unit_source,
                         "fail_on": str(config.fail_on)})
