@@ -80,6 +80,17 @@ class SiteContext:
     page_tags: tuple[tuple[str, str, dict[str, str]], ...] = ()
     #: How the unit type was decided: "configured", "inferred: <evidence>" or "unknown".
     unit_type_source: str = "configured"
+    #: The start page(s) as the website indicators read them (auditor.sitefacts.SitePage,
+    #: with their dated links): 首页更新 (WEB-05), 页脚标识 (WEB-17).
+    home_pages: tuple[Any, ...] = ()
+    #: Pages of the 指南, 目录, 依申请公开 and 政务咨询 areas, with their text (SitePage).
+    site_pages: tuple[Any, ...] = ()
+    #: Link texts of the navigation pages (home, column pages): (page url, text, target url).
+    nav_links: tuple[tuple[str, str, str], ...] = ()
+    #: Values of the SiteDomain page tag seen on the site.
+    site_domains: tuple[str, ...] = ()
+    #: The 目录 parts (索引, 名称, 内容概述, 生成日期) each document page shows, by URL.
+    document_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def url(self) -> str:

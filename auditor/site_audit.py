@@ -33,6 +33,7 @@ from .parse.dates import extract_dates
 from .parse.lists import ListReading
 from .parse.page import Page, read_page
 from .runstatus import site_run_number
+from .sitefacts import SitePage, catalogue_fields, links_of, site_page, wanted
 from .store import PageRecord, Store
 
 #: Pages whose reached-as kind is kept whatever their bytes say (attachments are read only as
@@ -82,6 +83,11 @@ class _RunReading:
     site_names: list[str] = field(default_factory=list)
     footers: list[str] = field(default_factory=list)
     home_titles: list[str] = field(default_factory=list)
+    home_pages: list[SitePage] = field(default_factory=list)
+    site_pages: list[SitePage] = field(default_factory=list)
+    nav_links: list[tuple[str, str, str]] = field(default_factory=list)
+    site_domains: list[str] = field(default_factory=list)
+    document_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def audit_run(store: Store, run_id: int, *, config: Config | None = None,
@@ -134,7 +140,9 @@ def audit_run(store: Store, run_id: int, *, config: Config | None = None,
         footer_codes=read.footer_codes, unparseable=tuple(read.unparseable),
         calendar=calendar, today=today, max_pages=run.options.get("max_pages"),
         columns=tuple(columns), page_tags=tuple(read.page_tags),
-        unit_type_source=site_unit_source)
+        unit_type_source=site_unit_source, home_pages=tuple(read.home_pages),
+        site_pages=tuple(read.site_pages), nav_links=tuple(read.nav_links),
+        site_domains=tuple(read.site_domains), document_fields=read.document_fields)
     findings.extend(run_subject(rules, "site", site))
 
     findings = apply_waivers(findings, config, today)
@@ -186,10 +194,13 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
         if view.is_html:
             if view.meta_value("SiteName"):
                 out.site_names.append(view.meta_value("SiteName"))
+            if view.meta_value("SiteDomain"):
+                out.site_domains.append(view.meta_value("SiteDomain"))
             if kind.kind == "home" or page.reached_as == "home":
                 out.footers.append(view.visible_text[-3000:])
                 if view.title:
                     out.home_titles.append(view.title)
+            _indicator_facts(out, page, view, url)
         if kind.kind == "list" or page.reached_as in ("column", "list"):
             out.readings[page.id] = read_list(view)
             name = view.meta_value("ColumnName") or (view.title or "").split("_")[0].strip()
@@ -200,6 +211,7 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
                 out.page_tags.append((url, kind.kind, dict(view.meta)))
             continue
         facts = view.facts
+        out.document_fields[url] = catalogue_fields(view)
         if facts.footer_code:
             out.footer_codes[url] = facts.footer_code
         dates = extract_dates(body, url=url, list_date=page.list_date, root=view.root)
@@ -234,6 +246,21 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
         store.db.executemany("UPDATE pages SET kind = ?, kind_cue = ? WHERE id = ?", changed)
     store.commit()
     return out
+
+
+def _indicator_facts(out: _RunReading, page: PageRecord, view: Page, url: str) -> None:
+    """What the website indicators read: the start page's dated links, the text of the 指南 /
+    目录 / 依申请公开 / 政务咨询 pages, the link texts of navigation pages."""
+    kind = view.kind.kind
+    column = page.column_name or view.meta_value("ColumnName") or None
+    if page.reached_as in ("home", "column") and kind in ("home", "list", "other"):
+        out.nav_links.extend((url, text, target) for text, target in links_of(view))
+    if not wanted(view, column, page.reached_as):
+        return
+    facts = site_page(view, kind=kind, reached_as=page.reached_as, column=column,
+                      column_url=page.column_url,
+                      title=view.heading or view.title or page.title)
+    (out.home_pages if page.reached_as == "home" else out.site_pages).append(facts)
 
 
 def _read_report(store: Store, view: Page, attachments: list[PageRecord]) -> AnnualReport | str:

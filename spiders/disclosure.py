@@ -21,7 +21,14 @@ from twisted.internet.error import (
     TimeoutError,
 )
 
-from auditor.parse.links import SKIP_SCHEMES, allowed, host_of, is_attachment, is_column_link
+from auditor.parse.links import (
+    SKIP_SCHEMES,
+    allowed,
+    host_of,
+    is_attachment,
+    is_column_link,
+    is_indicator_column_link,
+)
 from auditor.parse.lists import PageRequest
 from auditor.parse.page import read_page
 from auditor.store import now
@@ -192,7 +199,8 @@ class DisclosureSpider(scrapy.Spider):
             yield from self.attachments(response, report=kind == "report")
 
     def columns(self, response: Response):
-        """Columns of the disclosure area, by link text."""
+        """Columns of the disclosure area and those the website indicators judge, by link
+        text."""
         hops = response.meta.get("hops", 0) + 1
         for a in response.css("a"):
             href = (a.attrib.get("href") or "").strip()
@@ -200,7 +208,8 @@ class DisclosureSpider(scrapy.Spider):
                 continue
             text = _text(a)
             url = response.urljoin(href)
-            if is_column_link(text, url) and not is_attachment(url):
+            if (is_column_link(text, url) or is_indicator_column_link(text, url)) and \
+                    not is_attachment(url):
                 yield from _some(self.follow(response, url, kind="column", column=text,
                                              column_url=url, hops=hops))
 

@@ -11,6 +11,10 @@ COLUMN_WORDS = re.compile(
     r"政府信息公开|信息公开|政务公开|法定主动公开|主动公开|政策文件|通知公告|公告公示|年度报告|年报|"
     r"公开指南|公开制度|公开目录|规范性文件|政策解读|部门文件|政府文件"
 )
+#: Columns the website indicators judge besides the 政府信息公开 area (检查指标: 动态要闻类,
+#: 人事、规划计划类 and 政务咨询类 columns; 依申请公开).
+INDICATOR_COLUMN_WORDS = re.compile(
+    r"动态|要闻|新闻|资讯|人事|任免|规划|计划|咨询|留言|信箱|问政|依申请")
 REPORT_COLUMN_WORDS = re.compile(r"年度报告|年报")
 REPORT_TITLE = re.compile(r"(?:政府信息公开|政务公开|信息公开)[^，。]{0,8}?年度?报告|年度报告")
 #: Titles about reports that are not a report: a notice asking for them, a review of them.
@@ -40,6 +44,15 @@ def is_column_link(text: str, url: str) -> bool:
     if not (0 < len(text) <= 20) or _YEAR.search(text) or looks_like_document(url):
         return False
     return bool(COLUMN_WORDS.search(text))
+
+
+def is_indicator_column_link(text: str, url: str) -> bool:
+    """A column the website indicators judge (工作动态, 人事信息, 在线咨询…): a short keyword
+    link, not a dated document."""
+    text = re.sub(r"\s+", "", text)
+    if not (0 < len(text) <= 20) or _YEAR.search(text) or looks_like_document(url):
+        return False
+    return bool(INDICATOR_COLUMN_WORDS.search(text))
 
 
 def is_report_column(text: str) -> bool:
