@@ -170,6 +170,10 @@ def config_from_dict(data: dict[str, Any], path: Path | None = None) -> Config:
         days = data.get("rectification_days", 10)
         if not isinstance(days, int) or not 1 <= days <= 365:
             raise ValueError("rectification_days must be a whole number of working days (1–365)")
+        for code, values in options.items():
+            problem = find_rule(code).option_problem(values)
+            if problem:
+                raise ValueError(f"[rules.{code}]: {problem}")
     except ValueError as exc:
         raise ConfigError(f"{where}: {exc}") from None
     return Config(select, ignore, fail_on, severity, options, waivers, sites, days, path, data)

@@ -134,6 +134,12 @@ class Rule:
     def check(self, ctx: ReportContext) -> Iterable[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    @classmethod
+    def option_problem(cls, options: dict[str, Any]) -> str | None:
+        """What is wrong with configured option values (``None`` when nothing): checked when
+        the config is loaded, so a bad value is a one-line config error, not a failed rule."""
+        return None
+
     def finding(self, ctx: ReportContext, status: Status, message: str, *,
                 section: str | None = None, table: str | None = None, row: str | None = None,
                 column: str | None = None, line: int | None = None,
