@@ -12,6 +12,7 @@ from .arithmetic import ARITHMETIC_RULES
 from .cross_year import CROSS_YEAR_RULES
 from .documents import DOCUMENT_RULES
 from .freshness import FRESHNESS_RULES
+from .platform import PLATFORM_RULES
 from .readability import READABILITY_RULES
 from .site import SITE_RULES
 from .structure import STRUCTURE_RULES
@@ -28,6 +29,7 @@ ALL_RULES: list[type[Rule]] = [
     *DOCUMENT_RULES,
     *SITE_RULES,
     *FRESHNESS_RULES,
+    *PLATFORM_RULES,
 ]
 
 REGISTRY: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
