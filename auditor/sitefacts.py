@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from .parse.html import text_of
-from .parse.links import SKIP_SCHEMES, date_in, is_attachment
+from .parse.links import SKIP_SCHEMES, date_in, is_attachment, looks_like_document
 from .parse.lists import ListItem, items_from_tree
 from .parse.page import Page
 
@@ -124,6 +124,42 @@ def main_and_footer(view: Page) -> tuple[str, str]:
     if not footer:
         footer = text[-1500:]  # no element marked as footer: the end of the page's text
     return text, footer[-3000:]
+
+
+_NOT_A_COLUMN = re.compile(r"^(?:更多|more|首页|返回|上一页|下一页|尾页|末页|打印|关闭|登录|注册|"
+                           r"English|无障碍|繁體|简体|网站地图|联系我们|\d+|>>|»)", re.I)
+_YEAR_IN = re.compile(r"(?:19|20)\d{2}")
+
+
+def sub_column_links(view: Page) -> list[tuple[str, str]]:
+    """The columns a navigation page of the 政府信息公开 area links in its content (not in its
+    header, navigation bar or footer): short link texts to pages that are not documents or
+    files (法定主动公开内容 → 机构职能, 重点项目, 政府采购…). (text, absolute URL)."""
+    out: list[tuple[str, str]] = []
+
+    def walk(el) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in _SKIP_TAGS:
+            return
+        marker = f"{el.get('class') or ''} {el.get('id') or ''}" if tag else ""
+        if marker.strip() and (_CHROME.search(marker) or _FOOT.search(marker)):
+            return
+        if tag == "a":
+            href = (el.get("href") or "").strip()
+            text = _WS.sub("", el.get("title") or text_of(el) or "")
+            if href and not href.lower().startswith(SKIP_SCHEMES) and 2 <= len(text) <= 15 \
+                    and not _YEAR_IN.search(text) and not _NOT_A_COLUMN.match(text):
+                url = urljoin(view.link_base, href)
+                if url.startswith(("http://", "https://")) and not is_attachment(url) \
+                        and not looks_like_document(url) and (text, url) not in out:
+                    out.append((text, url))
+            return
+        for child in el:
+            walk(child)
+
+    body = view.root.find(".//body")
+    walk(body if body is not None else view.root)
+    return out
 
 
 #: The parts of a 政府信息公开目录 entry (第十二条: 索引、名称、内容概述、生成日期), by the labels

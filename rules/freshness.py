@@ -259,7 +259,7 @@ class _StaleCounting(Rule):
     def veto(self, ctx: SiteContext, hits: list[str], unknown: list[str]):
         threshold = int(self.options["veto_count"])
         evidence = {"indicator": "veto", "count": len(hits), "threshold": threshold,
-                    "columns": hits, "not_assessable": unknown,
+                    "hit_columns": hits, "not_assessable": unknown,
                     "as_of": ctx.today.isoformat()}
         if len(hits) >= threshold:
             yield self.finding(
@@ -434,7 +434,7 @@ class BlankColumn(Rule):
                 unknown.append(column.label)
         threshold = int(self.options["veto_count"])
         evidence = {"indicator": "veto", "count": len(blank), "threshold": threshold,
-                    "columns": blank, "not_assessable": unknown}
+                    "hit_columns": blank, "not_assessable": unknown}
         if len(blank) >= threshold:
             yield self.finding(
                 ctx, Status.VIOLATION,

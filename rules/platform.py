@@ -232,7 +232,7 @@ class DisclosureGuide(Rule):
         yield self.finding(
             ctx, Status.VIOLATION,
             f"政府信息公开专栏的栏目导航已全部读取（{len(ctx.columns or ())}个栏目），未找到政府信息公开指南。",
-            evidence={"columns": [c.label for c in ctx.columns or ()][:20]},
+            evidence={"column_names": [c.label for c in ctx.columns or ()][:20]},
             discriminator="missing")
 
 
@@ -302,7 +302,7 @@ class DisclosureCatalogue(Rule):
         items = [i for c in columns for i in c.items]
         catalogue = roots[0]
         evidence: dict[str, Any] = {"catalogue": catalogue.label, "catalogue_url": catalogue.url,
-                                    "columns": [c.label for c in columns][:20],
+                                    "column_names": [c.label for c in columns][:20],
                                     "items": len(items), "entries_read": len(entries)}
         unread = [c for c in columns if c.state in ("unread", "failed")]
         if not items and not entries:
@@ -336,9 +336,11 @@ class DisclosureCatalogue(Rule):
         missing = [p for p in CATALOGUE_PARTS if p not in shown]
         evidence.update(shown=where, missing=missing)
         if missing:
+            which = (f"政府信息公开目录“{catalogue.label}”的" if named else
+                     f"未找到名为政府信息公开目录的栏目；按国办公开办函〔2019〕61号以“{catalogue.label}”为目录，其")
             yield self.finding(
                 ctx, Status.VIOLATION,
-                f"政府信息公开目录“{catalogue.label}”的条目未显示第十二条规定的{'、'.join(missing)}"
+                f"{which}条目未显示第十二条规定的{'、'.join(missing)}"
                 f"（核对了目录列表及{len(entries)}个条目页面）。",
                 url=catalogue.url, evidence=evidence, discriminator="parts")
 
@@ -362,7 +364,7 @@ class DisclosureCatalogue(Rule):
             ctx, Status.VIOLATION,
             f"政府信息公开专栏的栏目导航已全部读取（{len(ctx.columns or ())}个栏目），未找到政府信息公开"
             "目录（也无法定主动公开内容栏目）。",
-            evidence={"columns": [c.label for c in ctx.columns or ()][:20]},
+            evidence={"column_names": [c.label for c in ctx.columns or ()][:20]},
             discriminator="missing")
 
 

@@ -31,6 +31,7 @@ from auditor.parse.links import (
 )
 from auditor.parse.lists import PageRequest
 from auditor.parse.page import read_page
+from auditor.sitefacts import sub_column_links
 from auditor.store import now
 
 from .adapters import read_list
@@ -193,6 +194,8 @@ class DisclosureSpider(scrapy.Spider):
             return
         if kind in ("home", "list", "other"):
             yield from self.columns(response)
+        if kind == "other" and reached == "column":
+            yield from self.sub_columns(response, page)
         if kind == "list":
             yield from self.list_items(response, page)
         elif kind in ("document", "report"):
@@ -212,6 +215,15 @@ class DisclosureSpider(scrapy.Spider):
                     not is_attachment(url):
                 yield from _some(self.follow(response, url, kind="column", column=text,
                                              column_url=url, hops=hops))
+
+    def sub_columns(self, response: Response, page):
+        """The columns a navigation page of the area links in its content, whatever their
+        names (法定主动公开内容 → 重点项目, 政府采购…): a blank or stale column can have any
+        name, and the website indicators judge every column."""
+        hops = response.meta.get("hops", 0) + 1
+        for text, url in sub_column_links(page):
+            yield from _some(self.follow(response, url, kind="column", column=text,
+                                         column_url=url, hops=hops))
 
     def list_items(self, response: Response, page):
         meta = response.meta
