@@ -144,6 +144,15 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--db", metavar="FILE")
     report.add_argument("--config", metavar="FILE")
 
+    score = commands.add_parser("score", help="the 检查指标 score of a stored run: 单项否决 items "
+                                "and 扣分 items, each deduction traced to its finding")
+    score.add_argument("run_id", nargs="?", type=int, metavar="RUN_ID")
+    score.add_argument("--site", metavar="ID", help="the site's latest run (instead of RUN_ID)")
+    score.add_argument("--db", metavar="FILE")
+    score.add_argument("--config", metavar="FILE", help="auditor.toml with the [score] amounts")
+    score.add_argument("--format", choices=("human", "json"), default="human")
+    score.add_argument("--output", "-o", metavar="FILE")
+
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("human", "json"), default="human")
     rule = commands.add_parser("rule", help="print one rule's documentation")
@@ -614,7 +623,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         from .reports.xlsx_out import render_rectification_xlsx
 
         data = render_rectification_xlsx(reports, notice_date=notice, days=days,
-                                          calendar=WorkCalendar())
+                                          calendar=WorkCalendar(), score=config.score)
         try:
             Path(args.output).write_bytes(data)
         except OSError as exc:
@@ -622,8 +631,32 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         from .reports.html_out import render_html
 
-        write_output(render_html(reports), args.output)
+        write_output(render_html(reports, score=config.score), args.output)
     print(f"auditor: wrote {args.output} ({len(reports)} 个单位)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from .history import latest_run
+    from .reports.score_out import render_score_human, render_score_json
+    from .score import scorecard_of_run
+
+    if (args.run_id is None) == (args.site is None):
+        raise UsageError("auditor score: give a RUN_ID or --site ID")
+    config = load_config(args.config)
+    with _open_db(args.db) as store:
+        if args.site:
+            run = latest_run(store, args.site)
+            if run is None:
+                raise FetchError(f"{store.path}: no run of site {args.site!r}")
+            run_id = run.id
+        else:
+            run_id = args.run_id
+            if store.run(run_id) is None:
+                raise FetchError(f"{store.path}: no run {run_id} (see `auditor runs`)")
+        card = scorecard_of_run(store, run_id, config_score=config.score)
+    render = render_score_json if args.format == "json" else render_score_human
+    write_output(render(card), args.output)
     return EXIT_OK
 
 
@@ -700,7 +733,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 COMMANDS = {"parse": cmd_parse, "check": cmd_check, "scan": cmd_scan, "audit": cmd_audit,
             "runs": cmd_runs, "history": cmd_history, "diff": cmd_diff, "report": cmd_report,
-            "demo": cmd_demo, "rules": cmd_rules, "rule": cmd_rule}
+            "demo": cmd_demo, "rules": cmd_rules, "rule": cmd_rule, "score": cmd_score}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
