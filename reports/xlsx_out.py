@@ -88,7 +88,7 @@ EVIDENCE_LABELS = {
     "script": "列表脚本", "placeholder": "页面文字", "window_start": "留言起算日期",
     "reply_months": "回复时限（月）", "messages": "留言数", "recent": "一年内留言数",
     "hits": "超时未回应的留言", "unknown": "回复情况不明的留言", "guide": "指南页面",
-    "found": "已有内容", "attachments": "附件", "guide_date": "指南日期",
+    "present": "已有内容", "attachments": "附件", "guide_date": "指南日期",
     "guide_date_raw": "指南日期原文", "change": "机构变动文件", "change_title": "机构变动标题",
     "change_date": "机构变动日期", "institution_page": "机构信息页面",
     "institution_date": "机构信息日期", "links": "链接", "doubt": "无法断定的原因",

@@ -59,7 +59,8 @@ def area_doubt(ctx: SiteContext) -> str | None:
         return "未找到政府信息公开专栏"
     failed = [c for c in ctx.columns if c.state == "failed"]
     if failed:
-        return f"{len(failed)}个栏目页无法访问（如“{failed[0].label}”）"
+        why = "；".join(failed[0].reasons) or "栏目页无法访问"
+        return f"{len(failed)}个栏目页未能读取（如“{failed[0].label}”：{why}）"
     walled = [p for p in ctx.pages if p.outcome in _GAPS
               and (p.reached_as or p.kind) in ("home", "column", "list")]
     if walled:
@@ -159,7 +160,7 @@ class DisclosureGuide(Rule):
         missing = [name for name, pattern in GUIDE_ELEMENTS.items() if not pattern.search(text)]
         evidence: dict[str, Any] = {"guide": guide.url, "title": guide.title,
                                     "missing": missing,
-                                    "found": [n for n in GUIDE_ELEMENTS if n not in missing]}
+                                    "present": [n for n in GUIDE_ELEMENTS if n not in missing]}
         if missing and guide.attachments and len(missing) >= 5:
             yield self.finding(
                 ctx, Status.NOT_ASSESSABLE,
@@ -335,7 +336,15 @@ class DisclosureCatalogue(Rule):
                 where[part] = f"{having}/{len(entries)}个条目页面"
         missing = [p for p in CATALOGUE_PARTS if p not in shown]
         evidence.update(shown=where, missing=missing)
-        if missing:
+        doubt = None if named else area_doubt(ctx)
+        if missing and doubt:
+            # no column named 目录 was found, but one could hide behind what was not read
+            yield self.finding(
+                ctx, Status.NOT_ASSESSABLE,
+                f"未找到名为政府信息公开目录的栏目（{doubt}，无法断定缺失）；“{catalogue.label}”的条目未显示"
+                f"{'、'.join(missing)}。", url=catalogue.url,
+                evidence={**evidence, "doubt": doubt}, discriminator="parts")
+        elif missing:
             which = (f"政府信息公开目录“{catalogue.label}”的" if named else
                      f"未找到名为政府信息公开目录的栏目；按国办公开办函〔2019〕61号以“{catalogue.label}”为目录，其")
             yield self.finding(
