@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.coverage import STATE_CN
 from auditor.engine import Rule, SiteContext
 from auditor.findings import LegalBasis, Severity, Status
 from auditor.parse.lists import url_key
@@ -130,8 +129,12 @@ class Freshness:
 def list_doubt(column, items: list[DatedItem]) -> str | None:
     """Why the column's list is not complete evidence that nothing newer was listed."""
     if column.state in ("unread", "failed", "none"):
-        reasons = "；".join(column.reasons) or STATE_CN.get(column.state, column.state)
-        return f"栏目{STATE_CN.get(column.state, column.state)}（{reasons}）"
+        label = {"unread": "栏目列表未能读取", "failed": "栏目页无法访问",
+                 "none": "栏目页未发现列表"}[column.state]
+        reasons = "；".join(column.reasons)
+        if reasons.startswith(label):
+            return reasons
+        return f"{label}（{reasons}）" if reasons else label
     if column.state == "partial":
         other = [r for r in column.reasons if not r.endswith(_GAP_REASON)]
         if other or column.pages_missing:
@@ -564,6 +567,7 @@ def second_level(ctx: SiteContext, homes: Iterable[str]) -> list:
     for key, parent in referer.items():
         if key in by_key:
             children.setdefault(parent, []).append(by_key[key])
+    articles = {url_key(p.url) for p in ctx.pages if p.kind in ("document", "report")}
     out, seen = [], set()
     for column in [c for h in home for c in children.get(h, [])]:
         key = url_key(column.url)
@@ -571,6 +575,8 @@ def second_level(ctx: SiteContext, homes: Iterable[str]) -> list:
             continue
         seen.add(key)
         below = [c for c in children.get(key, []) if url_key(c.url) not in home]
+        if column.state == "none" and key in articles and not below:
+            continue  # a single article (指南, 机构职能): a page, not a column that updates
         if column.state == "none":
             # a navigation page: it shows what the columns it links to show (those reached
             # first from elsewhere are judged there)
