@@ -459,10 +459,11 @@ class HomePageUpdated(Rule):
     导航入口，所有二级页面无信息更新的，即单项否决。” The home page's dated links are its
     information; the newest dated one on or before the 检查基准日 (`--as-of`) must be within
     `days` (14). Undated links are not updates. A home page with no information links at all is
-    a navigation entrance: then the columns it links to (a navigation page among them is judged
-    by the columns it links to in turn) must have an update within the same window. Stale is a
-    critical violation only on complete evidence: the home page read without list scripts, and
-    every second-level column listed completely; otherwise 无法评估 with the reason.
+    a navigation entrance: then the pages it links to (a navigation page among them stands for
+    the columns it links to in turn; an article or landing page read completely shows no
+    update) must have an update within the same window. Stale is a critical violation only on
+    complete evidence: the home page read without list scripts, and every second-level column
+    listed completely; a column whose list could not be read leaves it 无法评估.
 
     Legal basis: 政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“首页不更新”。
 
@@ -526,7 +527,10 @@ class HomePageUpdated(Rule):
     def _navigation_home(self, ctx, homes, since, dates, evidence, script):
         """A home page without information links: its second-level pages decide."""
         second = second_level(ctx, [p.url for p in homes])
-        verdicts = [(c, freshness(c, dates, ctx.today, since)) for c in second]
+        # A page read completely that shows no list (an article, a landing page) shows no
+        # update; only pages whose list could not be read leave the question open.
+        verdicts = [(c, Freshness("stale") if c.state == "none"
+                     else freshness(c, dates, ctx.today, since)) for c in second]
         fresh = [(c, f) for c, f in verdicts if f.state == "fresh"]
         if fresh:
             return
@@ -567,7 +571,6 @@ def second_level(ctx: SiteContext, homes: Iterable[str]) -> list:
     for key, parent in referer.items():
         if key in by_key:
             children.setdefault(parent, []).append(by_key[key])
-    articles = {url_key(p.url) for p in ctx.pages if p.kind in ("document", "report")}
     out, seen = [], set()
     for column in [c for h in home for c in children.get(h, [])]:
         key = url_key(column.url)
@@ -575,9 +578,7 @@ def second_level(ctx: SiteContext, homes: Iterable[str]) -> list:
             continue
         seen.add(key)
         below = [c for c in children.get(key, []) if url_key(c.url) not in home]
-        if column.state == "none" and key in articles and not below:
-            continue  # a single article (指南, 机构职能): a page, not a column that updates
-        if column.state == "none":
+        if column.state == "none" and below:
             # a navigation page: it shows what the columns it links to show (those reached
             # first from elsewhere are judged there)
             for child in below:

@@ -97,8 +97,9 @@ GUIDE_ELEMENTS: dict[str, re.Pattern[str]] = {
                           r"在线申请|网上申请|网络申请", re.I),
 }
 #: Documents that change what a 指南 says: the body's name, its 机构, its address.
-CHANGE_PATTERN = (r"机构改革|机构调整|机构设置调整|职能调整|职责调整|更名|名称变更|挂牌|组建|撤并|"
-                  r"合并设立|地址变更|办公地址|搬迁|迁址|三定")
+#: (Not 组建/挂牌/搬迁 alone: 组建工作专班, 挂牌督办, 征地搬迁 are everyday titles.)
+CHANGE_PATTERN = (r"机构改革|机构调整|机构设置|职能调整|职责调整|更名|名称变更|地址变更|"
+                  r"办公地点变更|迁址|搬迁办公|三定")
 INSTITUTION_NAME = re.compile(r"机构职能|机构设置|机构概况|机构信息|领导信息|领导简介")
 
 
@@ -259,18 +260,21 @@ class DisclosureCatalogue(Rule):
     """应编制公布政府信息公开目录，目录条目包括索引、名称、内容概述、生成日期。
 
     Why: 第十二条: “政府信息公开目录包括政府信息的索引、名称、内容概述、生成日期等内容”. The
-    catalogue is the column named 政府信息公开目录 (or, on the platform of 国办公开办函〔2019〕61号,
-    法定主动公开内容, with the columns under it). Each part counts as shown when the catalogue's
-    list pages print its label (索引号, 名称/标题, 内容概述/摘要, 生成日期/成文日期/发布日期) or at
-    least half of the entries read show it in their metadata block (an entry's own title is its
-    名称; a dated list shows 生成日期). A part shown nowhere is a violation (medium). A catalogue
-    whose list could not be read is 无法评估; a missing catalogue is a violation only when the
-    crawl found the 政府信息公开 area and read every navigation page of it.
+    catalogue is the column named 政府信息公开目录 with the columns under it. Each part counts as
+    shown when the catalogue's list pages print its label (索引号, 名称/标题, 内容概述/摘要,
+    生成日期/成文日期/发布日期) or at least half of the entries read show it in their metadata
+    block (an entry's own title is its 名称; a dated list shows 生成日期). A part shown nowhere is a
+    violation (medium) — except 内容概述 when the list prints no header of its fields: its
+    wordings vary too much for its absence on entry pages to be more than a question (review).
+    A catalogue whose list could not be read is 无法评估. Without a 目录 column, a 法定主动公开内容
+    column may be the catalogue (国办公开办函〔2019〕61号 puts the 目录 there): flagged for review,
+    with what its entries show; with neither, the catalogue is missing — a violation only when
+    the crawl found the 政府信息公开 area and read every navigation page of it.
 
     Legal basis: 《中华人民共和国政府信息公开条例》第十二条。
 
-    Non-compliant: a 政府信息公开目录 whose entries show 索引号, 标题 and 成文日期 but no 内容概述;
-    a completely read 政府信息公开 area with no 目录 (nor 法定主动公开内容) column.
+    Non-compliant: a 政府信息公开目录 list headed 索引号、名称、发布日期 (no 内容概述); entries
+    without 索引号; a completely read 政府信息公开 area with no 目录 (nor 法定主动公开内容) column.
 
     Compliant: the catalogue list prints 索引号、名称、内容概述、生成日期 for each entry.
     """
@@ -335,22 +339,41 @@ class DisclosureCatalogue(Rule):
                 shown.append(part)
                 where[part] = f"{having}/{len(entries)}个条目页面"
         missing = [p for p in CATALOGUE_PARTS if p not in shown]
-        evidence.update(shown=where, missing=missing)
-        doubt = None if named else area_doubt(ctx)
-        if missing and doubt:
-            # no column named 目录 was found, but one could hide behind what was not read
-            yield self.finding(
-                ctx, Status.NOT_ASSESSABLE,
-                f"未找到名为政府信息公开目录的栏目（{doubt}，无法断定缺失）；“{catalogue.label}”的条目未显示"
-                f"{'、'.join(missing)}。", url=catalogue.url,
-                evidence={**evidence, "doubt": doubt}, discriminator="parts")
-        elif missing:
-            which = (f"政府信息公开目录“{catalogue.label}”的" if named else
-                     f"未找到名为政府信息公开目录的栏目；按国办公开办函〔2019〕61号以“{catalogue.label}”为目录，其")
+        # A list that prints its fields as a header shows its layout: a field missing there is
+        # certain. Read from the entries' pages, 内容概述 has too many wordings (摘要, 内容简介,
+        # 主题词…) for its absence to be more than a question.
+        layout = sum(1 for pattern in CATALOGUE_LABELS.values() if pattern.search(listing)) >= 2
+        certain = [p for p in missing if layout or p != "内容概述"]
+        evidence.update(shown=where, missing=missing, list_header=layout)
+        checked = f"（核对了目录列表及{len(entries)}个条目页面）"
+        if not named:
+            doubt = area_doubt(ctx)
+            if doubt:
+                # no column named 目录 was found, but one could hide behind what was not read
+                yield self.finding(
+                    ctx, Status.NOT_ASSESSABLE,
+                    f"未找到名为政府信息公开目录的栏目（{doubt}，无法断定缺失）"
+                    + (f"；“{catalogue.label}”的条目未显示{'、'.join(missing)}" if missing else "")
+                    + "。", url=catalogue.url, evidence={**evidence, "doubt": doubt},
+                    discriminator="parts")
+            else:
+                yield self.finding(
+                    ctx, Status.NEEDS_REVIEW,
+                    f"未找到名为政府信息公开目录的栏目；“{catalogue.label}”可能即为目录（国办公开办函〔2019〕"
+                    "61号），请人工确认"
+                    + (f"，其条目未显示第十二条规定的{'、'.join(missing)}{checked}" if missing else "")
+                    + "。", url=catalogue.url, evidence=evidence, discriminator="parts")
+            return
+        if certain:
             yield self.finding(
                 ctx, Status.VIOLATION,
-                f"{which}条目未显示第十二条规定的{'、'.join(missing)}"
-                f"（核对了目录列表及{len(entries)}个条目页面）。",
+                f"政府信息公开目录“{catalogue.label}”的条目未显示第十二条规定的{'、'.join(certain)}"
+                f"{checked}。", url=catalogue.url, evidence=evidence, discriminator="parts")
+        elif missing:
+            yield self.finding(
+                ctx, Status.NEEDS_REVIEW,
+                f"政府信息公开目录“{catalogue.label}”的列表和条目页面未见内容概述（摘要）{checked}，"
+                "请人工核对目录是否提供内容概述。",
                 url=catalogue.url, evidence=evidence, discriminator="parts")
 
     def _absent(self, ctx: SiteContext):
@@ -392,7 +415,7 @@ class ApplicationChannel(Rule):
     data-message), so the site must say how to apply. Evidence of a channel: an online form
     asking for the applicant and the information wanted, a link “在线申请/网上申请/申请平台”, or text
     on the 依申请公开 page or in the 指南 on applying in person or by post (当面、邮寄、信函、受理地点、
-    申请表…). Nothing found is a violation when the 依申请公开 page was read and says nothing of
+    申请表…, or an address or telephone given for applications). Nothing found is a violation when the 依申请公开 page was read and says nothing of
     it, or when every navigation page of the area was read and there is no such page (the 指南,
     if any, saying nothing of it either); 无法评估 otherwise.
 
@@ -424,9 +447,11 @@ class ApplicationChannel(Rule):
             if any(_FORM_FIELDS.search(form) and "申请" in (form + page.names())
                    for form in page.forms):
                 return
-            m = _OFFLINE.search(re.sub(r"\s+", "", page.text))
-            if m:
+            text = re.sub(r"\s+", "", page.text)
+            if _OFFLINE.search(text):
                 return
+            if "申请" in text and re.search(r"地址|电话", text):
+                return  # where to apply: the 受理机构's address or telephone
         read = [p.url for p in (*apply_pages, *guides)]
         evidence = {"pages_read": read}
         if apply_pages:
@@ -466,7 +491,7 @@ DEFAULT_ITEMS: dict[str, dict[str, Any]] = {
              "applies": ["government"]},
     "20-4": {"title": "第二十条（四）统计信息", "pattern": r"统计",
              "applies": ["government"]},
-    "20-7": {"title": "第二十条（七）财政预算、决算信息", "pattern": r"预算|决算|预决算|财政资金|财政信息",
+    "20-7": {"title": "第二十条（七）财政预算、决算信息", "pattern": r"预算|决算|财政",
              "applies": ["department", "government", "township"]},
 }
 

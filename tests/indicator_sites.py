@@ -133,7 +133,10 @@ def indicator_site(root: Path, *, as_of: dt.date = AS_OF,
     write(root / "index.html", home)
 
     # The 政府信息公开 area.
-    area = [("政府信息公开指南", "/zwgk/gkzn/"), ("法定主动公开内容", "/zwgk/fdzdgknr/"),
+    # Without a 目录, the columns' page is not called 法定主动公开内容 either (that one may stand
+    # for the 目录: 国办公开办函〔2019〕61号), so nothing on the site is the catalogue.
+    hub_name = "主动公开信息" if "missing_catalogue" in plant else "法定主动公开内容"
+    area = [("政府信息公开指南", "/zwgk/gkzn/"), (hub_name, "/zwgk/fdzdgknr/"),
             ("依申请公开", "/zwgk/ysqgk/"), ("政府信息公开年报", "/zwgk/nb/")]
     if "missing_catalogue" not in plant:
         area.insert(1, ("政府信息公开目录", "/zwgk/gkml/"))
@@ -145,7 +148,7 @@ def indicator_site(root: Path, *, as_of: dt.date = AS_OF,
                  ("政府采购", "/zwgk/zfcg/"), ("专项资金", UNREAD_COLUMN)]
     if "missing_statistics" in plant:
         statutory = [(t, h) for t, h in statutory if t != "统计信息"]
-    _hub(root, "/zwgk/fdzdgknr/", "法定主动公开内容", statutory)
+    _hub(root, "/zwgk/fdzdgknr/", hub_name, statutory)
 
     write(root / "zwgk" / "jgzn" / "index.html", page("机构职能", (
         '<div class="article"><h1>鹤鸣县人民政府办公室机构职能</h1><div class="TRS_Editor">'
