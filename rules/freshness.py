@@ -361,7 +361,7 @@ class ColumnLongUnupdated(_StaleCounting):
     name = "website.column_long_unupdated"
     title = "应更新但长期未更新"
     severity = Severity.MEDIUM
-    legal_basis = LegalBasis("单项否决：栏目不更新（第2项；更新周期出处未核实）", INDICATORS,
+    legal_basis = LegalBasis("单项否决：栏目不更新（第2项）；各类栏目的更新周期", INDICATORS,
                              verified=False)
     subject = "site"
     config_keys = {"frequencies": DEFAULT_FREQUENCIES, "veto_count": 10,

@@ -248,3 +248,74 @@ def test_reports_carry_the_score(planted, tmp_path):
     assert "检查指标评分（政府网站与政务新媒体检查指标）" in html
     assert "结论：不合格（单项否决：首页不更新、互动回应差）" in html
     assert "100 − 6 = <strong>94</strong>" in html and "需人工核查" in html
+
+
+# ---------------------------------------------------------------- the score, from findings
+
+
+def _f(rule, status="violation", *, veto=False, waived=None, url="http://x.gov.cn/a/",
+       linked_from=None, severity="medium"):
+    evidence = {"indicator": "veto"} if veto else {}
+    if linked_from:
+        evidence["linked_from"] = linked_from
+    return {"rule": rule, "status": status, "severity": severity, "message": f"{rule} 的问题",
+            "location": {"url": url}, "evidence": evidence, "waived": waived}
+
+
+def _card(findings, *, rules_run=None, status="finished", score=None):
+    from auditor.rules import REGISTRY
+    from auditor.score import build_scorecard
+
+    stats = {"as_of": "2026-06-30",
+             "rules_run": sorted(REGISTRY) if rules_run is None else rules_run}
+    return build_scorecard(findings, site="s", run_id=1, start_url="http://x.gov.cn/",
+                           run_status=status, stats=stats, config_score=score)
+
+
+def _line(card, name):
+    return next(line for line in card.lines if line.item.name == name)
+
+
+def test_score_is_never_a_silent_pass():
+    card = _card([])
+    assert card.verdict == "no_fail_found" and "不能据此认定合格" in card.verdict_text
+    assert _line(card, "首页不更新").result == "合格"
+    assert _line(card, "服务不实用").result == "需人工核查"
+    # a rule that did not run is not a pass
+    card = _card([], rules_run=["WEB-06"])
+    assert _line(card, "首页不更新").result == "未运行"
+    # a run audited before the rules were recorded: nothing is known
+    from auditor.score import build_scorecard
+
+    old = build_scorecard([], site="s", run_id=1, start_url="u", run_status="finished",
+                          stats={})
+    assert {line.result for line in old.lines} <= {"未运行", "需人工核查"}
+    # a failed run checked nothing
+    failed = _card([], status="failed")
+    assert failed.verdict == "not_checked" and "抓取失败" in failed.verdict_text
+    assert _line(failed, "首页不更新").result == "无法评估"
+
+
+def test_score_waived_not_assessable_and_traced_deductions():
+    findings = [
+        _f("WEB-05", veto=True, severity="critical", waived="首页改版，经批准暂停两周"),
+        _f("WEB-16", "not_assessable", veto=True),
+        _f("WEB-06", url="http://x.gov.cn/b/"), _f("WEB-06", url="http://x.gov.cn/c/"),
+        _f("WEB-06", "not_assessable", url="http://x.gov.cn/d/"),
+        _f("WEB-10", url="http://x.gov.cn/1.html", linked_from="http://x.gov.cn/"),
+        _f("WEB-10", url="http://x.gov.cn/2.html", linked_from="http://x.gov.cn/a/"),
+        _f("WEB-10", "needs_review", url="http://x.gov.cn/3.html", linked_from="http://x.gov.cn/"),
+    ]
+    card = _card(findings, score={"caps": {"column_update": 1.5}})
+    home = _line(card, "首页不更新")
+    assert home.result == "已豁免" and home.findings[0].waived.startswith("首页改版")
+    assert _line(card, "互动回应差").result == "无法评估"
+    update = _line(card, "栏目更新")
+    assert update.result == "不合格" and update.points == 1.5 and update.capped
+    assert "另有部分内容无法评估" in update.note and "上限1.5分" in update.note
+    links = _line(card, "链接可用性")
+    assert [(f.points, f.note) for f in links.findings] == [
+        (1.0, "首页链接"), (0.1, "其他页面链接"), (0.0, "")]
+    assert card.deducted == pytest.approx(2.6) and card.verdict == "no_fail_found"
+    # the counts that stay below 单项否决 are said
+    assert "WEB-06 2个" in _line(card, "栏目不更新").note
