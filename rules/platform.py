@@ -80,6 +80,21 @@ def _document_date(ctx: SiteContext, url: str):
     return None
 
 
+def missing_from_area(rule: Rule, ctx: SiteContext, what: str, also: str = ""):
+    """The finding for something not found in the 政府信息公开 area: 无法评估 with the doubt,
+    or a violation when every navigation page of the area was read (``also`` adds to it)."""
+    doubt = area_doubt(ctx)
+    if doubt:
+        yield rule.finding(ctx, Status.NOT_ASSESSABLE, f"未找到{what}（{doubt}，无法断定缺失）。",
+                           evidence={"doubt": doubt}, discriminator="missing")
+        return
+    yield rule.finding(
+        ctx, Status.VIOLATION,
+        f"政府信息公开专栏的栏目导航已全部读取（{len(ctx.columns or ())}个栏目），未找到{what}{also}。",
+        evidence={"column_names": [c.label for c in ctx.columns or ()][:20]},
+        discriminator="missing")
+
+
 # ---------------------------------------------------------------- WEB-11 公开指南
 
 #: 第十二条: what a 政府信息公开指南 contains, with the wordings guides use for each.
@@ -225,17 +240,7 @@ class DisclosureGuide(Rule):
                                evidence={"links": [u for _, u in linked[:5]]},
                                discriminator="missing")
             return
-        doubt = area_doubt(ctx)
-        if doubt:
-            yield self.finding(ctx, Status.NOT_ASSESSABLE,
-                               f"未找到政府信息公开指南（{doubt}，无法断定缺失）。",
-                               evidence={"doubt": doubt}, discriminator="missing")
-            return
-        yield self.finding(
-            ctx, Status.VIOLATION,
-            f"政府信息公开专栏的栏目导航已全部读取（{len(ctx.columns or ())}个栏目），未找到政府信息公开指南。",
-            evidence={"column_names": [c.label for c in ctx.columns or ()][:20]},
-            discriminator="missing")
+        yield from missing_from_area(self, ctx, "政府信息公开指南")
 
 
 # ---------------------------------------------------------------- WEB-12 公开目录
@@ -386,18 +391,7 @@ class DisclosureCatalogue(Rule):
                 url=linked[0][1] or None, evidence={"links": [u for _, u in linked[:5]]},
                 discriminator="missing")
             return
-        doubt = area_doubt(ctx)
-        if doubt:
-            yield self.finding(ctx, Status.NOT_ASSESSABLE,
-                               f"未找到政府信息公开目录（{doubt}，无法断定缺失）。",
-                               evidence={"doubt": doubt}, discriminator="missing")
-            return
-        yield self.finding(
-            ctx, Status.VIOLATION,
-            f"政府信息公开专栏的栏目导航已全部读取（{len(ctx.columns or ())}个栏目），未找到政府信息公开"
-            "目录（也无法定主动公开内容栏目）。",
-            evidence={"column_names": [c.label for c in ctx.columns or ()][:20]},
-            discriminator="missing")
+        yield from missing_from_area(self, ctx, "政府信息公开目录", "（也无法定主动公开内容栏目）")
 
 
 # ---------------------------------------------------------------- WEB-14 依申请渠道
