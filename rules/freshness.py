@@ -230,11 +230,14 @@ class _StaleCounting(Rule):
             return
         exclude = re.compile(str(self.options.get("exclude_pattern") or r"^\b$"))
         dates = page_dates(ctx)
+        children = column_children(ctx)
         stale, unknown = [], []
         for column in site_columns(ctx):
             name = column.name or ""
             if not name or exclude.search(name):
                 continue
+            if column.state == "none" and children.get(url_key(column.url)):
+                continue  # a navigation page (政策文件 → 规范性文件, 部门文件): its columns count
             cls = next((c for c in self.classes() if c[1].search(name)), None)
             if cls is None:
                 continue
@@ -560,17 +563,22 @@ class HomePageUpdated(Rule):
             url=homes[0].url, evidence=evidence, discriminator="home")
 
 
+def column_children(ctx: SiteContext) -> dict[str, list]:
+    """The columns each page links to (the crawl reached them from it), by the page's URL key."""
+    by_key = {url_key(c.url): c for c in ctx.columns or ()}
+    children: dict[str, list] = {}
+    for page in ctx.pages:
+        key = url_key(page.url)
+        if page.referer and page.reached_as == "column" and key in by_key:
+            children.setdefault(url_key(page.referer), []).append(by_key[key])
+    return children
+
+
 def second_level(ctx: SiteContext, homes: Iterable[str]) -> list:
     """The columns the home page links to; a navigation page among them (no list of its own)
     stands for the columns it links to."""
     home = {url_key(u) for u in homes} | home_keys(ctx)
-    referer = {url_key(p.url): url_key(p.referer) for p in ctx.pages if p.referer
-               and p.reached_as == "column"}
-    by_key = {url_key(c.url): c for c in ctx.columns or ()}
-    children: dict[str, list] = {}
-    for key, parent in referer.items():
-        if key in by_key:
-            children.setdefault(parent, []).append(by_key[key])
+    children = column_children(ctx)
     out, seen = [], set()
     for column in [c for h in home for c in children.get(h, [])]:
         key = url_key(column.url)

@@ -20,7 +20,7 @@ from auditor.findings import LegalBasis, Severity, Status
 from auditor.parse.lists import url_key
 from auditor.sitefacts import CATALOGUE_LABELS, host_is_address
 
-from .freshness import option_problem, reached
+from .freshness import column_children, option_problem, reached
 
 GUIDE_NAME = re.compile(r"信息公开指南|公开指南")
 CATALOGUE_NAME = re.compile(r"信息公开目录|公开目录|主动公开目录")
@@ -250,15 +250,16 @@ CATALOGUE_PARTS = ("索引", "名称", "内容概述", "生成日期")
 
 def _subtree(ctx: SiteContext, roots: list) -> list:
     """The columns under ``roots`` (linked from them, at any depth), roots included."""
-    referer = {url_key(p.url): url_key(p.referer) for p in ctx.pages
-               if p.referer and p.reached_as == "column"}
-    keys = {url_key(c.url) for c in roots}
-    grew = True
-    while grew:
-        more = {k for k, parent in referer.items() if parent in keys} - keys
-        grew = bool(more)
-        keys |= more
-    return [c for c in ctx.columns or () if url_key(c.url) in keys]
+    children = column_children(ctx)
+    out, todo, seen = [], list(roots), set()
+    while todo:
+        column = todo.pop(0)
+        key = url_key(column.url)
+        if key not in seen:
+            seen.add(key)
+            out.append(column)
+            todo.extend(children.get(key, []))
+    return out
 
 
 class DisclosureCatalogue(Rule):
