@@ -71,6 +71,7 @@ def check_report(report: AnnualReport, *, previous: AnnualReport | None = None,
         "published_from": ctx.published_source,
         "unit_type": ctx.unit_type,
         "unit_type_source": ctx.unit_type_source,
+        "as_of": ctx.today.isoformat(),
         "fail_on": str(config.fail_on),
     }
     return AuditResult(findings, [report.source or "<report>"], [r.code for r in rules],

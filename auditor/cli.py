@@ -29,6 +29,20 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+def as_of_date(value: str):
+    """``--as-of YYYY-MM-DD``: the 检查基准日 every "now"-relative rule judges against."""
+    from .engine import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+AS_OF_HELP = ("检查基准日 (as-of date) the time-relative rules judge against: column and home "
+              "page freshness, report deadlines, 互动回应")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="auditor", description="政府信息公开 auditor: parse and audit "
                      "government annual reports and websites.")
@@ -49,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--unit-type", choices=UNIT_TYPES,
                        help="department (1月31日), government (3月31日), township/other "
                             "(configurable, default 1月31日); inferred from the issuer if omitted")
+    check.add_argument("--as-of", type=as_of_date, metavar="YYYY-MM-DD",
+                       help=AS_OF_HELP + " (default today)")
     add_output_options(check)
 
     scan = commands.add_parser("scan", help="crawl a government site and audit it")
@@ -78,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--unit-type", choices=UNIT_TYPES,
                       help="the body running the site (deadline of its annual report)")
     scan.add_argument("--quiet", action="store_true", help="no progress display")
+    scan.add_argument("--as-of", type=as_of_date, metavar="YYYY-MM-DD",
+                      help=AS_OF_HELP + " (default: the day of the crawl, China time)")
     add_output_options(scan)
 
     audit = commands.add_parser("audit", help="re-audit a stored run offline with the current "
@@ -85,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("run_id", type=int, metavar="RUN_ID")
     audit.add_argument("--db", metavar="FILE")
     audit.add_argument("--unit-type", choices=UNIT_TYPES)
+    audit.add_argument("--as-of", type=as_of_date, metavar="YYYY-MM-DD",
+                       help=AS_OF_HELP + " (default: the day the run was crawled, China time, "
+                       "so a stored run re-audits the same way)")
     add_output_options(audit)
 
     demo = commands.add_parser("demo", help="serve the bundled sample site on 127.0.0.1 and "
@@ -93,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
                       "temporary one)")
     demo.add_argument("--format", choices=("human", "json", "csv", "sarif"), default="human")
     demo.add_argument("--output", "-o", metavar="FILE")
+    demo.add_argument("--as-of", type=as_of_date, metavar="YYYY-MM-DD",
+                      help=AS_OF_HELP + " (default today)")
 
     runs = commands.add_parser("runs", help="list stored runs")
     runs.add_argument("--db", metavar="FILE")
@@ -123,6 +146,15 @@ def build_parser() -> argparse.ArgumentParser:
                         "rectification_days of the config, 10)")
     report.add_argument("--db", metavar="FILE")
     report.add_argument("--config", metavar="FILE")
+
+    score = commands.add_parser("score", help="the 检查指标 score of a stored run: 单项否决 items "
+                                "and 扣分 items, each deduction traced to its finding")
+    score.add_argument("run_id", nargs="?", type=int, metavar="RUN_ID")
+    score.add_argument("--site", metavar="ID", help="the site's latest run (instead of RUN_ID)")
+    score.add_argument("--db", metavar="FILE")
+    score.add_argument("--config", metavar="FILE", help="auditor.toml with the [score] amounts")
+    score.add_argument("--format", choices=("human", "json"), default="human")
+    score.add_argument("--output", "-o", metavar="FILE")
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("human", "json"), default="human")
@@ -182,7 +214,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     config = effective_config(args)
     try:
         result = check(args.target, previous=args.previous, published=args.published,
-                       unit_type=args.unit_type, config=config)
+                       unit_type=args.unit_type, config=config, today=args.as_of)
     except ValueError as exc:  # a bad --published date
         raise UsageError(f"auditor check: {exc}") from None
     write_output(render(result, args.format), args.output)
@@ -237,7 +269,8 @@ def cmd_scan_inventory(args: argparse.Namespace) -> int:
                 print(f"auditor: {outcome.site.id}（{outcome.site.name}）run {outcome.run_id}："
                       f"{state}", file=sys.stderr)
 
-            outcomes = scan_all(config, path, sites=sites, parallel=args.parallel, on_done=done)
+            outcomes = scan_all(config, path, sites=sites, parallel=args.parallel, on_done=done,
+                                today=args.as_of)
     except LockHeld as exc:
         print(f"auditor: {exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -281,7 +314,7 @@ def cmd_scan_resume(args: argparse.Namespace) -> int:
     site = config.site(run.site)
     try:
         if site is not None:
-            outcome = scan_site(site, config, path, resume_run=run.id)
+            outcome = scan_site(site, config, path, resume_run=run.id, today=args.as_of)
             result, error = outcome.result, outcome.error
         else:
             options = CrawlOptions(start_url=run.start_url, db_path=path, resume_run=run.id,
@@ -290,7 +323,8 @@ def cmd_scan_resume(args: argparse.Namespace) -> int:
                                                "max_depth", "timeout", "domains")})
             crawl(options)
             with Store(path) as store:
-                result = audit_run(store, run.id, config=config, unit_type=args.unit_type)
+                result = audit_run(store, run.id, config=config, unit_type=args.unit_type,
+                                   today=args.as_of)
                 resumed = store.run(run.id)
             error = (f"{run.start_url}: site unreachable ({resumed.stats.get('failure')})"
                      if resumed and resumed.status == "failed" else None)
@@ -338,7 +372,8 @@ def cmd_scan_url(args: argparse.Namespace) -> int:
     if show:
         sys.stderr.write("审计中：读取文件日期、年度报告并运行规则…\r")
     with Store(path) as store:
-        result = audit_run(store, run_id, config=config, unit_type=args.unit_type)
+        result = audit_run(store, run_id, config=config, unit_type=args.unit_type,
+                           today=args.as_of)
     if show:
         counts = result.counts()
         sys.stderr.write(f"完成：页面 {result.coverage.get('pages_total', 0)} 个，发现违规 "
@@ -378,7 +413,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             run_id = crawl(CrawlOptions(start_url=base + "/", db_path=path, delay=0.0,
                                         timeout=10.0, max_pages=500))
         with Store(path) as store:
-            result = audit_run(store, run_id, config=load_config(None, discover=False))
+            result = audit_run(store, run_id, config=load_config(None, discover=False),
+                               today=args.as_of)
         write_output(render(result, args.format), args.output)
         print("auditor: the demo's planted problems are listed in "
               "auditor/demo/sitegen.py (PLANTED)"
@@ -399,7 +435,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     with Store(path) as store:
         if store.run(args.run_id) is None:
             raise FetchError(f"{path}: no run {args.run_id} (see `auditor runs`)")
-        result = audit_run(store, args.run_id, config=config, unit_type=args.unit_type)
+        result = audit_run(store, args.run_id, config=config, unit_type=args.unit_type,
+                           today=args.as_of)
     write_output(render(result, args.format), args.output)
     return EXIT_OK if args.exit_zero else exit_code(result, config.fail_on)
 
@@ -589,7 +626,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         from .reports.xlsx_out import render_rectification_xlsx
 
         data = render_rectification_xlsx(reports, notice_date=notice, days=days,
-                                          calendar=WorkCalendar())
+                                          calendar=WorkCalendar(), score=config.score)
         try:
             Path(args.output).write_bytes(data)
         except OSError as exc:
@@ -597,8 +634,32 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         from .reports.html_out import render_html
 
-        write_output(render_html(reports), args.output)
+        write_output(render_html(reports, score=config.score), args.output)
     print(f"auditor: wrote {args.output} ({len(reports)} 个单位)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from .history import latest_run
+    from .reports.score_out import render_score_human, render_score_json
+    from .score import scorecard_of_run
+
+    if (args.run_id is None) == (args.site is None):
+        raise UsageError("auditor score: give a RUN_ID or --site ID")
+    config = load_config(args.config)
+    with _open_db(args.db) as store:
+        if args.site:
+            run = latest_run(store, args.site)
+            if run is None:
+                raise FetchError(f"{store.path}: no run of site {args.site!r}")
+            run_id = run.id
+        else:
+            run_id = args.run_id
+            if store.run(run_id) is None:
+                raise FetchError(f"{store.path}: no run {run_id} (see `auditor runs`)")
+        card = scorecard_of_run(store, run_id, config_score=config.score)
+    render = render_score_json if args.format == "json" else render_score_human
+    write_output(render(card), args.output)
     return EXIT_OK
 
 
@@ -675,7 +736,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 COMMANDS = {"parse": cmd_parse, "check": cmd_check, "scan": cmd_scan, "audit": cmd_audit,
             "runs": cmd_runs, "history": cmd_history, "diff": cmd_diff, "report": cmd_report,
-            "demo": cmd_demo, "rules": cmd_rules, "rule": cmd_rule}
+            "demo": cmd_demo, "rules": cmd_rules, "rule": cmd_rule, "score": cmd_score}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -65,6 +65,8 @@ class Config:
     rectification_days: int = 10
     path: Path | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+    #: [score]: the 检查指标 scoring (full_marks, pass_mark, deductions, caps; auditor.score).
+    score: dict[str, Any] = field(default_factory=dict)
 
     def site(self, site_id: str) -> SiteConfig | None:
         return next((s for s in self.sites if s.id == site_id), None)
@@ -76,7 +78,7 @@ class Config:
             options.setdefault(code, {}).update(values)
         return Config(self.select, self.ignore, self.fail_on, self.severity, options,
                       self.waivers + site.waivers, self.sites, self.rectification_days,
-                      self.path, self.raw)
+                      self.path, self.raw, self.score)
 
 
 DEFAULT_CONFIG = Path(__file__).with_name("default_config.toml")
@@ -171,9 +173,39 @@ def config_from_dict(data: dict[str, Any], path: Path | None = None) -> Config:
         days = data.get("rectification_days", 10)
         if not isinstance(days, int) or not 1 <= days <= 365:
             raise ValueError("rectification_days must be a whole number of working days (1–365)")
+        for code, values in options.items():
+            problem = find_rule(code).option_problem(values)
+            if problem:
+                raise ValueError(f"[rules.{code}]: {problem}")
+        score = _score(data.get("score") or {})
     except ValueError as exc:
         raise ConfigError(f"{where}: {exc}") from None
-    return Config(select, ignore, fail_on, severity, options, waivers, sites, days, path, data)
+    return Config(select, ignore, fail_on, severity, options, waivers, sites, days, path, data,
+                  score)
+
+
+def _score(table: Any) -> dict[str, Any]:
+    """[score]: numbers only, known keys only (see auditor/default_config.toml)."""
+    from auditor.score import DEFAULT_SCORE
+
+    if not isinstance(table, dict):
+        raise ValueError("[score] must be a table")
+    for key, value in table.items():
+        if key not in DEFAULT_SCORE:
+            raise ValueError(f"[score]: unknown key {key!r} (known: {', '.join(DEFAULT_SCORE)})")
+        if isinstance(DEFAULT_SCORE[key], dict):
+            if not isinstance(value, dict):
+                raise ValueError(f"[score.{key}] must be a table")
+            for name, number in value.items():
+                if name not in DEFAULT_SCORE[key]:
+                    raise ValueError(f"[score.{key}]: unknown key {name!r} "
+                                     f"(known: {', '.join(DEFAULT_SCORE[key])})")
+                if isinstance(number, bool) or not isinstance(number, (int, float)) \
+                        or number < 0:
+                    raise ValueError(f"[score.{key}] {name} must be a number ≥ 0")
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ValueError(f"[score] {key} must be a number ≥ 0")
+    return table
 
 
 def _waiver(item: Any, where: str) -> Waiver:

@@ -191,6 +191,10 @@ def _judge(column: _Column, by_key: Mapping[str, Any], dated: set[str]) -> Colum
         if reading.declared_items is not None:
             declared = max(declared or 0, reading.declared_items)
         placeholder = placeholder or reading.placeholder
+        if not reading.items and not reading.unfollowed and (
+                reading.declared_items == 0 or reading.declared_pages == 0):
+            # The page's own pager says the list has nothing ("共0条"): provably empty.
+            placeholder = placeholder or "列表声明共0条"
     first = column.readings[0]
     missing = []
     for key, address in wanted.items():

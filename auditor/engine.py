@@ -86,6 +86,17 @@ class SiteContext:
     #: What the crawl decided on its own (auditor.spiders.runner): close_reason, hosts,
     #: stopped_lists, trap_patterns.
     crawl_notes: dict[str, Any] = field(default_factory=dict)
+    #: The start page(s) as the website indicators read them (auditor.sitefacts.SitePage,
+    #: with their dated links): 首页更新 (WEB-05), 页脚标识 (WEB-17).
+    home_pages: tuple[Any, ...] = ()
+    #: Pages of the 指南, 目录, 依申请公开 and 政务咨询 areas, with their text (SitePage).
+    site_pages: tuple[Any, ...] = ()
+    #: Link texts of the navigation pages (home, column pages): (page url, text, target url).
+    nav_links: tuple[tuple[str, str, str], ...] = ()
+    #: Values of the SiteDomain page tag seen on the site.
+    site_domains: tuple[str, ...] = ()
+    #: The 目录 parts (索引, 名称, 内容概述, 生成日期) each document page shows, by URL.
+    document_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -128,6 +139,12 @@ class Rule:
 
     def check(self, ctx: ReportContext) -> Iterable[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    @classmethod
+    def option_problem(cls, options: dict[str, Any]) -> str | None:
+        """What is wrong with configured option values (``None`` when nothing): checked when
+        the config is loaded, so a bad value is a one-line config error, not a failed rule."""
+        return None
 
     def finding(self, ctx: ReportContext, status: Status, message: str, *,
                 section: str | None = None, table: str | None = None, row: str | None = None,

@@ -33,11 +33,28 @@ from .parse.dates import extract_dates
 from .parse.lists import ListItem, ListReading, url_key
 from .parse.page import Page, read_page
 from .runstatus import site_run_number
+from .sitefacts import SitePage, catalogue_fields, links_of, site_page, wanted
 from .store import PageRecord, Store
 
 #: Pages whose reached-as kind is kept whatever their bytes say (attachments are read only as
 #: reports' attachments; HEAD requests have no body).
 _KEEP_KIND = ("attachment",)
+
+
+#: China Standard Time (no daylight saving): the calendar the 检查基准日 is counted in.
+CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+
+def crawl_date(run) -> dt.date:
+    """The day (Asia/Shanghai) the run was crawled: the default 检查基准日 (as-of date) of its
+    audits, so a stored run re-audits the same way whenever it is audited again."""
+    try:
+        started = dt.datetime.fromisoformat(run.started_at)
+    except (TypeError, ValueError):
+        return dt.datetime.now(CHINA).date()
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=dt.UTC)
+    return started.astimezone(CHINA).date()
 
 
 def _fetched(page: PageRecord) -> dt.date:
@@ -66,16 +83,25 @@ class _RunReading:
     site_names: list[str] = field(default_factory=list)
     footers: list[str] = field(default_factory=list)
     home_titles: list[str] = field(default_factory=list)
+    home_pages: list[SitePage] = field(default_factory=list)
+    site_pages: list[SitePage] = field(default_factory=list)
+    nav_links: list[tuple[str, str, str]] = field(default_factory=list)
+    site_domains: list[str] = field(default_factory=list)
+    document_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def audit_run(store: Store, run_id: int, *, config: Config | None = None,
               unit_type: str | None = None, today: dt.date | None = None) -> AuditResult:
-    """Findings for a stored run; also written back to the store (replacing earlier ones)."""
+    """Findings for a stored run; also written back to the store (replacing earlier ones).
+
+    ``today`` is the 检查基准日 (as-of date) every "now"-relative rule judges against; by
+    default the day the run was crawled (:func:`crawl_date`). It is recorded in the run's
+    stats (``as_of``) and in the result's context."""
     config = config or Config()
     run = store.run(run_id)
     if run is None:
         raise KeyError(f"no run {run_id} in {store.path}")
-    today = today or dt.date.today()
+    today = today or crawl_date(run)
     calendar = WorkCalendar()
     rules = instantiate(config)
     read = _read_run(store, run_id, calendar, today)
@@ -115,7 +141,10 @@ def audit_run(store: Store, run_id: int, *, config: Config | None = None,
         footer_codes=read.footer_codes, unparseable=tuple(read.unparseable),
         calendar=calendar, today=today, max_pages=run.options.get("max_pages"),
         columns=tuple(columns), page_tags=tuple(read.page_tags),
-        unit_type_source=site_unit_source, crawl_notes=notes)
+        unit_type_source=site_unit_source, crawl_notes=notes,
+        home_pages=tuple(read.home_pages), site_pages=tuple(read.site_pages),
+        nav_links=tuple(read.nav_links), site_domains=tuple(read.site_domains),
+        document_fields=read.document_fields)
     findings.extend(run_subject(rules, "site", site))
 
     findings = apply_waivers(findings, config, today)
@@ -123,11 +152,13 @@ def audit_run(store: Store, run_id: int, *, config: Config | None = None,
     store.replace_findings(run_id, findings)
     covered = coverage(run, pages, read.documents, read.reports, read.unparseable, findings,
                        columns, notes)
-    store.update_stats(run_id, coverage=covered)
-    return AuditResult(findings, [run.start_url], [r.code for r in rules], covered,
+    rules_run = [r.code for r in rules]
+    store.update_stats(run_id, coverage=covered, as_of=today.isoformat(), rules_run=rules_run)
+    return AuditResult(findings, [run.start_url], rules_run, covered,
                        {"run_id": run_id, "site": run.site, "site_run": site_run_number(
                            store, run_id), "start_url": run.start_url,
                         "run_status": run.status, "started_at": run.started_at,
+                        "as_of": today.isoformat(),
                         "unit_type": site_unit or "unknown",
                         "unit_type_source": site_unit_source,
                         "fail_on": str(config.fail_on)})
@@ -169,10 +200,13 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
         if view.is_html:
             if view.meta_value("SiteName"):
                 out.site_names.append(view.meta_value("SiteName"))
+            if view.meta_value("SiteDomain"):
+                out.site_domains.append(view.meta_value("SiteDomain"))
             if kind.kind == "home" or page.reached_as == "home":
                 out.footers.append(view.visible_text[-3000:])
                 if view.title:
                     out.home_titles.append(view.title)
+            _indicator_facts(out, page, view, url)
         if kind.kind == "list" or page.reached_as in ("column", "list"):
             out.readings[page.id] = read_list(view)
             for item in out.readings[page.id].items:
@@ -185,6 +219,7 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
                 out.page_tags.append((url, kind.kind, dict(view.meta)))
             continue
         facts = view.facts
+        out.document_fields[url] = catalogue_fields(view)
         if facts.footer_code:
             out.footer_codes[url] = facts.footer_code
         item = listed.get(url_key(page.url))
@@ -221,6 +256,21 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
         store.db.executemany("UPDATE pages SET kind = ?, kind_cue = ? WHERE id = ?", changed)
     store.commit()
     return out
+
+
+def _indicator_facts(out: _RunReading, page: PageRecord, view: Page, url: str) -> None:
+    """What the website indicators read: the start page's dated links, the text of the 指南 /
+    目录 / 依申请公开 / 政务咨询 pages, the link texts of navigation pages."""
+    kind = view.kind.kind
+    column = page.column_name or view.meta_value("ColumnName") or None
+    if page.reached_as in ("home", "column") and kind in ("home", "list", "other"):
+        out.nav_links.extend((url, text, target) for text, target in links_of(view))
+    if not wanted(view, column, page.reached_as):
+        return
+    facts = site_page(view, kind=kind, reached_as=page.reached_as, column=column,
+                      column_url=page.column_url,
+                      title=view.heading or view.title or page.title)
+    (out.home_pages if page.reached_as == "home" else out.site_pages).append(facts)
 
 
 def _read_report(store: Store, view: Page, attachments: list[PageRecord]) -> AnnualReport | str:

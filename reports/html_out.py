@@ -73,7 +73,41 @@ def _finding_view(t: TrackedFinding, report: SiteReport) -> dict[str, Any]:
     }
 
 
-def _unit_view(report: SiteReport, index: int) -> dict[str, Any]:
+_SCORE_CLASS = {"合格": "pass", "不合格": "fail", "无法评估": "na", "需人工复核": "review",
+                "需人工核查": "manual", "已豁免": "waived", "未运行": "na"}
+
+
+def _score_view(report: SiteReport, score: dict[str, Any] | None) -> dict[str, Any]:
+    """The unit's 检查指标 scorecard (auditor.score) as rows for the template."""
+    from auditor.score import scorecard_of_report
+
+    card = scorecard_of_report(report, config_score=score)
+    sections = []
+    for kind, title in (("veto", "单项否决指标"), ("deduct", "扣分指标"),
+                        ("check", "政府信息公开专栏与网站规范")):
+        rows = []
+        for line in card.of(kind):
+            rows.append({
+                "group": line.item.group, "name": line.item.name,
+                "criterion": line.item.criterion, "result": line.result,
+                "css": _SCORE_CLASS.get(line.result, "na"),
+                "points": (f"{line.points:g}" if kind != "veto" and line.result not in (
+                    "需人工核查", "未运行") else ""),
+                "note": line.note,
+                "findings": [{"rule": f.rule, "status": status_label(f.status),
+                              "points": f"−{f.points:g}" if f.points else "",
+                              "waived": f.waived or "", "note": f.note,
+                              "message": f.message, "url": f.url or ""}
+                             for f in line.findings]})
+        sections.append({"title": title, "kind": kind, "rows": rows})
+    return {"verdict": card.verdict, "verdict_text": card.verdict_text,
+            "as_of": card.as_of or "", "full_marks": f"{card.full_marks:g}",
+            "deducted": f"{card.deducted:g}", "score": f"{card.score:g}",
+            "pass_mark": f"{card.pass_mark:g}", "sections": sections, "notes": card.notes}
+
+
+def _unit_view(report: SiteReport, index: int, score: dict[str, Any] | None = None
+               ) -> dict[str, Any]:
     now, change = report.counts("now"), trend(report)
     notes = coverage_notes(report)
     return {
@@ -99,13 +133,15 @@ def _unit_view(report: SiteReport, index: int) -> dict[str, Any]:
         "changes": [{"title": c.title or "", "url": c.url,
                      "change": CHANGE_CN.get(c.change, c.change), "kind": c.change,
                      "before": c.before or "", "after": c.after or ""} for c in report.changes],
+        "score": _score_view(report, score),
     }
 
 
 def render_html(reports: list[SiteReport], *, title: str = "政府网站政务公开检查报告",
-                generated: dt.date | None = None) -> str:
-    """The whole report as one self-contained HTML page (UTF-8, no scripts, print CSS for A4)."""
-    units = [_unit_view(r, i) for i, r in enumerate(reports, start=1)]
+                generated: dt.date | None = None, score: dict[str, Any] | None = None) -> str:
+    """The whole report as one self-contained HTML page (UTF-8, no scripts, print CSS for A4).
+    ``score`` is the [score] table of the config (the 检查指标 amounts)."""
+    units = [_unit_view(r, i, score) for i, r in enumerate(reports, start=1)]
     totals = {k: sum(u["counts"][k] for u in units) for k in STATUS_SHORT}
     totals["unchecked"] = sum(u["lifecycle"]["unchecked"] for u in units)
     failed = [u["name"] for u in units if u["failed"]]

@@ -15,6 +15,7 @@ def _site_header(result: AuditResult) -> list[str]:
     run = run_label(ctx.get("site_run"), ctx.get("run_id"))
     return [
         f"检查站点  {ctx.get('start_url')}    （{run}，{ctx.get('started_at')}）",
+        *([f"检查基准日  {ctx['as_of']}"] if ctx.get("as_of") else []),
         f"抓取状态  {status_label(str(ctx.get('run_status')))}：页面 {cov.get('pages_total', 0)} 个，成功 "
         f"{cov.get('pages_fetched', 0)}，HTTP 错误 {cov.get('http_errors', 0)}，超时 "
         f"{cov.get('timeouts', 0)}，被拦截 {cov.get('blocked', 0)}，robots 禁止 "

@@ -6,8 +6,9 @@ of N working days from the notice date on the official 调休 calendar, and what
 assessed, with no deadline), 已整改与已豁免 (what the re-check found fixed, what can now be
 assessed, and what a waiver covers, with its reason), 汇总 (per unit: which run of the site, its
 status — a run that could not reach the site is 抓取失败, never 正常完成 —, counts now, change
-since the previous run that reached the site, lifecycle, whether the crawl saw everything) and
-发布后变动 (documents edited or gone after publication).
+since the previous run that reached the site, lifecycle, whether the crawl saw everything),
+发布后变动 (documents edited or gone after publication) and 检查指标 (the 政府网站检查指标 score of
+each unit's run: 单项否决 and 扣分 items, each deduction with its finding; auditor.score).
 
 Scraped text is hostile: every text cell goes through :func:`~auditor.reports.csv_out.neutralise`
 (a leading = + - @ or full-width equivalent gets an apostrophe, so Excel or WPS never runs it as a
@@ -77,6 +78,25 @@ EVIDENCE_LABELS = {
     "report_issuer": "报告机关", "period": "统计期限", "format": "格式", "printed": "表中文字",
     "ordinals": "序号", "found_row": "表中的行", "column": "栏目", "column_name": "栏目",
     "input": "输入", "status": "状态",
+    # website indicators (rules/freshness.py, rules/platform.py)
+    "column_url": "栏目地址", "newest": "最新一条", "items_listed": "列出条数",
+    "undated": "未注明日期条数", "after_as_of": "晚于检查基准日条数", "state": "读取状态",
+    "column_class": "栏目类别", "since": "应有更新的起始日", "as_of": "检查基准日",
+    "window": "更新周期", "why": "原因", "indicator": "指标类型", "threshold": "否决数量",
+    "hit_columns": "涉及栏目", "not_assessable": "无法评估的栏目", "home": "首页",
+    "items": "条目数", "second_level": "二级栏目", "second_level_newest": "二级栏目最新信息",
+    "script": "列表脚本", "placeholder": "页面文字", "window_start": "留言起算日期",
+    "reply_months": "回复时限（月）", "messages": "留言数", "recent": "一年内留言数",
+    "hits": "超时未回应的留言", "unknown": "回复情况不明的留言", "guide": "指南页面",
+    "present": "已有内容", "attachments": "附件", "guide_date": "指南日期",
+    "guide_date_raw": "指南日期原文", "change": "机构变动文件", "change_title": "机构变动标题",
+    "change_date": "机构变动日期", "institution_page": "机构信息页面",
+    "institution_date": "机构信息日期", "links": "链接", "doubt": "无法断定的原因",
+    "catalogue": "目录", "catalogue_url": "目录地址", "entries_read": "已核对的条目页面",
+    "shown": "已显示的内容", "pages_read": "已读取的页面", "item": "事项", "pattern": "识别词",
+    "domain": "域名", "from": "判断依据", "site_domain": "SiteDomain 标签", "host": "访问地址",
+    "column_names": "栏目", "days": "天数", "url": "网址", "date": "日期",
+    "source": "日期来源", "asked": "留言时间", "replied": "回复时间",
 }
 _DATE_STRATEGY = {"meta": "页面标签", "visible": "页面正文", "list": "列表页", "url": "网址"}
 MAX_TEXT = 4000  # characters of evidence per cell / block; the rest is cut with a note
@@ -318,6 +338,44 @@ CHANGE_COLUMNS = [
     ("变动", 18, False), ("之前", 16, False), ("之后", 16, False),
 ]
 
+SCORE_COLUMNS = [
+    ("网站标识码", 14, False), ("单位", 22, True), ("检查基准日", 12, False),
+    ("指标类型", 10, False), ("一级指标", 14, True), ("二级指标", 20, True),
+    ("检查结果", 10, False), ("扣分", 8, False), ("指标内容", 40, True),
+    ("问题与证据", 60, True), ("说明", 30, True),
+]
+_SCORE_KIND = {"veto": "单项否决", "deduct": "扣分", "check": "专栏与规范"}
+
+
+def score_rows(reports: list[SiteReport], score: dict[str, Any] | None = None
+               ) -> list[list[Any]]:
+    """The 检查指标 sheet: per unit its 结论 and 得分, then every indicator with its result,
+    its deduction and the findings it comes from (auditor.score)."""
+    from auditor.score import scorecard_of_report
+
+    rows: list[list[Any]] = []
+    for report in reports:
+        card = scorecard_of_report(report, config_score=score)
+        code = report.site_code or "（未配置）"
+        as_of = _date_or_text(card.as_of)
+        total = "" if card.verdict == "not_checked" else round(card.deducted, 2)
+        rows.append([code, report.unit_name, as_of, "结论", "", "", card.verdict_text, total,
+                     f"满分{card.full_marks:g}，得分{card.score:g}，低于{card.pass_mark:g}分不合格"
+                     if card.verdict != "not_checked" else "", "", "\n".join(card.notes)])
+        for line in card.lines:
+            problems = "\n".join(
+                (f"−{f.points:g} " if f.points else "") + f"{f.rule} "
+                + (f"已豁免（{f.waived}）" if f.waived else status_label(f.status))
+                + (f"（{f.note}）" if f.note else "") + f"：{f.message}"
+                + (f" {f.url}" if f.url else "") for f in line.findings)
+            points = round(line.points, 2) if line.item.kind != "veto" and line.result not in (
+                "需人工核查", "未运行") else ""
+            rows.append([code, report.unit_name, as_of, _SCORE_KIND[line.item.kind],
+                         line.item.group, line.item.name, line.result, points,
+                         line.item.criterion, problems, line.note])
+    return rows
+
+
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -397,7 +455,8 @@ def _identity(report: SiteReport, t: TrackedFinding) -> list[Any]:
 
 def render_rectification_xlsx(reports: list[SiteReport], *, notice_date: dt.date,
                               days: int = 10, calendar: WorkCalendar | None = None,
-                              scope: str = "district") -> bytes:
+                              scope: str = "district",
+                              score: dict[str, Any] | None = None) -> bytes:
     """The 整改清单 workbook (.xlsx bytes) for one unit's report or the whole district's.
 
     ``notice_date`` is the date of the 整改通知; the 整改期限 is the ``days``-th working day after
@@ -446,6 +505,7 @@ def render_rectification_xlsx(reports: list[SiteReport], *, notice_date: dt.date
     summary = _sheet(wb, "汇总", SUMMARY_COLUMNS, summary_rows)
     _summary_notes(summary, reports, notice_date, days, deadline)
     _sheet(wb, "发布后变动", CHANGE_COLUMNS, change_rows)
+    _sheet(wb, "检查指标", SCORE_COLUMNS, score_rows(reports, score))
     wb.properties.title = clean_cell(
         f"整改清单（{'全区' if scope == 'district' else '单位'}）{notice_date.isoformat()}")
     wb.properties.creator = "zwgk-auditor"

@@ -11,6 +11,8 @@ from auditor.engine import Rule
 from .arithmetic import ARITHMETIC_RULES
 from .cross_year import CROSS_YEAR_RULES
 from .documents import DOCUMENT_RULES
+from .freshness import FRESHNESS_RULES
+from .platform import PLATFORM_RULES
 from .readability import READABILITY_RULES
 from .site import SITE_RULES
 from .structure import STRUCTURE_RULES
@@ -26,6 +28,8 @@ ALL_RULES: list[type[Rule]] = [
     *CROSS_YEAR_RULES,
     *DOCUMENT_RULES,
     *SITE_RULES,
+    *FRESHNESS_RULES,
+    *PLATFORM_RULES,
 ]
 
 REGISTRY: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}

@@ -11,7 +11,6 @@ import hashlib
 import re
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -28,11 +27,12 @@ from auditor.parse.links import (
     host_of,
     is_attachment,
     is_column_link,
-    looks_like_document,
+    is_indicator_column_link,
     site_of,
 )
 from auditor.parse.lists import PageRequest, url_key
 from auditor.parse.page import read_page
+from auditor.sitefacts import sub_column_links
 from auditor.store import now
 
 from .adapters import read_list
@@ -266,35 +266,33 @@ class DisclosureSpider(scrapy.Spider):
         # links are another part of the site, not this column's).
         if kind in ("home", "list") or (kind == "other" and reached in ("home", "column")):
             yield from self.columns(response, page)
+        if kind == "other" and reached == "column":
+            yield from self.sub_columns(response, page)
         if kind == "list":
             yield from self.list_items(response, page)
         elif kind in ("document", "report"):
             yield from self.attachments(response, page, report=kind == "report")
 
     def columns(self, response: Response, page):
-        """Columns of the disclosure area: links whose text names a column, and, on the
-        政府信息公开 area's own page, the links below its address (sub-columns with names of their
-        own, such as “城乡建设和管理的重大事项”)."""
+        """Columns of the disclosure area and those the website indicators judge, by link
+        text."""
         hops = response.meta.get("hops", 0) + 1
-        own_name = (response.meta.get("column") if response.meta.get("kind") == "column"
-                    else None) or page.meta_value("ColumnName") or ""
-        area = _AREA_NAME.search(own_name)
-        folder = urlsplit(page.url).path.rsplit("/", 1)[0] + "/"
-        below = 0
         for url, text in page.links:
             if is_attachment(url):
                 continue
-            if is_column_link(text, url):
+            if is_column_link(text, url) or is_indicator_column_link(text, url):
                 yield from _some(self.follow(response, url, kind="column", column=text,
                                              column_url=url, hops=hops,
                                              area_link="政府信息公开" in text or text == "信息公开"))
-            elif area and below < 60 and 2 <= len(text) <= 24 and not looks_like_document(url) \
-                    and host_of(url) == host_of(page.url) and len(folder) > 1 \
-                    and urlsplit(url).path.startswith(folder) \
-                    and urlsplit(url).path.rstrip("/") != folder.rstrip("/"):
-                below += 1
-                yield from _some(self.follow(response, url, kind="column", column=text,
-                                             column_url=url, hops=hops))
+
+    def sub_columns(self, response: Response, page):
+        """The columns a navigation page of the area links in its content, whatever their
+        names (法定主动公开内容 → 重点项目, 政府采购…): a blank or stale column can have any
+        name, and the website indicators judge every column."""
+        hops = response.meta.get("hops", 0) + 1
+        for text, url in sub_column_links(page):
+            yield from _some(self.follow(response, url, kind="column", column=text,
+                                         column_url=url, hops=hops))
 
     def list_items(self, response: Response, page):
         meta = response.meta

@@ -59,7 +59,12 @@ the rule under test runs, through ``auditor.engine.run_subject``, with the case'
     ``None`` or a neutral value), ``documents`` (a list of ``document`` mappings),
     ``reports`` (a list of ``{url, year?, report?}``: ``build(report, year=year or 2024)``)
     and ``report_column_found`` (by default, as ``auditor.site_audit`` decides it: a
-    ``column`` page whose ``column_name`` has 年报 or 年度报告).
+    ``column`` page whose ``column_name`` has 年报 or 年度报告). For the website indicators:
+    ``columns`` (a list of :func:`build_column` mappings; by default columns are derived from
+    the ``column`` pages), ``home_pages`` and ``site_pages`` (:func:`build_site_page`),
+    ``nav_links`` (``[page url, link text, target url]``), ``site_domains`` (SiteDomain tag
+    values) and ``document_fields`` (url -> the 目录 parts the page shows). ``today`` is the
+    检查基准日 (``--as-of``).
 
 In ``expect``, ``url`` matches the finding's ``location.url`` (a document's URL, a page's URL,
 or the site's ``start_url``). Top-level keys other than ``rule`` and ``cases`` must be under
@@ -80,6 +85,8 @@ from auditor.coverage import ColumnCoverage, ItemCoverage
 from auditor.engine import UNIT_TYPES, DocumentContext, Rule, SiteContext
 from auditor.models import TABLE3_COLUMNS, AnnualReport, DateEvidence, report_from_dict
 from auditor.parse.dates import STRATEGIES
+from auditor.parse.lists import ListItem
+from auditor.sitefacts import SitePage
 from auditor.store import PageRecord
 
 RULE_CASES = Path(__file__).resolve().parent / "fixtures" / "rules"
@@ -98,9 +105,13 @@ CANDIDATE_KEYS = DATE_KEYS | {"kind"}
 DATE_KINDS = ("issued", "published")
 SITE_KEYS = {"start_url", "run_status", "pages", "documents", "reports", "unit_type",
              "report_column_found", "footer_codes", "unparseable", "today", "max_pages",
-             "columns", "page_tags", "crawl_notes"}
+             "columns", "page_tags", "crawl_notes", "home_pages", "site_pages", "nav_links",
+             "site_domains", "document_fields"}
 COLUMN_KEYS = {"url", "name", "state", "reasons", "items", "report_column", "adapter", "cue",
-               "declared_items"}
+               "declared_items", "placeholder", "pages_missing"}
+SITE_PAGE_KEYS = {"url", "kind", "reached_as", "title", "column", "column_url", "text",
+                  "items", "links", "forms", "attachments", "machinery", "footer"}
+SITE_ITEM_KEYS = {"url", "title", "list_date", "row"}
 ITEM_KEYS = {"url", "title", "list_date", "outcome", "why"}
 PAGE_KEYS = {f.name for f in dataclasses.fields(PageRecord)}
 SITE_REPORT_KEYS = {"url", "year", "report"}
@@ -355,6 +366,9 @@ def build_site(spec: dict[str, Any] | None = None) -> SiteContext:
                else columns_of(pages))
     page_tags = tuple((t["url"], t["kind"], {str(k): str(v) for k, v in (t.get("meta") or {})
                                              .items()}) for t in spec.get("page_tags") or [])
+    home_pages = tuple(build_site_page(p, home=True) for p in spec.get("home_pages") or [])
+    site_pages = tuple(build_site_page(p) for p in spec.get("site_pages") or [])
+    nav_links = tuple((str(a), str(b), str(c)) for a, b, c in spec.get("nav_links") or [])
     return SiteContext(
         start_url=spec.get("start_url", f"{SITE}/"),
         run_status=spec.get("run_status", "finished"),
@@ -364,7 +378,40 @@ def build_site(spec: dict[str, Any] | None = None) -> SiteContext:
         footer_codes={str(k): str(v) for k, v in (spec.get("footer_codes") or {}).items()},
         unparseable=unparseable, today=today, max_pages=spec.get("max_pages"),
         columns=columns, page_tags=page_tags, crawl_notes=dict(spec.get("crawl_notes") or {}),
+        home_pages=home_pages, site_pages=site_pages,
+        nav_links=nav_links, site_domains=tuple(str(d) for d in spec.get("site_domains") or []),
+        document_fields={str(k): tuple(v) for k, v in (spec.get("document_fields") or {})
+                         .items()},
     )
+
+
+def build_site_page(spec: dict[str, Any], *, home: bool = False) -> SitePage:
+    """A ``SitePage`` (what the indicator rules read of a page) from a case's ``home_pages`` /
+    ``site_pages`` entry: ``url``, ``kind`` (``home`` / ``document``), ``reached_as``,
+    ``title``, ``column``, ``column_url``, ``text``, ``items`` (``{url, title, list_date?,
+    row?}``), ``links`` (``[text, url]``), ``forms``, ``attachments``, ``machinery``,
+    ``footer`` (a home page's footer defaults to its text's end)."""
+    unknown = set(spec) - SITE_PAGE_KEYS
+    if unknown:
+        raise ValueError(f"unknown site page keys {sorted(unknown)}")
+    items = []
+    for item in spec.get("items") or []:
+        if set(item) - SITE_ITEM_KEYS:
+            raise ValueError(f"unknown item keys {sorted(set(item) - SITE_ITEM_KEYS)}")
+        items.append(ListItem(item["url"], item.get("title", ""),
+                              None if item.get("list_date") is None else str(
+                                  _plain(item["list_date"])),
+                              (("row", str(item.get("row", ""))),)))
+    text = str(spec.get("text", ""))
+    return SitePage(
+        url=spec.get("url", f"{SITE}/"), kind=spec.get("kind", "home" if home else "document"),
+        reached_as=spec.get("reached_as", "home" if home else "column"),
+        title=spec.get("title"), column=spec.get("column"), column_url=spec.get("column_url"),
+        text=text, items=tuple(items),
+        links=tuple((str(t), str(u)) for t, u in spec.get("links") or []),
+        forms=tuple(spec.get("forms") or ()), attachments=tuple(spec.get("attachments") or ()),
+        machinery=spec.get("machinery"), footer=str(spec.get("footer", text[-3000:] if home
+                                                           else "")))
 
 
 def build_column(spec: dict[str, Any]) -> ColumnCoverage:
@@ -378,7 +425,7 @@ def build_column(spec: dict[str, Any]) -> ColumnCoverage:
     for item in spec.get("items") or []:
         if set(item) - ITEM_KEYS:
             raise ValueError(f"unknown item keys {sorted(set(item) - ITEM_KEYS)}")
-        items.append(ItemCoverage(item["url"], item.get("title", ""), item.get("list_date"),
+        items.append(ItemCoverage(item["url"], item.get("title", ""), _plain(item.get("list_date")),
                                   item.get("outcome", "ok"), item.get("why")))
     name = spec.get("name")
     report_column = spec.get("report_column")
@@ -387,8 +434,10 @@ def build_column(spec: dict[str, Any]) -> ColumnCoverage:
     return ColumnCoverage(spec.get("url", f"{SITE}/zwgk/"), name, spec.get("adapter", "generic"),
                           spec.get("cue", "页面链接"), spec.get("state", "complete"),
                           tuple(spec.get("reasons") or ()), tuple(items), 1,
+                          pages_missing=tuple(tuple(p) for p in spec.get("pages_missing") or ()),
                           declared_items=spec.get("declared_items"),
-                          report_column=bool(report_column))
+                          report_column=bool(report_column),
+                          placeholder=spec.get("placeholder"))
 
 
 def columns_of(pages: tuple[PageRecord, ...]) -> tuple[ColumnCoverage, ...] | None:

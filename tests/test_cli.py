@@ -170,3 +170,50 @@ def test_rules_and_rule(capsys):
     assert code == 0 and "ARI-04" in out
     code, _, err = run(capsys, "rule", "NOPE-99")
     assert code == 2 and "NOPE-99" in err
+
+
+# ---------------------------------------------------------------- the audit date (--as-of)
+
+
+def _stored_run(db: Path, started_at: str) -> int:
+    """A run stored without crawling: one home page, started at ``started_at`` (UTC)."""
+    from auditor.store import Store
+
+    with Store(db) as store:
+        run_id = store.start_run("example", "http://www.example.gov.cn/", {})
+        store.db.execute("UPDATE runs SET started_at = ? WHERE id = ?", (started_at, run_id))
+        store.add_page(run_id, url="http://www.example.gov.cn/", kind="home", outcome="ok",
+                       status=200, reached_as="home",
+                       body="<html><head><title>某县人民政府</title></head><body>首页</body></html>"
+                       .encode())
+        store.finish_run(run_id, "finished", {})
+    return run_id
+
+
+def test_audit_defaults_to_the_crawl_date_in_china_time(capsys, tmp_path):
+    from auditor.store import Store
+
+    db = tmp_path / "a.db"
+    # 2026-03-31 20:30 UTC is already 1 April in China
+    run_id = _stored_run(db, "2026-03-31T20:30:00+00:00")
+    code, out, _ = run(capsys, "audit", run_id, "--db", db, "--format", "json", "--exit-zero")
+    assert code == 0 and json.loads(out)["context"]["as_of"] == "2026-04-01"
+    with Store(db) as store:
+        assert store.run(run_id).stats["as_of"] == "2026-04-01"
+        assert "TIME-01" in store.run(run_id).stats["rules_run"]
+    code, out, _ = run(capsys, "audit", run_id, "--db", db, "--as-of", "2025-06-30",
+                       "--format", "json", "--exit-zero")
+    assert json.loads(out)["context"]["as_of"] == "2025-06-30"
+    code, out, _ = run(capsys, "audit", run_id, "--db", db, "--exit-zero")
+    assert "检查基准日  2026-04-01" in out  # again the crawl date: the same audit every time
+
+
+def test_as_of_must_be_a_date(capsys, tmp_path):
+    code, out, err = run(capsys, "audit", "1", "--db", tmp_path / "x.db", "--as-of", "2025-13-01")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "--as-of" in err and "not a date" in err
+
+
+def test_check_as_of_is_in_the_context(capsys):
+    code, out, _ = run(capsys, "check", CLEAN, "--as-of", "2025-02-01", "--format", "json")
+    assert json.loads(out)["context"]["as_of"] == "2025-02-01"

@@ -99,7 +99,14 @@ def test_hanweb_list_without_its_interface_is_not_assessable_at_its_url(tmp_path
     assert unread and "列表未能读取" in unread[0].message and "大汉" in unread[0].message
     assert [str(f.status) for f in by_rule(result, "WEB-13")] == ["not_assessable"]
     assert result.coverage["complete"] is False
-    assert not [f for f in result.findings if str(f.status) == "violation"]
+    # Nothing is judged missing or blank at the unread column; what the site does lack (no
+    # 指南, 目录, 依申请 channel, 第二十条 columns; 通知公告 stale at TODAY) is found through the
+    # navigation pages, which were read completely.
+    assert not [f for f in result.findings if str(f.status) == "violation"
+                and (f.location.url == base + "/col/col1002/index.html"
+                     or f.rule in ("WEB-05", "WEB-08", "WEB-13", "SCAN-01"))]
+    assert {f.rule for f in result.findings if str(f.status) == "violation"} <= {
+        "WEB-06", "WEB-11", "WEB-12", "WEB-14", "WEB-15"}
 
 
 def test_landing_pages_are_not_reports_nor_articles(tmp_path):

@@ -82,7 +82,9 @@ def test_each_hostile_part_is_read_or_reported(hostile_run):
 
 def test_no_false_violation(hostile_run):
     site, base, result, _, _ = hostile_run
-    violations = [f for f in result.findings if str(f.status) == "violation"]
+    # (column freshness, WEB-05..08, depends on the audit date, not on the hostile parts)
+    violations = [f for f in result.findings if str(f.status) == "violation"
+                  and f.rule not in ("WEB-05", "WEB-06", "WEB-07", "WEB-08")]
     # the planted late documents, nothing about the hostile parts (no broken links from the
     # <base href> list, no WEB-01 on the firewall's empty page, no 404 from the pager's claim)
     assert {f.rule for f in violations} == {"TIME-05"}, [

@@ -205,7 +205,7 @@ MAIN_HEADER = ["网站标识码", "单位", "栏目/位置", "标题", "网址",
 
 def test_xlsx_main_sheet_headers_and_a_row():
     _, wb = _workbook([unit_a(), unit_b()])
-    assert wb.sheetnames == ["整改清单", "已整改与已豁免", "汇总", "发布后变动"]
+    assert wb.sheetnames == ["整改清单", "已整改与已豁免", "汇总", "发布后变动", "检查指标"]
     ws = wb["整改清单"]
     header, rows = _rows(ws)
     assert header == MAIN_HEADER

@@ -73,7 +73,7 @@ def page(title: str, body: str, *, meta: dict[str, str] | None = None, column: s
 <div class="header"><ul class="nav"><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li>
 <li><a href="/bsfw/">办事服务</a></li><li><a href="/hdjl/">互动交流</a></li></ul></div>
 <div class="main">{body}</div>
-<div class="footer">主办单位：{_e(SITE_NAME)}办公室　网站标识码：{SITE_CODE}　ICP备案：示ICP备00000006号</div>
+<div class="footer">主办单位：{_e(SITE_NAME)}办公室　网站标识码：{SITE_CODE}　ICP备案：示ICP备00000006号　示公网安备 00000000000006号</div>
 </body></html>
 """
 
@@ -345,6 +345,10 @@ PLANTED = """# Planted problems of the demo site (鹤鸣县人民政府, invente
 - WEB-01: 政策文件 t20250514_3105 — no SiteIDCode and ContentSource tags.
 - TIME-07: 通知公告 4102 — no date on the page or in the list (only a placeholder date in the URL).
 - WEB-10: 政策文件 list links t20250410_3099 (HTTP 404); attachment /files/2025/fanghuo.pdf (404).
+- WEB-11: the 政府信息公开指南 gives only an address: no 分类/编排体系, 获取方式, 工作机构, 办公时间,
+  电话, 传真, 互联网联系方式.
+- WEB-06: on a 检查基准日 after 2026-05-06, 政策文件 (newest 2025-11-06) and 通知公告 (newest
+  2025-07-03) are more than 6 months old (the demo's content is fixed; time moves on).
 - SCAN-01: /zwgk/nbgl/ is forbidden by robots.txt — reported as not assessable.
 - 2025 annual report: ARI-04 (行政复议 3+1+1+0 ≠ 4), TXT-01 (narrative 120 vs table 118 new),
   XY-01 (上年结转 5 vs the 2024 report's 结转下年度 4).

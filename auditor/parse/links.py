@@ -16,6 +16,10 @@ COLUMN_WORDS = re.compile(
     r"工作动态|政务动态|部门动态|乡镇动态|要闻|新闻中心|新闻动态|人事信息|人事任免|规划计划|发展规划|"
     r"财政信息|财政预决算|预决算|统计信息|统计数据|机构职能|领导信息|重点领域|建议提案|依申请公开"
 )
+#: Columns the website indicators judge besides the 政府信息公开 area (检查指标: 动态要闻类,
+#: 人事、规划计划类 and 政务咨询类 columns; 依申请公开).
+INDICATOR_COLUMN_WORDS = re.compile(
+    r"动态|要闻|新闻|资讯|人事|任免|规划|计划|咨询|留言|信箱|问政|依申请")
 REPORT_COLUMN_WORDS = re.compile(r"年度报告|年报")
 REPORT_TITLE = re.compile(r"(?:政府信息公开|政务公开|信息公开)[^，。]{0,8}?年度?报告|年度报告")
 #: Titles about reports that are not a report: a notice asking for them, a review of them.
@@ -45,6 +49,15 @@ def is_column_link(text: str, url: str) -> bool:
     if not (0 < len(text) <= 20) or _YEAR.search(text) or looks_like_document(url):
         return False
     return bool(COLUMN_WORDS.search(text))
+
+
+def is_indicator_column_link(text: str, url: str) -> bool:
+    """A column the website indicators judge (工作动态, 人事信息, 在线咨询…): a short keyword
+    link, not a dated document."""
+    text = re.sub(r"\s+", "", text)
+    if not (0 < len(text) <= 20) or _YEAR.search(text) or looks_like_document(url):
+        return False
+    return bool(INDICATOR_COLUMN_WORDS.search(text))
 
 
 def is_report_column(text: str) -> bool:
