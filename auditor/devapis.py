@@ -122,5 +122,15 @@ def _xxgk(root, path, query, form, body):
     return 200, "text/html; charset=utf-8", html
 
 
-_FAMILIES = {"gkmlpt": _gkmlpt, "ucap": _ucap, "fjdzapp": _fjdzapp, "irs": _irs,
+def _ajaxfiles(root, path, query, form, body):
+    """A generic JSON list API answered from files: ``{path}-{pageNo}.json`` beside the path
+    (the page number from ``pageNo``/``page``/``pageIndex``)."""
+    number = _one(query, "pageNo") or _one(query, "page") or _one(query, "pageIndex") or "1"
+    file = root / (path.lstrip("/") + f"-{int(number or 1)}.json")
+    if not file.is_file():
+        return _json({"code": 0, "data": {"list": []}})
+    return 200, "application/json; charset=utf-8", file.read_text("utf-8")
+
+
+_FAMILIES = {"ajaxfiles": _ajaxfiles, "gkmlpt": _gkmlpt, "ucap": _ucap, "fjdzapp": _fjdzapp, "irs": _irs,
              "jpaas": _jpaas, "xxgk": _xxgk}

@@ -295,3 +295,31 @@ FAMILIES = {
     "ucap": ucap,
     "iframe": iframe_list,
 }
+
+
+def ajax_json(root: Path, n: int = 27, size: int = 10) -> Family:
+    """A column page whose script fetches ``/api/zwgk/list?channelId=88&pageNo=1&pageSize=10``
+    (Shanghai district style: ``data.list``, ``totalCount``, ``totalPage``; items ``url``,
+    ``title``, ``display_date``)."""
+    docs = _docs(n, lambda i, d: f"/zwgk/zdgkml/{d.year}/{100 + i}/{204000 + i}.html")
+    body = ('<ul id="list"></ul><script>$(function(){ $.ajax({url: "/api/zwgk/list?channelId=88'
+            '&pageNo=1&pageSize=10", type: "get", dataType: "json", success: function(r){'
+            " render(r.data.list); }}); });</script>")
+    write(root / "zwgk" / "zdgkml" / "index.html", page("重点工作", body, column="重点工作"))
+    pages = []
+    for p in range(0, n, size):
+        chunk = [{"url": u, "title": t, "display_date": str(d)} for u, t, d in docs[p:p + size]]
+        pages.append(chunk)
+    (root / "api" / "zwgk").mkdir(parents=True, exist_ok=True)
+    # one static answer per page number: the replica's API is files named by the query
+    for number, chunk in enumerate(pages, 1):
+        (root / "api" / "zwgk" / f"list-{number}.json").write_text(json.dumps({
+            "code": 0, "data": {"list": chunk, "pageNo": number, "totalPage": len(pages),
+                                "totalCount": n}}, ensure_ascii=False), "utf-8")
+    _server(root, apis={"/api/zwgk/list": "ajaxfiles"})
+    _home(root, "/zwgk/zdgkml/", "政务公开重点工作")
+    return Family("ajax-json", "/", "政务公开重点工作", "ajax-json",
+                  _write_docs(root, docs, "zdgkml"))
+
+
+FAMILIES["ajax-json"] = ajax_json

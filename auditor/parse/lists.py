@@ -218,7 +218,10 @@ def generic_reading(page: Page, *, adapter: str = "generic", cue: str = "页面�
         if frames:  # the list lives in an <iframe>/<frame> of the column page
             return ListReading(adapter, "内嵌框架（iframe）中的列表", (), pages + frames)
     unfollowed = None
-    if page.machinery:
+    # A script that asks some address for JSON is common on pages that list statically too
+    # (counters, menus): it makes a list doubtful only when the page lists nothing itself.
+    weak = page.machinery == "脚本请求的列表接口"
+    if page.machinery and not (weak and items):
         unfollowed = (f"页面含列表脚本（{page.machinery}），本工具未能读取其动态加载的条目"
                       if not items else
                       f"页面含列表脚本（{page.machinery}），静态条目之外可能还有动态加载的条目")

@@ -58,6 +58,9 @@ _MACHINERY: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("拓尔思检索接口", re.compile(r"/irs/front/list|/fjdzapp/search")),
     ("Vue 列表模板", re.compile(r"v-for\s*=\s*[\"'][^\"']*\bin\s+(?:list|dataList|items|records)")),
     ("客户端分页插件", re.compile(r"\.pagination\s*\(\s*\{|ms-include-src\s*=\s*[\"']pgTemp")),
+    ("脚本请求的列表接口", re.compile(
+        r"(?:\$\.(?:ajax|get|getJSON|post)|\bfetch|\baxios(?:\.get|\.post)?)\s*\([^;]{0,300}?"
+        r"['\"][^'\"\s]*(?:list|page|query|search|column|channel|\.json)[^'\"\s]*['\"]", re.I)),
 )
 _PAGER = re.compile(r"createPageHTML\s*\(|下一页|下页|尾页|末页|共\s*\d+\s*页|第\s*\d+\s*/\s*\d+\s*页")
 _ROOT_PATHS = re.compile(r"^/?(?:(?:index|default|main)\.(?:s?html?|jsp|php|aspx?))?$", re.I)

@@ -12,6 +12,7 @@ what was seen, and a new variant is one class in one of these modules:
 ``trs``     TRS WCM ``createPageHTML``, trt avalon (``quickMode``) with its search API, IRS
 ``gkmlpt``  Guangdong 政府信息公开目录管理平台 (``_CONFIG`` SID/TREE and ``api/all``)
 ``ucap``    开普云 UCAP ``/common/search`` JSON
+``ajax``    any JSON list the page's own script asks for (``$.ajax``, ``fetch``…)
 ``base``    the generic reader (dated links, 下一页 / numbered / ``index_N`` pages, iframes)
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 from auditor.parse.lists import ListReading
 from auditor.parse.page import Page
 
+from .ajax import AjaxJsonAdapter
 from .base import ListAdapter
 from .gkmlpt import GkmlptAdapter
 from .hanweb import HanwebAdapter, JpaasAdapter, XxgkSearchAdapter
@@ -31,7 +33,8 @@ __all__ = ["ADAPTERS", "ListAdapter", "read_list"]
 #: Tried in order; the first whose cue matches a page reads it (generic is the fallback).
 ADAPTERS: list[ListAdapter] = [
     GkmlptAdapter(), UcapAdapter(), JpaasAdapter(), XxgkSearchAdapter(), HanwebAdapter(),
-    TrsSearchAnswerAdapter(), TrsIrsAdapter(), TrsAvalonAdapter(), TrsAdapter(), ListAdapter(),
+    TrsSearchAnswerAdapter(), TrsIrsAdapter(), TrsAvalonAdapter(), TrsAdapter(),
+    AjaxJsonAdapter(), ListAdapter(),
 ]
 
 
