@@ -125,6 +125,12 @@ def _unit_view(report: SiteReport, index: int, score: dict[str, Any] | None = No
         "comparison": comparison_note(report),
         "counts": now, "change": change, "lifecycle": report.lifecycle_counts(),
         "notes": notes, "complete": not notes, "coverage_summary": coverage_summary(report),
+        "columns": [{"name": c.get("name") or c.get("url"), "url": c.get("url", ""),
+                     "state": c.get("state", ""), "state_label": c.get("state_label", ""),
+                     "listed": c.get("items_listed", 0), "fetched": c.get("items_fetched", 0),
+                     "dated": c.get("items_dated", 0), "found_by": c.get("found_by", ""),
+                     "reasons": "；".join(c.get("reasons") or [])}
+                    for c in (report.coverage or {}).get("columns") or []],
         "active": [_finding_view(t, report) for t in active(report)],
         "fixed": [_finding_view(t, report) for t in closed(report) if t.lifecycle == "fixed"],
         "assessable": [_finding_view(t, report) for t in closed(report)

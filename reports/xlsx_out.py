@@ -264,8 +264,24 @@ def coverage_notes(report: SiteReport) -> list[str]:
     seen = [f"{label} {cov[k]} 个" for k, label in gaps if cov.get(k)]
     if seen:
         notes.append("有页面未能抓取：" + "，".join(seen) + "，其内容未检查。")
+    extra = [(k, label) for k, label in (("too_large", "超过大小上限"), ("empty_pages", "内容为空"))
+             if cov.get(k)]
+    if extra:
+        notes.append("有页面未能读取：" + "，".join(f"{label} {cov[k]} 个" for k, label in extra)
+                     + "，其内容未检查。")
     if cov.get("unparseable_reports"):
         notes.append(f"{cov['unparseable_reports']} 份年度报告无法解析，未能检查其内容。")
+    partial = [c for c in cov.get("columns") or [] if c.get("state") in (
+        "partial", "unread", "failed") or c.get("gaps")]
+    if partial:
+        first = partial[0]
+        why = "；".join(first.get("reasons") or []) or first.get("state_label", "")
+        notes.append(f"{len(partial)} 个栏目未完整读取（如“{first.get('name') or first['url']}”："
+                     f"{why}），未读取的部分未检查。")
+    if cov.get("trap_patterns"):
+        notes.append(f"{len(cov['trap_patterns'])} 个疑似抓取陷阱的网址模式被停止抓取，跳过的页面未检查。")
+    if cov.get("time_limit_reached"):
+        notes.append("达到抓取时间上限，抓取提前结束。")
     na = report.counts("now")["not_assessable"]
     if na:
         notes.append(f"{na} 项无法评估（见各项说明）。")
