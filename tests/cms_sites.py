@@ -323,3 +323,22 @@ def ajax_json(root: Path, n: int = 27, size: int = 10) -> Family:
 
 
 FAMILIES["ajax-json"] = ajax_json
+
+
+def ucap_split(root: Path) -> Family:
+    """UCAP with the address and the channel written apart: ``var channelId = "…"`` and
+    ``$.get("/common/search/" + channelId, {...})``."""
+    family = ucap(root)
+    page_path = root / "yxgdj" / "c109213" / "xwzx.shtml"
+    text = page_path.read_text("utf-8")
+    channel = "8a8e2f1c9d3b4a5e6f70819a2b3c4d5e"
+    text = text.replace(f'var url = "/common/search/{channel}?_isAgg=true&_isJson=true&_pageSize=20'
+                        '&_template=index";',
+                        f'var channelId = "{channel}"; $.get("/common/search/" + channelId, '
+                        '{_isAgg: true, _isJson: true, _pageSize: 20, page: 1}, render);')
+    page_path.write_text(text, "utf-8")
+    family.name = "ucap-split"
+    return family
+
+
+FAMILIES["ucap-split"] = ucap_split

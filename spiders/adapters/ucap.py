@@ -14,6 +14,10 @@ from .trs import _day
 
 _ENDPOINT = re.compile(r"(/(?:[\w-]+/)*?(?:common/search|searchList))/([0-9a-fA-F]{32}|[\w-]{4,64})")
 _META_CHANNEL = re.compile(r"<meta[^>]+name=[\"']channelid[\"'][^>]*content=[\"']([\w-]+)", re.I)
+#: The address written without its channel (``"/common/search/" + channelId``) and the id in a
+#: variable or option of its own.
+_PREFIX = re.compile(r"['\"]((?:/[\w-]+)*?/(?:common/search|searchList))/?['\"]")
+_CHANNEL_VAR = re.compile(r"channel_?id['\"]?\s*[:=]\s*['\"]([0-9a-fA-F]{32}|[\w-]{6,64})['\"]", re.I)
 _TOKEN = re.compile(r"[?&]UAta9QfS=")
 PAGE_SIZE = 20
 
@@ -38,6 +42,9 @@ class UcapAdapter(ListAdapter):
             return "开普云 UCAP 列表接口的回答" if isinstance(data, dict) else None
         if _ENDPOINT.search(page.text):
             return "开普云 UCAP 列表接口（/common/search）"
+        if _PREFIX.search(page.text) and (_CHANNEL_VAR.search(page.text)
+                                          or _META_CHANNEL.search(page.text)):
+            return "开普云 UCAP 列表接口（地址与栏目标识分开写）"
         if _META_CHANNEL.search(page.text) and "ucap" in page.text.lower():
             return "开普云 UCAP 栏目标识（meta channelid）"
         return None
@@ -52,7 +59,10 @@ class UcapAdapter(ListAdapter):
         if m:
             endpoint, channel = m.group(1), m.group(2)
         else:
-            endpoint, channel = "/common/search", _META_CHANNEL.search(page.text).group(1)
+            prefix = _PREFIX.search(page.text)
+            named = _CHANNEL_VAR.search(page.text) or _META_CHANNEL.search(page.text)
+            endpoint = prefix.group(1) if prefix else "/common/search"
+            channel = named.group(1)
         return ListReading(self.name, cue, pages=(self.request(page.url, endpoint, channel, 1),))
 
     @staticmethod
