@@ -15,7 +15,7 @@ from .engine import UNIT_TYPES
 from .fetch import FetchError, read_target
 from .findings import Severity
 from .parse import parse_report
-from .store import StoreError
+from .store import StoreError, store_exists
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -61,8 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="continue an interrupted run, skipping pages already fetched")
     scan.add_argument("--parallel", type=int, default=2,
                       help="sites scanned at the same time with --all (default 2)")
-    scan.add_argument("--db", metavar="FILE", help="SQLite store (default: the user data "
-                      "directory, or $ZWGK_AUDITOR_DB)")
+    scan.add_argument("--db", metavar="FILE|URL", help="the store: a SQLite file (default: "
+                      "the user data directory, or $ZWGK_AUDITOR_DB) or postgresql://…")
     scan.add_argument("--max-pages", type=int, default=2000, help="page budget (default 2000)")
     scan.add_argument("--max-depth", type=int, default=6, help="link depth (default 6)")
     scan.add_argument("--delay", type=float, default=1.0,
@@ -391,7 +391,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     config = effective_config(args)
     path = db_path(args.db)
-    if not Path(path).exists():
+    if not store_exists(path):
         raise FetchError(f"{path}: no such database")
     with Store(path) as store:
         if store.run(args.run_id) is None:
@@ -406,7 +406,7 @@ def _open_db(value: str | None):
     from .store import Store
 
     path = db_path(value)
-    if not Path(path).exists():
+    if not store_exists(path):
         raise FetchError(f"{path}: no such database")
     return Store(path)
 
@@ -605,7 +605,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
     from .store import Store
 
     path = db_path(args.db)
-    if not Path(path).exists():
+    if not store_exists(path):
         raise FetchError(f"{path}: no such database")
     with Store(path) as store:
         numbers: dict[str, dict[int, int]] = {}

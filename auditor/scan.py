@@ -65,8 +65,7 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
             if run.status == "finished":
                 raise CrawlError(f"run {run.id}: already finished; nothing to resume")
             run_id = run.id
-            store.db.execute("UPDATE runs SET status = 'running' WHERE id = ?", (run_id,))
-            store.commit()
+            store.set_run_status(run_id, "running")
         else:
             run_id = store.start_run(site or site_name(options.start_url), options.start_url,
                                      {k: v for k, v in options.__dict__.items()
@@ -110,6 +109,11 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
 
 
 def db_path(value: str | None) -> str:
-    from .store import default_db_path
+    """The store ``--db`` names: a database URL as given, else a SQLite file path (default:
+    the user data directory, or ``$ZWGK_AUDITOR_DB``)."""
+    from .store import default_db_path, is_url
 
+    value = value or os.environ.get("ZWGK_AUDITOR_DB")
+    if value and is_url(value):
+        return value
     return str(Path(value) if value else default_db_path())

@@ -209,7 +209,7 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
                     report = replace(report, published=dates.published.value.isoformat())
                 out.reports.append((url, report))
     if changed:
-        store.db.executemany("UPDATE pages SET kind = ?, kind_cue = ? WHERE id = ?", changed)
+        store.set_page_kinds(changed)
     store.commit()
     return out
 

@@ -85,8 +85,7 @@ def main() -> int:
                     diff_times.append(t2 - t1)
                 previous = run_id
                 if n in (1, 10, args.runs):
-                    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                    sizes[n] = db.stat().st_size / 1e6
+                    sizes[n] = store.size_bytes() / 1e6
             pages = len(store.pages(first))
         print(f"site: {args.documents} documents ({pages} pages per run), {args.runs} runs, "
               f"{args.edit_share:.0%} of documents edited per run")
