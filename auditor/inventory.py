@@ -26,19 +26,27 @@ class SiteOutcome:
 
 def scan_site(site: SiteConfig, config: Config, db_path: str, *,
               resume_run: int | None = None, today: dt.date | None = None,
-              progress: Callable[[dict[str, int]], None] | None = None) -> SiteOutcome:
+              progress: Callable[[dict[str, int]], None] | None = None,
+              campaign: str | None = None,
+              should_stop: Callable[[], bool] | None = None) -> SiteOutcome:
     options = CrawlOptions(
         start_url=site.urls[0], extra_start_urls=site.urls[1:], db_path=db_path,
         delay=site.delay, concurrency=site.concurrency, max_pages=site.max_pages,
         max_depth=site.max_depth, domains=sorted({site_name(u) for u in site.urls}),
-        resume_run=resume_run)
+        resume_run=resume_run, campaign=campaign)
     error = None
     try:
-        run_id = crawl(options, site=site.id, progress=progress)
+        run_id = crawl(options, site=site.id, progress=progress, should_stop=should_stop)
     except CrawlError as exc:
         if exc.run_id is None:
             return SiteOutcome(site, None, None, str(exc))
         run_id, error = exc.run_id, str(exc)
+    return audit_site(site, config, db_path, run_id, error=error, today=today)
+
+
+def audit_site(site: SiteConfig, config: Config, db_path: str, run_id: int, *,
+               error: str | None = None, today: dt.date | None = None) -> SiteOutcome:
+    """Audit a crawled run of an inventory site (again: the findings are replaced)."""
     with Store(db_path) as store:
         result = audit_run(store, run_id, config=config.for_site(site),
                            unit_type=site.unit_type, today=today)

@@ -12,9 +12,24 @@ import sys
 from typing import Any
 
 
+def die_with_parent(parent_pid: int | None) -> None:
+    """Linux: be killed when the process that started this crawl dies (a worker killed
+    mid-site must leave no crawler writing into a run another worker resumes)."""
+    if not parent_pid or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import os
+    import signal
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent_pid:  # it died before we asked
+        os._exit(1)
+
+
 def run(options: dict[str, Any]) -> int:
     from scrapy.crawler import AsyncCrawlerProcess
 
+    die_with_parent(options.get("parent_pid"))
     from .disclosure import DisclosureSpider
     from .settings import crawl_settings
 
