@@ -11,6 +11,8 @@ report parser; only the results are kept, so memory does not grow with the size 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -27,11 +29,11 @@ from .engine import (
     run_subject,
 )
 from .findings import Finding, Status
-from .models import AnnualReport
+from .models import AnnualReport, DateEvidence
 from .parse import parse_page_report, parse_report
-from .parse.dates import extract_dates
+from .parse.dates import DocumentDates, extract_dates
 from .parse.lists import ListReading
-from .parse.page import Page, read_page
+from .parse.page import Page, PageKind, read_page
 from .runstatus import site_run_number
 from .store import PageRecord, Store
 
@@ -148,43 +150,60 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
     for page in stored:
         if page.kind == "attachment" and page.referer and page.outcome == "ok" and page.hash:
             attachments_of.setdefault(page.referer, []).append(page)
+    # Documents whose bytes were read before, by this parser, in the same circumstances: their
+    # reading is taken from the store instead of parsing them again (a re-scan of an unchanged
+    # site; a re-audit).
+    keys = {page.id: _cache_key(page) for page in stored if _cacheable(page)}
+    cached = store.cached_parses(keys.values()) if keys else {}
     changed: list[tuple[str, str, int]] = []
     for page in stored:
         if page.outcome != "ok" or not page.hash or page.kind in _KEEP_KIND:
             out.pages.append(page)
             continue
-        body = store.blob(page.hash) or b""
-        view = _view(page, body)
-        kind = view.kind
+        key = keys.get(page.id)
+        if key in cached:
+            body, view, reading = None, None, _DocumentReading.from_json(cached[key])
+            kind = PageKind(reading.kind, reading.cue)
+        else:
+            body = store.blob(page.hash) or b""
+            view = _view(page, body)
+            kind, reading = view.kind, None
         if (kind.kind, kind.cue) != (page.kind, page.kind_cue):
             changed.append((kind.kind, kind.cue, page.id))
             page = replace(page, kind=kind.kind, kind_cue=kind.cue)
         out.pages.append(page)
         url = page.final_url or page.url
-        if view.is_html:
-            if view.meta_value("SiteName"):
-                out.site_names.append(view.meta_value("SiteName"))
-            if kind.kind == "home" or page.reached_as == "home":
-                out.footers.append(view.visible_text[-3000:])
-                if view.title:
-                    out.home_titles.append(view.title)
-        if kind.kind == "list" or page.reached_as in ("column", "list"):
-            out.readings[page.id] = read_list(view)
-            name = view.meta_value("ColumnName") or (view.title or "").split("_")[0].strip()
-            if name:
-                out.column_names[page.id] = name
-        if kind.kind not in ("document", "report"):
+        if reading is not None:  # a cached document: not home, not a list (see _cacheable)
+            if reading.site_name:
+                out.site_names.append(reading.site_name)
+        else:
             if view.is_html:
-                out.page_tags.append((url, kind.kind, dict(view.meta)))
-            continue
-        facts = view.facts
-        if facts.footer_code:
-            out.footer_codes[url] = facts.footer_code
-        dates = extract_dates(body, url=url, list_date=page.list_date, root=view.root)
-        title = view.heading or page.title or dates.title or facts.title
+                if view.meta_value("SiteName"):
+                    out.site_names.append(view.meta_value("SiteName"))
+                if kind.kind == "home" or page.reached_as == "home":
+                    out.footers.append(view.visible_text[-3000:])
+                    if view.title:
+                        out.home_titles.append(view.title)
+            if kind.kind == "list" or page.reached_as in ("column", "list"):
+                out.readings[page.id] = read_list(view)
+                name = view.meta_value("ColumnName") or (view.title or "").split("_")[0].strip()
+                if name:
+                    out.column_names[page.id] = name
+            if kind.kind not in ("document", "report"):
+                if view.is_html:
+                    out.page_tags.append((url, kind.kind, dict(view.meta)))
+                continue
+            reading = _DocumentReading.of(view, kind, extract_dates(
+                body, url=url, list_date=page.list_date, root=view.root))
+            if key is not None and kind.kind == "document":
+                store.cache_parse(key, reading.to_json())
+        if reading.footer_code:
+            out.footer_codes[url] = reading.footer_code
+        dates = reading.dates
+        title = reading.heading or page.title or dates.title or reading.facts_title
         doc = DocumentContext(url=url, title=title, column=page.column_name,
                               issued=dates.issued, published=dates.published,
-                              candidates=tuple(dates.candidates), meta=facts.meta,
+                              candidates=tuple(dates.candidates), meta=reading.meta,
                               fetched=_fetched(page), kind=kind.kind, calendar=calendar,
                               today=today)
         out.documents.append(doc)
@@ -196,10 +215,13 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
             published=dates.published.value.isoformat() if dates.published else None,
             published_strategy=dates.published.strategy if dates.published else None,
             published_raw=dates.published.raw if dates.published else None,
-            text_hash=facts.text_hash)
+            text_hash=reading.text_hash)
         if len(out.documents) % 200 == 0:
             store.commit()  # do not hold the write lock through a long audit (parallel scans)
         if kind.kind == "report":
+            if view is None:  # never cached, but a page's kind may be read differently
+                body = store.blob(page.hash) or b""
+                view = _view(page, body)
             report = _read_report(store, view, attachments_of.get(page.url, [])
                                   + attachments_of.get(url, []))
             if isinstance(report, str):
@@ -212,6 +234,112 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
         store.set_page_kinds(changed)
     store.commit()
     return out
+
+
+# ------------------------------------------------------------------ the parse cache
+
+def _parser_version() -> str:
+    """A digest of the source of everything that reads a document page: a new parser (any
+    change to it) never reuses what an older one read."""
+    from pathlib import Path
+
+    from . import models
+    from .parse import page as page_module
+
+    digest = hashlib.sha256()
+    for source in sorted(Path(page_module.__file__).parent.glob("*.py")) + [
+            Path(models.__file__), Path(__file__)]:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_PARSER_VERSION: str | None = None
+
+
+def _cacheable(page: PageRecord) -> bool:
+    """Document pages only: lists, home pages and reports are read in full every time (they
+    are few, and what is read from them is more than the reading below keeps)."""
+    return (page.outcome == "ok" and bool(page.hash) and page.kind == "document"
+            and page.reached_as not in ("home", "column", "list"))
+
+
+def _cache_key(page: PageRecord) -> str:
+    """What a document's reading depends on: its bytes, the URL it is read as, how it was
+    reached, the date its list gave, and the parser."""
+    global _PARSER_VERSION
+    if _PARSER_VERSION is None:
+        _PARSER_VERSION = _parser_version()
+    post = "#" in page.url
+    parts = (_PARSER_VERSION, page.hash, page.url if post else (page.final_url or page.url),
+             page.final_url or page.url, page.reached_as or page.kind, page.list_date or "",
+             page.column_url if post else "")
+    return hashlib.sha256("\x00".join(p or "" for p in parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class _DocumentReading:
+    """What the audit keeps of reading a document page."""
+
+    kind: str
+    cue: str
+    site_name: str | None
+    heading: str | None
+    facts_title: str | None
+    footer_code: str | None
+    text_hash: str | None
+    meta: dict[str, str]
+    dates: DocumentDates
+
+    @classmethod
+    def of(cls, view: Page, kind: PageKind, dates: DocumentDates) -> _DocumentReading:
+        facts = view.facts
+        return cls(kind.kind, kind.cue, (view.meta_value("SiteName") or None)
+                   if view.is_html else None, view.heading, facts.title, facts.footer_code,
+                   facts.text_hash, dict(facts.meta), dates)
+
+    def to_json(self) -> str:
+        dates = self.dates
+        return json.dumps({
+            "kind": self.kind, "cue": self.cue, "site_name": self.site_name,
+            "heading": self.heading, "facts_title": self.facts_title,
+            "footer_code": self.footer_code, "text_hash": self.text_hash, "meta": self.meta,
+            "dates": {"title": dates.title,
+                      "issued": _evidence_index(dates, dates.issued),
+                      "published": _evidence_index(dates, dates.published),
+                      "extra": [e.to_dict() for e in (dates.issued, dates.published)
+                                if e is not None and e not in dates.candidates],
+                      "candidates": [e.to_dict() for e in dates.candidates]}},
+            ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> _DocumentReading:
+        data = json.loads(text)
+        raw = data.pop("dates")
+        candidates = [_evidence(e) for e in raw["candidates"]]
+        extra = [_evidence(e) for e in raw["extra"]]
+        pool = candidates + extra
+
+        def pick(index):
+            return pool[index] if index is not None else None
+        dates = DocumentDates(issued=pick(raw["issued"]), published=pick(raw["published"]),
+                              candidates=candidates, title=raw["title"])
+        return cls(dates=dates, **data)
+
+
+def _evidence_index(dates: DocumentDates, evidence: DateEvidence | None) -> int | None:
+    """Where ``evidence`` is among the candidates (or after them, in ``extra``)."""
+    if evidence is None:
+        return None
+    if evidence in dates.candidates:
+        return dates.candidates.index(evidence)
+    extra = [e for e in (dates.issued, dates.published)
+             if e is not None and e not in dates.candidates]
+    return len(dates.candidates) + extra.index(evidence)
+
+
+def _evidence(data: dict[str, Any]) -> DateEvidence:
+    return DateEvidence(value=dt.date.fromisoformat(data["value"]), kind=data["kind"],
+                        strategy=data["strategy"], raw=data["raw"], time=data["time"])
 
 
 def _read_report(store: Store, view: Page, attachments: list[PageRecord]) -> AnnualReport | str:

@@ -37,6 +37,7 @@ def run(options: dict[str, Any]) -> int:
         delay=options.get("delay", 1.0), concurrency=options.get("concurrency", 2),
         max_pages=options.get("max_pages", 2000), max_depth=options.get("max_depth", 6),
         timeout=options.get("timeout", 20.0), obey_robots=options.get("obey_robots", True),
+        conditional=options.get("conditional", True) and not options.get("resume_run"),
     )
     settings.update(options.get("extra_settings") or {})
     settings["LOG_INSTALL_ROOT_HANDLER"] = False
