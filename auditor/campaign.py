@@ -11,8 +11,9 @@ work safe to do twice:
                                     inventory as JSON), sites (ids, in inventory order)
 ``zwgk:campaign:<id>:sites``        hash: site id -> JSON state (queued, crawling, done,
                                     failed; worker, run id, pages, findings, error, attempts)
-``zwgk:lease:<host>``               which worker crawls that host now (expires unless renewed):
-                                    one crawler per host, whatever the number of workers
+``zwgk:lease:<host[:port]>``        which worker crawls that server now (expires unless
+                                    renewed): one crawler per server, whatever the number of
+                                    workers
 
 The database is the truth about the work itself: a site's run is found by campaign and site
 (``runs.campaign``), so a redelivered site resumes the run its dead worker left.

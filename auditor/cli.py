@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="continue an interrupted run, skipping pages already fetched")
     scan.add_argument("--parallel", type=int, default=2,
                       help="sites scanned at the same time with --all (default 2)")
+    scan.add_argument("--full", action="store_true",
+                      help="fetch every page in full (default: ask the site whether pages "
+                           "stored by the last finished run changed, ETag / Last-Modified)")
     scan.add_argument("--queue", metavar="REDIS_URL",
                       help="with --all/--site: put the sites on this Redis queue for "
                            "`auditor worker` processes (any number, any machine) instead of "
@@ -263,7 +266,8 @@ def cmd_scan_inventory(args: argparse.Namespace) -> int:
                 print(f"auditor: {outcome.site.id}（{outcome.site.name}）run {outcome.run_id}："
                       f"{state}", file=sys.stderr)
 
-            outcomes = scan_all(config, path, sites=sites, parallel=args.parallel, on_done=done)
+            outcomes = scan_all(config, path, sites=sites, parallel=args.parallel, on_done=done,
+                                conditional=not args.full)
     except LockHeld as exc:
         print(f"auditor: {exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -417,7 +421,8 @@ def cmd_scan_url(args: argparse.Namespace) -> int:
         start_url=args.url, db_path=path, delay=max(args.delay, 0.0),
         concurrency=args.concurrency, max_pages=max(args.max_pages, 1),
         max_depth=max(args.max_depth, 1), timeout=max(args.timeout, 1.0),
-        domains=[site_name(args.url)] + [d.lower() for d in args.domain or []])
+        domains=[site_name(args.url)] + [d.lower() for d in args.domain or []],
+        conditional=not args.full)
     show = None if args.quiet or not sys.stderr.isatty() else _progress(sys.stderr)
     failure = None
     try:

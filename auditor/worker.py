@@ -39,7 +39,14 @@ from .campaign import (
     patiently,
     worker_name,
 )
-from .scan import site_name
+
+
+def server_of(url: str) -> str:
+    """What politeness is owed to: the server (host and port), whatever sites it carries."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return (parts.netloc or url).lower()
 
 QUEUE = "zwgk-sites"
 ACTOR = "scan_site"
@@ -159,7 +166,7 @@ class SiteJob:
                                               error=f"no site {site_id!r} in the inventory"),
                       what="site state")
             return
-        lease = HostLease(self.client, [site_name(u) for u in site.urls], self.lease_ttl)
+        lease = HostLease(self.client, [server_of(u) for u in site.urls], self.lease_ttl)
         if not patiently(lease.acquire, what="host lease"):
             raise HostBusy(f"{site_id}: {lease.holder()} is crawling its host")
         try:
