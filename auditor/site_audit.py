@@ -154,9 +154,12 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
     # reading is taken from the store instead of parsing them again (a re-scan of an unchanged
     # site; a re-audit).
     keys = {page.id: _cache_key(page) for page in stored if _cacheable(page)}
-    cached = store.cached_parses(keys.values()) if keys else {}
+    cached: dict[str, str] = {}
     changed: list[tuple[str, str, int]] = []
-    for page in stored:
+    for index, page in enumerate(stored):
+        if index % _CACHE_CHUNK == 0:  # a chunk of readings at a time: memory stays flat
+            chunk = [keys[p.id] for p in stored[index:index + _CACHE_CHUNK] if p.id in keys]
+            cached = store.cached_parses(chunk) if chunk else {}
         if page.outcome != "ok" or not page.hash or page.kind in _KEEP_KIND:
             out.pages.append(page)
             continue
@@ -254,6 +257,7 @@ def _parser_version() -> str:
 
 
 _PARSER_VERSION: str | None = None
+_CACHE_CHUNK = 500
 
 
 def _cacheable(page: PageRecord) -> bool:

@@ -16,6 +16,7 @@ nothing is stored twice.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import signal
@@ -254,6 +255,10 @@ def _requeue_orphans(client: redis.Redis, broker: RedisBroker, actor) -> int:
     Redis that had not written it to disk): sent again, so every campaign completes."""
     sent = 0
     for campaign in Campaign.all(client):
+        created = campaign.info().get("created")
+        if created and (dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(created)
+                        ).total_seconds() < 30:
+            continue  # still being enqueued, perhaps
         for site_id in campaign.unfinished():
             if campaign.state(site_id).attempts <= MAX_ATTEMPTS:
                 actor.send(campaign.id, site_id)
@@ -284,10 +289,13 @@ def run_worker(queue_url: str, *, db: str | None = None, threads: int = 1,
             log(f"{site_id}: {type(exc).__name__}: {exc}; will be retried")
             raise
         else:
-            state = Campaign(job.client, campaign_id).state(site_id)
+            done[0] += 1
+            try:
+                state = Campaign(job.client, campaign_id).state(site_id)
+            except redis.RedisError:
+                return
             log(f"{site_id}: {state.state} (run {state.run_id}, {state.pages} pages"
                 + (f", {state.error}" if state.error else "") + ")")
-            done[0] += 1
 
     actor = declare_actor(broker, scan_one)
     worker = dramatiq.Worker(broker, worker_threads=max(1, threads), worker_timeout=500)
