@@ -149,3 +149,21 @@ def test_postgres_restarting_during_a_crawl_loses_no_page(demo_site, sqlite_scan
     assert _paths(pages) == _paths(pages_lite)
     assert len({p.url for p in pages}) == len(pages)
     assert _findings(result) == _findings(result_lite)
+
+
+def test_two_inventory_scans_of_one_postgres_store_never_overlap(pg_url):
+    from auditor.lock import LockHeld, RunLock
+
+    with RunLock(pg_url):
+        with pytest.raises(LockHeld, match="another audit is running"), RunLock(pg_url):
+            pass
+    with RunLock(pg_url):  # released
+        pass
+
+
+def test_a_wrong_postgres_database_is_one_line(postgres, capsys):
+    from auditor.cli import main
+
+    assert main(["runs", "--db", postgres.url("no_such_db")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no_such_db" in err and "cannot open" in err

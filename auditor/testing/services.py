@@ -47,7 +47,28 @@ def _wait_port(port: int, process: subprocess.Popen, what: str, timeout: float =
     raise RuntimeError(f"{what} did not listen on 127.0.0.1:{port} within {timeout:g} s")
 
 
-class RedisServer:
+class _Service:
+    """A server process of ours with its files in ``self.dir``."""
+
+    dir: str
+
+    def start(self) -> _Service:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def restart(self, down_for: float = 0.0) -> None:
+        self.stop()
+        time.sleep(down_for)
+        self.start()
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class RedisServer(_Service):
     """A redis-server of our own in a temporary folder (``start``, ``stop``, ``restart``)."""
 
     def __init__(self) -> None:
@@ -94,14 +115,6 @@ class RedisServer:
             self.process.wait(timeout=30)
         self.process = None
 
-    def restart(self, down_for: float = 0.0) -> None:
-        self.stop()
-        time.sleep(down_for)
-        self.start()
-
-    def close(self) -> None:
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def postgres_bindir() -> str | None:
@@ -112,7 +125,7 @@ def postgres_bindir() -> str | None:
     return os.path.dirname(found) if found else None
 
 
-class PostgresServer:
+class PostgresServer(_Service):
     """A PostgreSQL cluster of our own in a temporary folder, listening on 127.0.0.1 only."""
 
     def __init__(self) -> None:
@@ -196,14 +209,6 @@ class PostgresServer:
                 self.process.wait()
         self.process = None
 
-    def restart(self, down_for: float = 0.0) -> None:
-        self.stop()
-        time.sleep(down_for)
-        self.start()
-
-    def close(self) -> None:
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 @contextlib.contextmanager
