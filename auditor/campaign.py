@@ -44,6 +44,8 @@ class QueueError(Exception):
 
 
 def connect(url: str) -> redis.Redis:
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise QueueError(f"{url}: not a Redis URL (redis://HOST[:PORT]/DB)")
     try:
         client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30,
                                       health_check_interval=10)

@@ -273,6 +273,7 @@ def run_worker(queue_url: str, *, db: str | None = None, threads: int = 1,
     """Take sites off the queue until it is empty (``wait``: until interrupted). Returns the
     number of sites this worker finished."""
     log = log or (lambda line: print(f"auditor worker: {line}", file=sys.stderr, flush=True))
+    connect(queue_url)  # a malformed URL is one line, before any thread starts
     logging.basicConfig(level=logging.WARNING, format="auditor worker: %(name)s: %(message)s")
     logging.getLogger("dramatiq").setLevel(logging.ERROR)
     broker = make_broker(queue_url, heartbeat_timeout)

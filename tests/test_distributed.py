@@ -227,6 +227,18 @@ def test_status_of_a_queue_without_campaign_is_one_line(redis_url, capsys):
     assert err.count("\n") == 1 and "no campaign" in err
 
 
+@pytest.mark.parametrize("command", (["worker"], ["status"], ["scan", "--all"]))
+def test_a_bad_queue_url_is_one_line(command, tmp_path, capsys):
+    config = tmp_path / "auditor.toml"
+    config.write_text('[[sites]]\nid = "a"\nname = "a"\nurls = ["http://127.0.0.1:9/"]\n',
+                      "utf-8")
+    extra = ["--config", str(config), "--db", str(tmp_path / "x.db")] if "scan" in command \
+        else []
+    assert main([*command, "--queue", "http://not-redis/0", *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a Redis URL" in err
+
+
 def test_json_status(served, redis_url, pg_url, tmp_path, capsys):
     _, bases = served
     config = inventory(tmp_path, bases)
