@@ -112,3 +112,17 @@ def test_a_site_without_validators_is_fetched_in_full(tmp_path):
     with Store(db) as store:
         assert not [p for p in store.pages(second_id) if p.status == 304]
     assert findings(first) == findings(second)
+
+
+def test_a_new_parser_reads_every_document_again(tmp_path, counted, monkeypatch):
+    site = build_demo_site(tmp_path / "site")
+    db = tmp_path / "a.db"
+    run_id, first = scan(site, db)
+    with Store(db) as store:
+        counted.clear()
+        audit_run(store, run_id, today=TODAY)  # re-audit: read from the cache
+        cached = len(counted)
+        monkeypatch.setattr(site_audit, "_PARSER_VERSION", "another parser")
+        counted.clear()
+        again = audit_run(store, run_id, today=TODAY)
+    assert len(counted) > cached and findings(again) == findings(first)
