@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sys
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -299,7 +300,7 @@ class _DocumentReading:
         facts = view.facts
         return cls(kind.kind, kind.cue, (view.meta_value("SiteName") or None)
                    if view.is_html else None, view.heading, facts.title, facts.footer_code,
-                   facts.text_hash, dict(facts.meta), dates)
+                   facts.text_hash, _shared(facts.meta), dates)
 
     def to_json(self) -> str:
         dates = self.dates
@@ -318,6 +319,7 @@ class _DocumentReading:
     @classmethod
     def from_json(cls, text: str) -> _DocumentReading:
         data = json.loads(text)
+        data["meta"] = _shared(data["meta"])
         raw = data.pop("dates")
         candidates = [_evidence(e) for e in raw["candidates"]]
         extra = [_evidence(e) for e in raw["extra"]]
@@ -328,6 +330,13 @@ class _DocumentReading:
         dates = DocumentDates(issued=pick(raw["issued"]), published=pick(raw["published"]),
                               candidates=candidates, title=raw["title"])
         return cls(dates=dates, **data)
+
+
+def _shared(meta: dict[str, str]) -> dict[str, str]:
+    """The page tags with their names and short values interned: every document of a site
+    repeats them, and a 50,000-document audit keeps them all."""
+    return {sys.intern(k): sys.intern(v) if isinstance(v, str) and len(v) < 80 else v
+            for k, v in meta.items()}
 
 
 def _evidence_index(dates: DocumentDates, evidence: DateEvidence | None) -> int | None:

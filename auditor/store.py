@@ -649,7 +649,8 @@ class Store:
             pages_table.c.run_id == run_id)
         if kinds:
             query = query.where(pages_table.c.kind.in_(list(kinds)))
-        return [PageRecord(*row) for row in self._read(query.order_by(pages_table.c.id))]
+        return [PageRecord(*_interned(row)) for row in
+                self._read(query.order_by(pages_table.c.id))]
 
     def page_counts(self, run_id: int) -> dict[str, int]:
         rows = self._read(select(pages_table.c.outcome, func.count()).where(
@@ -782,6 +783,21 @@ class Store:
                 if got:
                     conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
                     conn.commit()
+
+
+#: Page columns whose values repeat from row to row (kinds, outcomes, a list's URL for its
+#: items…): held once in memory, however many pages a big site has.
+_REPEATED = tuple(PAGE_COLUMNS.index(name) for name in (
+    "kind", "outcome", "content_type", "column_name", "list_date", "referer", "reached_as",
+    "kind_cue", "column_url", "fetched_at"))
+
+
+def _interned(row: Any) -> list[Any]:
+    values = list(row)
+    for index in _REPEATED:
+        if isinstance(values[index], str):
+            values[index] = sys.intern(values[index])
+    return values
 
 
 def _reason(exc: BaseException) -> str:
