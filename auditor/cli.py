@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--db", metavar="FILE|URL", help="the store: a SQLite file (default: "
                       "the user data directory, or $ZWGK_AUDITOR_DB) or postgresql://…")
     scan.add_argument("--max-pages", type=int, default=2000, help="page budget (default 2000)")
+    scan.add_argument("--max-time", type=float, default=3600.0, metavar="SECONDS",
+                      help="wall-clock bound of the crawl (default 3600); what is left is "
+                           "reported as not assessable")
     scan.add_argument("--max-depth", type=int, default=6, help="link depth (default 6)")
     scan.add_argument("--delay", type=float, default=1.0,
                       help="seconds between requests to the site (default 1.0)")
@@ -217,10 +220,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _progress(stream):
     def show(counts: dict[str, int]) -> None:
-        total = sum(counts.values())
-        errors = sum(v for k, v in counts.items() if k not in ("ok", "offsite"))
-        stream.write(f"\r抓取中：已处理 {total} 个页面（成功 {counts.get('ok', 0)}，"
-                     f"错误/受阻 {errors}）  ")
+        stream.write(f"\r抓取中：页面 {counts.get('pages', 0)} 个（成功 {counts.get('ok', 0)}，"
+                     f"错误/受阻 {counts.get('errors', 0)}），文件 {counts.get('documents', 0)} 篇，"
+                     f"栏目 {counts.get('columns', 0)} 个  ")
         stream.flush()
     return show
 
@@ -384,7 +386,7 @@ def cmd_scan_resume(args: argparse.Namespace) -> int:
         else:
             options = CrawlOptions(start_url=run.start_url, db_path=path, resume_run=run.id,
                                    **{k: v for k, v in run.options.items()
-                                      if k in ("delay", "concurrency", "max_pages",
+                                      if k in ("delay", "concurrency", "max_pages", "max_time",
                                                "max_depth", "timeout", "domains")})
             crawl(options)
             with Store(path) as store:
@@ -420,6 +422,7 @@ def cmd_scan_url(args: argparse.Namespace) -> int:
     options = CrawlOptions(
         start_url=args.url, db_path=path, delay=max(args.delay, 0.0),
         concurrency=args.concurrency, max_pages=max(args.max_pages, 1),
+        max_time=max(args.max_time, 10.0),
         max_depth=max(args.max_depth, 1), timeout=max(args.timeout, 1.0),
         domains=[site_name(args.url)] + [d.lower() for d in args.domain or []],
         conditional=not args.full)

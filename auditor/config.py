@@ -47,6 +47,7 @@ class SiteConfig:
     max_depth: int = 6
     delay: float = 1.0
     concurrency: int = 2
+    max_time: float = 3600.0
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     waivers: list[Waiver] = field(default_factory=list)
 
@@ -217,7 +218,8 @@ def _site(item: Any, index: int, find_rule) -> SiteConfig:
         options[rule.code] = value
     numbers = {}
     for key, default, kind in (("max_pages", 2000, int), ("max_depth", 6, int),
-                               ("delay", 1.0, float), ("concurrency", 2, int)):
+                               ("delay", 1.0, float), ("concurrency", 2, int),
+                               ("max_time", 3600.0, float)):
         value = item.get(key, default)
         if not isinstance(value, (int, float)) or value < 0:
             raise ValueError(f"{where}: {key} must be a non-negative number")

@@ -17,10 +17,20 @@ from .parse.links import is_report_column, is_report_title
 from .parse.lists import ListItem, ListReading, url_key
 
 #: Outcomes of a page whose content the audit could not see.
-GAP_OUTCOMES = {"timeout": "访问超时", "blocked": "被反爬虫/防火墙拦截",
-                "robots": "robots.txt 禁止抓取", "network_error": "网络错误",
-                "redirect_loop": "重定向循环", "offsite": "位于站外，未抓取",
-                "skipped": "未抓取"}
+GAP_OUTCOMES = {"timeout": "访问超时", "blocked": "被反爬虫/防火墙拦截（如 HTTP 412 或脚本验证）",
+                "robots": "robots.txt 禁止抓取", "network_error": "网络错误（无法连接或域名无法解析）",
+                "redirect_loop": "重定向循环或重定向过多", "offsite": "位于站外，未抓取",
+                "skipped": "未抓取", "too_large": "超过大小上限（含解压后），未读取",
+                "empty": "页面内容为空（疑似防火墙拦截或系统故障）",
+                "server_error": "服务器错误（HTTP 5xx，重试后仍失败）"}
+
+
+def gap_of(page: Any) -> str | None:
+    """The gap outcome of a page whose content the audit could not see (``server_error`` for
+    an HTTP 5xx), ``None`` for a page that was read or answered a client error (404…)."""
+    if page.outcome == "http_error":
+        return "server_error" if (page.status or 0) >= 500 else None
+    return page.outcome if page.outcome in GAP_OUTCOMES else None
 STATE_CN = {"complete": "已完整读取", "partial": "部分读取", "unread": "未能读取",
             "empty": "确认为空栏目", "none": "未发现列表", "failed": "栏目页无法访问"}
 
@@ -57,6 +67,8 @@ class ColumnCoverage:
     report_column: bool = False
     dated: int = 0
     placeholder: str | None = None
+    #: How the column was found: by its link text, its page's ColumnName tag, the start page.
+    found_by: str = ""
 
     @property
     def listed_completely(self) -> bool:
@@ -82,6 +94,7 @@ class ColumnCoverage:
             "gaps": [{"url": i.url, "title": i.title, "outcome": i.outcome, "why": i.why}
                      for i in self.gaps[:50]],
             "report_column": self.report_column,
+            "found_by": self.found_by,
         }
 
 
@@ -92,19 +105,24 @@ class _Column:
     readings: list[ListReading] = field(default_factory=list)
     pages_read: int = 0
     failed: str | None = None
+    found_by: str = ""
+    stopped: str | None = None
 
 
 def column_coverage(pages: Iterable[Any], readings: Mapping[int, ListReading],
                     dated_urls: Iterable[str] = (),
-                    names: Mapping[int, str] | None = None) -> list[ColumnCoverage]:
+                    names: Mapping[int, str] | None = None,
+                    stopped: Mapping[str, str] | None = None) -> list[ColumnCoverage]:
     """Coverage of every column of a run.
 
     ``pages`` are the run's :class:`~auditor.store.PageRecord` s (with their evidence kind);
     ``readings`` the list reading of every list page, by page id; ``dated_urls`` the documents
     that have a 发布日期; ``names`` what a list page calls its column (ColumnName, title), by
-    page id, for columns the crawl did not reach by a named link.
+    page id, for columns the crawl did not reach by a named link; ``stopped`` why the crawl
+    stopped turning a column's pages (its crawl notes), by column URL.
     """
     names = names or {}
+    stopped = {url_key(k): v for k, v in (stopped or {}).items()}
     pages = list(pages)
     by_key: dict[str, Any] = {}
     for page in pages:
@@ -122,6 +140,8 @@ def column_coverage(pages: Iterable[Any], readings: Mapping[int, ListReading],
             continue  # a link to another site's column: recorded as off-site, not ours
         key = page.column_url or page.url
         column = columns.setdefault(url_key(key), _Column(key))
+        if not column.found_by:
+            column.found_by = _found_by(page, names.get(page.id))
         column.name = column.name or page.column_name or names.get(page.id)
         if page.outcome != "ok":
             if url_key(page.url) == url_key(key):
@@ -129,13 +149,31 @@ def column_coverage(pages: Iterable[Any], readings: Mapping[int, ListReading],
             continue
         column.pages_read += 1
         column.readings.append(reading)
+    for key, column in columns.items():
+        column.stopped = stopped.get(key)
     return [_judge(c, by_key, dated) for c in columns.values()]
+
+
+def _found_by(page: Any, page_name: str | None) -> str:
+    """How the crawl came to this column, for the coverage report."""
+    from .parse.links import is_column_link
+
+    if page.reached_as == "home" or (page.kind == "home" and not page.column_name):
+        return "抓取起始页"
+    if page.column_name and is_column_link(page.column_name, page.url):
+        return f"链接文字“{page.column_name}”"
+    if page.column_name:
+        return f"政府信息公开专栏之下的网址（链接文字“{page.column_name}”）"
+    if page_name:
+        return f"页面标签或标题“{page_name}”"
+    return "列表页"
 
 
 def _judge(column: _Column, by_key: Mapping[str, Any], dated: set[str]) -> ColumnCoverage:
     if column.failed and not column.readings:
         return ColumnCoverage(column.url, column.name, "-", "-", "failed",
-                              (f"栏目页无法访问：{column.failed}",), (), 0)
+                              (f"栏目页无法访问：{column.failed}",), (), 0,
+                              found_by=column.found_by)
     items: dict[str, ListItem] = {}
     wanted: dict[str, str] = {}
     reasons: list[str] = []
@@ -158,8 +196,8 @@ def _judge(column: _Column, by_key: Mapping[str, Any], dated: set[str]) -> Colum
     for key, address in wanted.items():
         page = by_key.get(key) or by_key.get(url_key(address))
         if page is None or page.outcome != "ok":
-            why = "未抓取（超出页数预算或被中止）" if page is None else (
-                GAP_OUTCOMES.get(page.outcome) or page.error or page.outcome)
+            why = (column.stopped or "未抓取（超出页数预算或时间上限，或被中止）") if page is None \
+                else (GAP_OUTCOMES.get(gap_of(page) or "") or page.error or page.outcome)
             missing.append((address, why))
     covered = []
     for key, item in items.items():
@@ -169,12 +207,15 @@ def _judge(column: _Column, by_key: Mapping[str, Any], dated: set[str]) -> Colum
                                         "未抓取（超出页数预算、深度或被中止）"))
         elif page.outcome == "ok":
             covered.append(ItemCoverage(item.url, item.title, item.list_date, "ok"))
-        elif page.outcome == "http_error":
+        elif gap_of(page) is None and page.outcome == "http_error":
             covered.append(ItemCoverage(item.url, item.title, item.list_date, "broken",
                                         page.error))
         else:
-            covered.append(ItemCoverage(item.url, item.title, item.list_date, page.outcome,
-                                        GAP_OUTCOMES.get(page.outcome) or page.error))
+            gap = gap_of(page) or page.outcome
+            covered.append(ItemCoverage(item.url, item.title, item.list_date, gap,
+                                        GAP_OUTCOMES.get(gap) or page.error))
+    if column.stopped and column.stopped not in reasons:
+        reasons.append(column.stopped)
     if missing:
         reasons.append(f"{len(missing)}个列表分页未能读取")
     if declared is not None and declared > len(items) and not any(
@@ -198,4 +239,4 @@ def _judge(column: _Column, by_key: Mapping[str, Any], dated: set[str]) -> Colum
     return ColumnCoverage(
         column.url, name, first.adapter, first.cue, state, tuple(reasons), tuple(covered),
         column.pages_read, tuple(missing), declared, report_column,
-        sum(1 for k in items if k in dated), placeholder)
+        sum(1 for k in items if k in dated), placeholder, column.found_by)

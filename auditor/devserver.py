@@ -52,6 +52,8 @@ class SiteHandler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
         path = urlsplit(self.path).path
+        if self.api(path, body):
+            return
         hanweb = self.config.get("hanweb", {})
         if path in hanweb:
             self.hanweb(self.root / hanweb[path], parse_qs(urlsplit(self.path).query),
@@ -70,9 +72,69 @@ class SiteHandler(BaseHTTPRequestHandler):
         if not head:
             self.wfile.write(body)
 
+    def api(self, path: str, body: str = "") -> bool:
+        """Answer a list API of a CMS family (auditor.devapis) if ``path`` is one."""
+        from .devapis import answer
+
+        for prefix, family in self.config.get("apis", {}).items():
+            if path.startswith(prefix):
+                form = parse_qs(body) if body and not body.lstrip().startswith("{") else {}
+                status, content_type, text = answer(family, self.site_root, path,
+                                                    parse_qs(urlsplit(self.path).query),
+                                                    form, body)
+                text = text.replace("{port}", str(self.server.server_port))
+                self.send(status, text.encode("utf-8"), content_type)
+                return True
+        return False
+
+    @property
+    def site_root(self) -> Path:
+        """The folder served for this request's host (``"hosts"`` in _server.json maps other
+        host names, resolved to 127.0.0.1 by ``auditor.spiders.resolver.LoopbackResolver``, to
+        sub-folders)."""
+        host = (self.headers.get("Host") or "").split(":")[0].lower()
+        sub = self.config.get("hosts", {}).get(host)
+        return (self.root / sub).resolve() if sub else self.root
+
+    def hostile(self, path: str, head: bool) -> bool:
+        """Serve a hostile behaviour (auditor.devhostile) if ``path`` is one of its routes."""
+        from .devhostile import answer
+
+        raw_path = urlsplit(self.path).path  # ;jsessionid= stays in the path
+        for prefix, spec in self.config.get("hostile", {}).items():
+            if not raw_path.startswith(prefix):
+                continue
+            out = answer(spec, prefix, unquote(raw_path))
+            if out is None:
+                return False
+            headers = out.get("headers") or {}
+            if "stream" in out:
+                self.send_response(out["status"])
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                if out.get("length"):
+                    self.send_header("Content-Length", str(out["length"]))
+                else:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
+                self.end_headers()
+                if not head:
+                    try:
+                        for chunk in out["stream"]:
+                            self.wfile.write(chunk)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass  # the client stopped reading: the point of the test
+                return True
+            self.send(out["status"], out["body"], head=head, headers=headers)
+            return True
+        return False
+
     def handle_request(self, head: bool = False) -> None:
         path = unquote(urlsplit(self.path).path)
         cfg = self.config
+        if not head and self.api(path):
+            return
+        if self.hostile(path, head):
+            return
         if path in cfg.get("hanweb", {}) and not head:
             self.hanweb(self.root / cfg["hanweb"][path], parse_qs(urlsplit(self.path).query), {})
             return
@@ -101,7 +163,8 @@ class SiteHandler(BaseHTTPRequestHandler):
                         b"location.reload();</script></html>")
             self.send(status, body, head=head)
             return
-        file = (self.root / path.lstrip("/")).resolve()
+        root = self.site_root
+        file = (root / path.lstrip("/")).resolve()
         if self.root not in file.parents and file != self.root:
             self.send(403, b"forbidden", head=head)
             return
@@ -194,3 +257,4 @@ def serve_site(root: str | Path, port: int = 0) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+

@@ -80,6 +80,9 @@ class SiteContext:
     page_tags: tuple[tuple[str, str, dict[str, str]], ...] = ()
     #: How the unit type was decided: "configured", "inferred: <evidence>" or "unknown".
     unit_type_source: str = "configured"
+    #: What the crawl decided on its own (auditor.spiders.runner): close_reason, hosts,
+    #: stopped_lists, trap_patterns.
+    crawl_notes: dict[str, Any] = field(default_factory=dict)
 
     @property
     def url(self) -> str:

@@ -33,7 +33,8 @@ def scan_site(site: SiteConfig, config: Config, db_path: str, *,
     options = CrawlOptions(
         start_url=site.urls[0], extra_start_urls=site.urls[1:], db_path=db_path,
         delay=site.delay, concurrency=site.concurrency, max_pages=site.max_pages,
-        max_depth=site.max_depth, domains=sorted({site_name(u) for u in site.urls}),
+        max_depth=site.max_depth, max_time=site.max_time,
+        domains=sorted({site_name(u) for u in site.urls}),
         resume_run=resume_run, campaign=campaign, conditional=conditional)
     error = None
     try:

@@ -52,8 +52,12 @@ def _is_count(text: str, m: re.Match[str]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
+    """A number the narrative states, its sentence, and the clause's words before the verb
+    that states it (its subject: "区政府办代表区政府" in "…，区政府办代表区政府受理…申请17件")."""
+
     value: int
     sentence: str
+    subject: str = ""
 
 
 def sentences(text: str) -> list[str]:
@@ -69,8 +73,34 @@ def mentions(text: str, pattern: re.Pattern[str], must_contain: str = "") -> lis
         for m in pattern.finditer(sentence):
             value = next((g for g in m.groups() if g is not None), None)
             if value is not None:
-                out.append(Mention(int(value), sentence[:160]))
+                subject = re.split(r"[，,：:、]", sentence[:m.start()])[-1]
+                out.append(Mention(int(value), sentence[:160], subject))
     return out
+
+
+_TIME_WORDS = re.compile(r"(?:19|20)\d{2}年度?|\d{1,2}月(?:\d{1,2}日)?|本年度|本年|全年|今年|年内|当年|"
+                         r"截至|截止|期间|以来|其间|年度|共计|共|累计|合计|总计|依法|各类|依申请|其中")
+_WHOLE_BODY = re.compile(r"^(?:(?:我|本|全)(?:局|委|办|厅|区|市|县|镇|乡|街道|州|省|旗|单位|机关|部门|"
+                         r"中心|署|公司|院|会|政府|系统)|各级|本机关|本部门)")
+_ORGAN_WORD = re.compile(r"(?:政府|办公室|办公厅|政府办|局|委|厅|中心|部门|单位|公司|街道|乡|镇|所|队|站|"
+                         r"院|办|处|科)")
+
+
+def partial_subject(subject: str, issuer: str | None = None) -> bool:
+    """Whether the clause names only part of the reporting body ("区政府办代表区政府",
+    "其中区教育局", "各乡镇") rather than the body itself ("我局", "全区", "本机关", none at all;
+    "其中" alone introduces a breakdown of the body's own total). A number stated for part of
+    the body need not equal the body's table."""
+    text = _TIME_WORDS.sub("", re.sub(r"\s+", "", subject)).strip("，,、；;。（）()")
+    if not text:
+        return False
+    if "代表" in text or "下属" in text or "所属" in text:
+        return True
+    if _WHOLE_BODY.match(text):
+        return False
+    if issuer and (text in issuer or issuer in text):
+        return False
+    return bool(_ORGAN_WORD.search(text))
 
 
 _GAP = r"[^。；;，,\d]"

@@ -37,6 +37,8 @@ class CrawlOptions:
     #: Ask the site whether pages stored by its last finished run changed (ETag,
     #: Last-Modified) and reuse their bodies when not (spiders/conditional.py).
     conditional: bool = True
+    #: Wall-clock bound of the crawl (seconds): what is left is reported, not lost.
+    max_time: float = 3600.0
     extra_settings: dict[str, Any] = field(default_factory=dict)
 
 
@@ -89,7 +91,7 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
             while child.poll() is None:
                 time.sleep(poll)
                 if progress:
-                    progress(store.page_counts(run_id))
+                    progress(store.crawl_progress(run_id))
                 if should_stop is not None and should_stop():
                     raise KeyboardInterrupt
     except KeyboardInterrupt:
@@ -102,14 +104,15 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
     with Store(options.db_path) as store:
         counts = store.page_counts(run_id)
         stats: dict[str, Any] = {"pages": counts, "returncode": child.returncode,
-                                 "stderr": err.decode("utf-8", "replace")[-2000:]}
+                                 "stderr": err.decode("utf-8", "replace")[-2000:],
+                                 "crawl": _notes(out)}
         if status == "finished":  # the crawl ended normally: but did it see the site at all?
             failure = unreachable_reason(store, run_id)
             if failure:
                 status, stats["failure"] = "failed", failure
         store.finish_run(run_id, status, stats)
         if progress:
-            progress(counts)
+            progress(store.crawl_progress(run_id))
     if status == "crashed":
         tail = err.decode("utf-8", "replace").strip().splitlines()
         raise CrawlError(f"run {run_id}: the crawl process failed"
@@ -117,6 +120,19 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
                          f" pages gathered so far are kept (auditor scan --resume {run_id})",
                          run_id)
     return run_id
+
+
+def _notes(stdout: bytes) -> dict[str, Any]:
+    """The crawl notes the child printed at the end (auditor.spiders.runner), if any."""
+    from .spiders.runner import NOTES_PREFIX
+
+    for line in reversed(stdout.decode("utf-8", "replace").splitlines()):
+        if line.startswith(NOTES_PREFIX):
+            try:
+                return json.loads(line[len(NOTES_PREFIX):])
+            except ValueError:
+                break
+    return {}
 
 
 def db_path(value: str | None) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 from .audit import apply_waivers, check_report, instantiate, sort_findings
 from .calendar import WorkCalendar
 from .config import Config
-from .coverage import ColumnCoverage, column_coverage
+from .coverage import ColumnCoverage, column_coverage, gap_of
 from .engine import (
     AuditResult,
     DocumentContext,
@@ -106,9 +106,10 @@ def audit_run(store: Store, run_id: int, *, config: Config | None = None,
             if f.location.url != url:  # a report read from an attachment: point at its page
                 f = replace(f, location=replace(f.location, url=url))
             findings.append(f)
+    notes = run.stats.get("crawl") or {}
     columns = column_coverage(pages, read.readings,
                               [d.url for d in read.documents if d.published],
-                              read.column_names)
+                              read.column_names, notes.get("stopped_lists"))
     site = SiteContext(
         start_url=run.start_url, run_status=run.status, pages=tuple(pages),
         documents=tuple(read.documents), reports=tuple(read.reports),
@@ -117,14 +118,14 @@ def audit_run(store: Store, run_id: int, *, config: Config | None = None,
         footer_codes=read.footer_codes, unparseable=tuple(read.unparseable),
         calendar=calendar, today=today, max_pages=run.options.get("max_pages"),
         columns=tuple(columns), page_tags=tuple(read.page_tags),
-        unit_type_source=site_unit_source)
+        unit_type_source=site_unit_source, crawl_notes=notes)
     findings.extend(run_subject(rules, "site", site))
 
     findings = apply_waivers(findings, config, today)
     findings = sort_findings(_dedupe(findings))
     store.replace_findings(run_id, findings)
     covered = coverage(run, pages, read.documents, read.reports, read.unparseable, findings,
-                       columns)
+                       columns, notes)
     store.update_stats(run_id, coverage=covered)
     return AuditResult(findings, [run.start_url], [r.code for r in rules], covered,
                        {"run_id": run_id, "site": run.site, "site_run": site_run_number(
@@ -138,8 +139,7 @@ def audit_run(store: Store, run_id: int, *, config: Config | None = None,
 def _view(page: PageRecord, body: bytes) -> Page:
     post = "#" in page.url  # a POST to a list API: the store names it url#form
     return read_page(body, page.url if post else (page.final_url or page.url),
-                     reached_as=page.reached_as or page.kind,
-                     base_url=page.column_url if post else None)
+                     reached_as=page.reached_as or page.kind, base_url=page.column_url)
 
 
 def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date) -> _RunReading:
@@ -277,7 +277,7 @@ def _cache_key(page: PageRecord) -> str:
     post = "#" in page.url
     parts = (_PARSER_VERSION, page.hash, page.url if post else (page.final_url or page.url),
              page.final_url or page.url, page.reached_as or page.kind, page.list_date or "",
-             page.column_url if post else "")
+             page.column_url or "")
     return hashlib.sha256("\x00".join(p or "" for p in parts).encode()).hexdigest()
 
 
@@ -385,25 +385,30 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-_GAP_KEYS = ("robots", "timeout", "blocked", "network_error", "redirect_loop")
-
-
 def coverage(run, pages: list[PageRecord], documents, reports, unparseable,
-             findings: list[Finding], columns: list[ColumnCoverage] | None = None
-             ) -> dict[str, Any]:
-    """The run's coverage: page outcomes, page kinds, every column's reading, and whether the
-    audit saw everything (``complete`` is claimed only with evidence)."""
+             findings: list[Finding], columns: list[ColumnCoverage] | None = None,
+             notes: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The run's coverage: page outcomes, page kinds, every column's reading, what the crawl
+    stopped on its own, and whether the audit saw everything (``complete`` is claimed only
+    with evidence)."""
     columns = columns or []
+    notes = notes or {}
     by_outcome: dict[str, int] = {}
     kinds: dict[str, int] = {}
+    gaps: dict[str, int] = {}
     for page in pages:
         by_outcome[page.outcome] = by_outcome.get(page.outcome, 0) + 1
         if page.outcome == "ok":
             kinds[page.kind] = kinds.get(page.kind, 0) + 1
-    gaps = {k: v for k, v in by_outcome.items() if k in _GAP_KEYS}
+        gap = gap_of(page)
+        if gap and gap != "offsite":
+            gaps[gap] = gaps.get(gap, 0) + 1
     not_assessable = sum(1 for f in findings if f.status == Status.NOT_ASSESSABLE)
     budget = run.options.get("max_pages")
-    budget_reached = bool(budget) and len(pages) >= budget
+    budget_reached = bool(budget) and len(pages) >= budget or \
+        notes.get("close_reason") == "closespider_pagecount"
+    time_limit = notes.get("close_reason") == "closespider_timeout"
+    traps = notes.get("trap_patterns") or {}
     incomplete_columns = [c for c in columns if not c.listed_completely and c.state != "none"
                           or c.gaps]
     listed = sum(len(c.items) for c in columns)
@@ -417,6 +422,10 @@ def coverage(run, pages: list[PageRecord], documents, reports, unparseable,
         reasons.append(f"{len(unparseable)}份年度报告无法解析")
     if budget_reached:
         reasons.append(f"达到页数上限{budget}")
+    if time_limit:
+        reasons.append(f"达到抓取时间上限{run.options.get('max_time', '')}秒")
+    if traps:
+        reasons.append(f"{len(traps)}个疑似陷阱的网址模式被停止抓取")
     if not columns:
         reasons.append("未找到任何栏目列表")
     if incomplete_columns:
@@ -440,6 +449,12 @@ def coverage(run, pages: list[PageRecord], documents, reports, unparseable,
         "unparseable_reports": len(unparseable),
         "not_assessable_findings": not_assessable,
         "page_budget_reached": budget_reached,
+        "time_limit_reached": time_limit,
+        "gaps": gaps,
+        "too_large": by_outcome.get("too_large", 0),
+        "empty_pages": by_outcome.get("empty", 0),
+        "trap_patterns": traps,
+        "hosts": notes.get("hosts") or [],
         "columns_found": len(columns),
         "columns_complete": sum(1 for c in columns if c.listed_completely and not c.gaps),
         "items_listed": listed,

@@ -652,6 +652,21 @@ class Store:
         return [PageRecord(*_interned(row)) for row in
                 self._read(query.order_by(pages_table.c.id))]
 
+    def crawl_progress(self, run_id: int) -> dict[str, int]:
+        """What a crawl has stored so far: pages, fetched, errors (not fetched, off-site
+        aside), documents (article and report pages) and columns (distinct column pages)."""
+        from sqlalchemy import case
+
+        p = pages_table.c
+        ok = p.outcome == "ok"
+        row = self._read(select(
+            func.count(), func.sum(case((ok, 1), else_=0)),
+            func.sum(case((p.outcome.not_in(("ok", "offsite")), 1), else_=0)),
+            func.sum(case((ok & p.kind.in_(("document", "report")), 1), else_=0)),
+            func.count(p.column_url.distinct())).where(p.run_id == run_id))[0]
+        return {"pages": row[0] or 0, "ok": int(row[1] or 0), "errors": int(row[2] or 0),
+                "documents": int(row[3] or 0), "columns": row[4] or 0}
+
     def page_counts(self, run_id: int) -> dict[str, int]:
         rows = self._read(select(pages_table.c.outcome, func.count()).where(
             pages_table.c.run_id == run_id).group_by(pages_table.c.outcome))

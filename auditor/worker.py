@@ -200,7 +200,7 @@ class SiteJob:
                     return
                 last_shown[0] = time.monotonic()
                 try:
-                    campaign.update(site.id, pages=sum(counts.values()))
+                    campaign.update(site.id, pages=counts["pages"])
                 except redis.RedisError:
                     pass  # progress only
 

@@ -12,6 +12,9 @@ parsed with ``parse_report(data, source=path)`` and scored:
   (``table2.rules.issued``, ``table3.new_received.total``, ``table4.review.total``) is not listed
   in the gold's ``uncertain``. A cell is exact when the parsed value equals the gold value as a
   number (7545 == 7545.0; ``None`` only equals ``None``; booleans and strings never equal numbers).
+  Wrong cells are told apart: a *wrong value* (a number the gold does not have — the parser
+  was confidently wrong, the worst case) from an *unknown* (``None`` where the gold has a
+  number — the parser admitted it could not read the cell).
 - metadata: ``title``, ``issuer``, ``year``, ``format``, ``published`` (those not uncertain).
 - sections: all six ``sections`` flags must match.
 
@@ -317,6 +320,12 @@ def main(argv: list[str] | None = None) -> int:
     ])
     print(render_table(rows, header))
 
+    wrong_values = sum(1 for d in parsed_docs for _, g, v in d.wrong
+                       if v is not _ABSENT and v is not None)
+    unknown = sum(1 for d in parsed_docs for _, g, v in d.wrong if v is _ABSENT or v is None)
+    print(f"\nwrong cells: {wrong_values} wrong value(s) (a number the gold does not have), "
+          f"{unknown} unknown (None or missing where the gold has a number)")
+
     if unparsed:
         missed = sum(d.gold_cells_total for d in unparsed)
         all_total = t_total + missed
@@ -339,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
                 "format_ok": fmt_ok, "format_total": fmt_n,
                 "sections_ok": sec_ok, "sections_total": sec_n,
                 "metadata_ok": md_ok, "metadata_total": md_n,
+                "wrong_values": wrong_values, "unknown": unknown,
             },
         }
         Path(args.json).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n",

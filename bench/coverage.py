@@ -42,6 +42,7 @@ class Replica:
     family: str
     start: str  # path of the list page on the replica
     truth: list[str] = field(default_factory=list)  # site-relative item paths
+    host: str | None = None  # the start host (resolved to 127.0.0.1) when not 127.0.0.1
 
 
 def _doc_page(path: str, title: str) -> str:
@@ -61,18 +62,37 @@ def _serve_items(root: Path, items: list[tuple[str, str]]) -> list[str]:
 
 
 def trs_avalon(sample: Path, root: Path, column_path: str, name: str) -> Replica:
-    """A TRS trt/avalon column page at its original path, its static items served."""
+    """A TRS trt/avalon column page at its original path, its static items served, and the
+    Fujian list API (POST /fjdzapp/search) answering the whole list: the static items plus as
+    many invented ones as the page's recordCount says (15 for a purely dynamic page)."""
     text = sample.read_text("utf-8").replace("https://www.pingtan.gov.cn", "")
     write(root / column_path.lstrip("/") / "index.html", text)
     hrefs = re.findall(r'<a href="(\./[^"]+)"[^>]*title="([^"]+)"', text)
     items = [(column_path + h[2:], t) for h, t in hrefs]
+    declared = re.search(r"recordCount\s*:\s*'(\d+)'", text)
+    channels = set(re.findall(r"chnlid=(\d+)", text)) or {"0"}
+    total = int(declared.group(1)) if declared else 15
+    for n in range(len(items), total):
+        items.append((f"{column_path}200{n % 9 + 1}01/t200{n % 9 + 1}0115_{60000 + n}.htm",
+                      f"第{n + 1}条（复制站点补充的动态条目）"))
+    docs = [{"doctitle": t, "chnldocurl": "./" + p[len(column_path):],
+             "docreltime": "2020-01-15 09:00:00"} for p, t in items]
+    (root / "_api").mkdir(parents=True, exist_ok=True)
+    for channel in channels:  # whichever column id the page's script ends up asking for
+        (root / "_api" / f"fjdzapp-{channel}.json").write_text(
+            json.dumps(docs, ensure_ascii=False), "utf-8")
+    (root / "_server.json").write_text(json.dumps({"apis": {"/fjdzapp/search": "fjdzapp"}}),
+                                       "utf-8")
     return Replica(name, "TRS trt/avalon", column_path, _serve_items(root, items))
 
 
 def hanweb_datastore(sample: Path, root: Path) -> Replica:
     """A Hanweb column page carrying the real embedded datastore (45 records, one on another
     host), answered by a dataproxy.jsp that has no further group."""
-    xml = sample.read_text("utf-8")
+    # The sample's one record on the site's other host (zwgk.dingxi.gov.cn) stays on another
+    # host of the replica: www.dingxi.test and zwgk.dingxi.test both resolve to 127.0.0.1.
+    xml = sample.read_text("utf-8").replace("http://zwgk.dingxi.gov.cn",
+                                            "http://zwgk.dingxi.test:{port}")
     column = "/col/col12377/index.html"
     page = ("<html><head><meta charset='utf-8'><title>通知公告</title>"
             "<meta name='ColumnName' content='通知公告'></head><body>"
@@ -80,12 +100,16 @@ def hanweb_datastore(sample: Path, root: Path) -> Replica:
     write(root / column.lstrip("/"), page)
     records = re.findall(r'href="([^"]+)" title="([^"]+)"', xml)
     local = [(h, t) for h, t in records if h.startswith("/")]
+    other = [(h, t) for h, t in records if not h.startswith("/")]
     (root / "_hanweb").mkdir(parents=True, exist_ok=True)
     (root / "_hanweb" / "12377.json").write_text("[]", "utf-8")
     (root / "_server.json").write_text(json.dumps(
-        {"hanweb": {"/module/web/jpage/dataproxy.jsp": "_hanweb"}}), "utf-8")
-    truth = _serve_items(root, local) + [h for h, _ in records if not h.startswith("/")]
-    return Replica("hanweb-dingxi-datastore-col12377", "Hanweb datastore", column, truth)
+        {"hanweb": {"/module/web/jpage/dataproxy.jsp": "_hanweb"},
+         "hosts": {"zwgk.dingxi.test": "zwgk"}}), "utf-8")
+    _serve_items(root / "zwgk", [(urlsplit(h).path, t) for h, t in other])
+    truth = _serve_items(root, local) + [h for h, _ in other]
+    return Replica("hanweb-dingxi-datastore-col12377", "Hanweb datastore", column, truth,
+                   host="www.dingxi.test")
 
 
 def gkmlpt(sample: Path, root: Path) -> Replica:
@@ -106,8 +130,11 @@ def gkmlpt(sample: Path, root: Path) -> Replica:
         articles.append((path, article["title"]))
         article["url"] = path
     data["classify"]["post_count"] = len(data["articles"])
-    write(root / base.lstrip("/") / "api" / "all" / str(classify["id"]),
-          json.dumps(data, ensure_ascii=False))
+    (root / "_api").mkdir(parents=True, exist_ok=True)
+    (root / "_api" / f"gkmlpt-{classify['id']}.json").write_text(
+        json.dumps(data["articles"], ensure_ascii=False), "utf-8")
+    (root / "_server.json").write_text(json.dumps({"apis": {f"{base}/api/all/": "gkmlpt"}}),
+                                       "utf-8")
     return Replica("gkmlpt-zhaoqing-api-col21023", "Guangdong gkmlpt", base + "/index",
                    _serve_items(root, articles))
 
@@ -133,8 +160,12 @@ def samples(folder: Path) -> list[tuple[str, Callable[[Path], Replica]]]:
 
 def measure(replica: Replica, root: Path, db: Path) -> dict:
     with serve_site(root) as base:
-        run_id = crawl(CrawlOptions(start_url=base + replica.start, db_path=str(db), delay=0.0,
-                                    timeout=5.0, max_pages=500))
+        port = base.rsplit(":", 1)[1]
+        start = f"http://{replica.host}:{port}" if replica.host else base
+        run_id = crawl(CrawlOptions(
+            start_url=start + replica.start, db_path=str(db), delay=0.0, timeout=5.0,
+            max_pages=500, extra_settings={
+                "DNS_RESOLVER": "auditor.spiders.resolver.LoopbackResolver"}))
     with Store(db) as store:
         result = audit_run(store, run_id)
         pages = store.pages(run_id)
@@ -142,7 +173,8 @@ def measure(replica: Replica, root: Path, db: Path) -> dict:
     columns = result.coverage["columns"]
     gap_keys = {url_key(g["url"]) for c in columns for g in c["gaps"]}
     doubted = any(c["state"] in ("partial", "unread", "failed") for c in columns)
-    truth = [t if t.startswith("http") else base + t for t in replica.truth]
+    truth = [(t if t.startswith("http") else start + t).replace("{port}", port)
+             for t in replica.truth]
     fetched = [t for t in truth if url_key(t) in fetched_keys]
     reported = [t for t in truth if t not in fetched and (url_key(t) in gap_keys or doubted)]
     silent = [t for t in truth if t not in fetched and t not in reported]

@@ -5,8 +5,11 @@
 
 For every document with a gold file: the findings by status, each recorded defect with the
 findings that cover it (a defect names its rule codes, e.g. "ARI-04: …"; the few without a code
-are mapped below), and any violation on a report whose gold lists no defects. Reports of the
-same issuer in consecutive years are checked as a pair (--previous) so XY rules run.
+are mapped below; a defect is found by a violation or needs_review of one of its codes), every
+violation whose rule is not among the document's recorded defect codes (a violation the gold
+does not back: the number that must be zero), and every needs_review finding. Reports of the
+same issuer (the body named in the title, else the issuer; "淮安市洪泽区人民政府" is
+"洪泽区人民政府") in consecutive years are checked as a pair (--previous) so XY rules run.
 A measurement, not a test: exit 0.
 """
 
@@ -23,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from auditor.audit import check_report  # noqa: E402
 from auditor.findings import Status  # noqa: E402
 from auditor.parse import parse_report  # noqa: E402
-from auditor.rules.structure import place_core  # noqa: E402
+from auditor.parse.meta import _TITLE  # noqa: E402
 
 # Defects recorded without a rule code: which rules are meant.
 UNCODED = {"metadata": ("STR-05", "TIME-06"), "minor: section 五": ("STR-08",)}
@@ -38,6 +41,35 @@ def defect_codes(defect: str) -> tuple[str, ...]:
         if defect.startswith(prefix):
             return mapped
     return ()
+
+
+_PLACE_CHAIN = re.compile(r"(?:[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|州|盟|地区))+")
+_GOVERNMENT_OFFICE = re.compile(r"(?<=人民政府)(?:办公厅|办公室)$|(?<=管委会)办公室$")
+
+
+def body_name(report) -> str | None:
+    """The reporting body: the name in the title before the year, else the issuer; without
+    spaces, and a government's general office counted as the government."""
+    name = None
+    if report.title:
+        m = _TITLE.search(re.sub(r"\s+", "", report.title))
+        if m:
+            name = m.group(1)
+    name = name or report.issuer
+    if not name:
+        return None
+    return _GOVERNMENT_OFFICE.sub("", re.sub(r"\s+", "", name))
+
+
+def same_issuer(a: str | None, b: str | None) -> bool:
+    """Equal names, or one is the other with the places above it in front
+    ("淮安市洪泽区人民政府" and "洪泽区人民政府"); "平潭综合实验区" is not "平潭综合实验区财政金融局"."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    long, short = (a, b) if len(a) > len(b) else (b, a)
+    return long.endswith(short) and bool(_PLACE_CHAIN.fullmatch(long[:-len(short)]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,26 +87,21 @@ def main(argv: list[str] | None = None) -> int:
                 report = parse_report(path.read_bytes(), source=str(path))
                 docs.append((path, json.loads(gold_path.read_text("utf-8")), report))
 
-    def owner(report):
-        return place_core(report.issuer or "") if report.issuer else None
-
     rows, details = [], []
-    total_defects = found_defects = unexpected = 0
+    total_defects = found_defects = unbacked = 0
+    review_total = 0
     for path, gold, report in docs:
-        def same_body(other, report=report) -> bool:
-            a, b = owner(other), owner(report)
-            return bool(a and b and (a in b or b in a))
-
         previous = next((r for p, g, r in docs if r.year and report.year
-                         and r.year == report.year - 1 and same_body(r)
+                         and r.year == report.year - 1
+                         and same_issuer(body_name(r), body_name(report))
                          and p.suffix == path.suffix), None)
         result = check_report(report, previous=previous)
         active = result.active()
         by_status = {s: [f for f in active if f.status == s] for s in Status}
         doc_detail = {"document": str(path), "previous": previous.source if previous else None,
-                      "defects": [], "violations_without_defect": []}
+                      "defects": [], "violations_not_recorded": [], "needs_review": []}
         defects = gold.get("defects", [])
-        covered_rules = set()
+        recorded = {code for defect in defects for code in defect_codes(defect)}
         for defect in defects:
             codes = defect_codes(defect)
             hits = [f for f in active if f.rule in codes and f.status != Status.NOT_ASSESSABLE]
@@ -83,13 +110,15 @@ def main(argv: list[str] | None = None) -> int:
                                            if needs_previous else "MISSED")
             total_defects += 0 if needs_previous else 1
             found_defects += 1 if hits else 0
-            covered_rules.update(f.rule for f in hits)
             doc_detail["defects"].append({"defect": defect, "status": status,
                                           "findings": [f"{f.rule} {f.status}" for f in hits]})
-        if not defects:
-            for f in by_status[Status.VIOLATION]:
-                unexpected += 1
-                doc_detail["violations_without_defect"].append(f"{f.rule}: {f.message}")
+        for f in by_status[Status.VIOLATION]:
+            if f.rule not in recorded:
+                unbacked += 1
+                doc_detail["violations_not_recorded"].append(f"{f.rule}: {f.message}")
+        for f in by_status[Status.NEEDS_REVIEW]:
+            review_total += 1
+            doc_detail["needs_review"].append(f"{f.rule}: {f.message}")
         details.append(doc_detail)
         rows.append((path.name, len(by_status[Status.VIOLATION]), len(by_status[Status.NEEDS_REVIEW]),
                      len(by_status[Status.NOT_ASSESSABLE]),
@@ -102,12 +131,15 @@ def main(argv: list[str] | None = None) -> int:
         for d in detail["defects"]:
             print(f"    [{d['status']}] {d['defect'][:90]}"
                   + (f"  <- {', '.join(d['findings'])}" if d["findings"] else ""))
-        for v_text in detail["violations_without_defect"]:
-            print(f"    [violation on a report without recorded defects] {v_text[:100]}")
+        for v_text in detail["violations_not_recorded"]:
+            print(f"    [VIOLATION NOT A RECORDED DEFECT] {v_text[:110]}")
+        for r_text in detail["needs_review"]:
+            print(f"    [needs_review] {r_text[:110]}")
         if detail["previous"]:
             print(f"    (checked with previous year: {Path(detail['previous']).name})")
     print(f"\nTOTAL: {found_defects}/{total_defects} checkable defects found; "
-          f"{unexpected} violation(s) on reports without recorded defects")
+          f"{unbacked} violation(s) whose rule is not among the report's recorded defects; "
+          f"{review_total} needs_review finding(s)")
     if args.json:
         args.json.write_text(json.dumps(details, ensure_ascii=False, indent=2), "utf-8")
     return 0

@@ -21,8 +21,40 @@ def _site_header(result: AuditResult) -> list[str]:
         f"{cov.get('skipped_robots', 0)}，站外未抓 {cov.get('offsite_skipped', 0)}",
         f"检查内容  文件 {cov.get('documents', 0)} 篇，年度报告 {cov.get('reports', 0)} 份"
         + (f"（{cov['unparseable_reports']} 份无法解析）" if cov.get("unparseable_reports") else ""),
+        *_unit_line(ctx),
+        *_column_lines(cov),
         "",
     ]
+
+
+def _unit_line(ctx: dict) -> list[str]:
+    unit = ctx.get("unit_type")
+    if not unit:
+        return []
+    source = str(ctx.get("unit_type_source") or "")
+    how = {"configured": "（已配置）"}.get(source) or (
+        f"（据{source.split(': ', 1)[1]}推断）" if source.startswith("inferred: ") else
+        "（未能判断：发布时限相关规则按需人工复核处理）" if source.startswith("unknown") else "")
+    return [f"主办机关  {UNIT_TYPE_LABELS.get(unit, unit)}{how}"]
+
+
+def _column_lines(cov: dict) -> list[str]:
+    """One line a column: how it was read, items listed / fetched / dated, how it was found."""
+    columns = cov.get("columns") or []
+    if not columns:
+        return []
+    out = [f"栏目覆盖  共 {len(columns)} 个栏目，完整读取 {cov.get('columns_complete', 0)} 个；"
+           f"列出条目 {cov.get('items_listed', 0)} 条，已抓取 {cov.get('items_fetched', 0)} 条"]
+    for column in columns:
+        line = (f"  · {column.get('name') or column['url']}：{column.get('state_label')}，"
+                f"列出 {column.get('items_listed', 0)} 条，已抓取 {column.get('items_fetched', 0)} 条，"
+                f"有日期 {column.get('items_dated', 0)} 条")
+        if column.get("found_by"):
+            line += f"（发现方式：{column['found_by']}）"
+        out.append(line)
+        if column.get("reasons"):
+            out.append(f"      未完整读取的原因：{'；'.join(column['reasons'])}")
+    return out
 
 
 def render_human(result: AuditResult) -> str:
@@ -73,7 +105,10 @@ def render_human(result: AuditResult) -> str:
     if site and ctx.get("run_status") == "failed":
         lines.append("注意：本次抓取失败，未能访问站点，站点内容均未检查，结果不能视为合格。")
     elif site and result.coverage.get("complete") is False:
-        lines.append("注意：本次抓取未能覆盖全部页面（见“无法评估”各项），结果不能视为全站合格。")
+        reasons = result.coverage.get("incomplete_reasons") or []
+        lines.append("注意：本次抓取未能覆盖全部内容"
+                     + (f"（{'；'.join(reasons)}）" if reasons else "（见“无法评估”各项）")
+                     + "，结果不能视为全站合格。")
     skipped = result.coverage.get("rules_skipped_without_previous")
     if skipped:
         lines.append(f"未提供上年报告（--previous），跨年度规则未运行：{'、'.join(skipped)}。")

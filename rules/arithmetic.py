@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from auditor.engine import ReportContext, Rule
 from auditor.findings import Finding, LegalBasis, Severity, Status
-from auditor.models import TABLE3_COLUMNS, TABLE4_GROUPS, AnnualReport
+from auditor.models import MISSING, TABLE3_COLUMNS, TABLE4_GROUPS, AnnualReport, Cell
 from auditor.parse.labels import (
     TABLE3_NOT_PROCESSED,
     TABLE3_OTHER_2021,
@@ -23,6 +24,7 @@ FORMAT_TOTALS = LegalBasis("表三、表四“总计”栏",
                            "中华人民共和国政府信息公开工作年度报告格式（国办公开办函〔2021〕30号）")
 COLUMN_CN = dict(zip(TABLE3_COLUMNS, ("自然人", "商业企业", "科研机构", "社会公益组织",
                                       "法律服务机构", "其他", "总计"), strict=True))
+_TABLE_CN = {"table2": "表二", "table3": "表三", "table4": "表四"}
 GROUP_CN = {"review": "行政复议", "litigation_direct": "未经复议直接起诉",
             "litigation_after_review": "复议后起诉"}
 
@@ -34,6 +36,15 @@ T3_ROW_CN = {"new_received": "本年新收", "carried_in": "上年结转", "tota
              "other": "（六）其他处理"}
 
 
+T2_ROW_CN = {"rules": "规章", "normative": "规范性文件", "licensing": "行政许可",
+             "penalty": "行政处罚", "coercion": "行政强制", "fees": "行政事业性收费",
+             "other_services": "其他对外管理服务事项", "procurement": "政府集中采购"}
+T2_COLUMN_CN = {"issued": "本年制发", "repealed": "本年废止", "in_force": "现行有效",
+                "decisions": "处理决定数量", "amount": "金额", "made": "本年新制作",
+                "published": "本年新公开", "total": "对外公开总数量", "prev_items": "上一年项目数量",
+                "change": "本年增/减", "items": "采购项目数量"}
+
+
 def cell_label(key: str) -> str:
     """A Chinese name for a dotted cell key, for messages: 表三本年新收/自然人."""
     table, _, rest = key.partition(".")
@@ -42,7 +53,10 @@ def cell_label(key: str) -> str:
         return f"{GROUP_CN.get(row, row)}{T4_COLUMN_CN.get(col, col)}"
     if table == "table3":
         return f"{T3_ROW_CN.get(row, row)}/{COLUMN_CN.get(col, col)}"
-    return rest
+    if table.startswith(PREVIOUS):
+        return "上年" + cell_label(key[len(PREVIOUS):])
+    row, _, col = rest.partition(".")
+    return f"表二{T2_ROW_CN.get(row, row)}{T2_COLUMN_CN.get(col, col)}"
 
 
 @dataclass(frozen=True)
@@ -59,29 +73,199 @@ class Identity:
 
 def _terms(side: str) -> list[tuple[int, str]]:
     out = []
-    for sign, key in re.findall(r"([+-]?)\s*([\w.]+)", side):
+    for sign, key in re.findall(r"([+-]?)\s*([\w.:]+)", side):
         out.append((-1 if sign == "-" else 1, key.strip()))
     return out
 
 
+#: Combinations of candidate readings an identity is evaluated over, at most.
+MAX_COMBINATIONS = 20000
+#: Prefix of a key in the previous year's report (cross-year identities).
+PREVIOUS = "prev:"
+
+
+class CellSpace:
+    """The cells an identity may name: ``table3.total.total`` in the report and
+    ``prev:table3.carried_out.total`` in the previous year's report, with their readings."""
+
+    def __init__(self, report: AnnualReport, previous: AnnualReport | None = None) -> None:
+        self.report, self.previous = report, previous
+
+    def _source(self, key: str) -> tuple[AnnualReport | None, str, str]:
+        if key.startswith(PREVIOUS):
+            return self.previous, key[len(PREVIOUS):], PREVIOUS
+        return self.report, key, ""
+
+    def cell(self, key: str) -> Cell:
+        report, plain, _ = self._source(key)
+        return report.cell(plain) if report is not None else MISSING
+
+    def readings(self, key: str) -> tuple[str, tuple[str, ...], list[tuple]] | None:
+        """(group id, cells, joint readings) of an unknown cell that has candidates: the
+        report's joint readings of its row, else the cell's own options."""
+        report, plain, prefix = self._source(key)
+        if report is None:
+            return None
+        cset = report.candidate_set(plain)
+        if cset is not None:
+            return (f"{prefix}{id(cset)}", tuple(prefix + c for c in cset.cells),
+                    list(cset.readings))
+        options = report.cell(plain).options
+        if options:
+            return key, (key,), [(o,) for o in options]
+        return None
+
+
 @dataclass(frozen=True)
 class Evaluation:
-    holds: bool | None  # None: an unknown term, not assessable
+    """An identity evaluated over every reading of its cells.
+
+    ``holds`` is True under every reading, False under every reading, and None when a term is
+    unknown (``unknown``), the readings disagree (``holding`` lists the combinations under
+    which it holds) or there were more than :data:`MAX_COMBINATIONS` (``bound``).
+    ``options`` gives the values each cell with candidates takes; ``readings`` how many
+    combinations there were (1 when every cell is known).
+    """
+
+    holds: bool | None
     lhs: float | None
     rhs: float | None
     values: dict[str, float | int | None]
     unknown: list[str]
+    options: dict[str, list] = field(default_factory=dict)
+    readings: int = 1
+    holding: list[dict[str, float | int]] = field(default_factory=list)
+    bound: bool = False
+
+    @property
+    def mixed(self) -> bool:
+        return self.holds is None and not self.unknown and not self.bound
 
 
-def evaluate(report: AnnualReport, identity: Identity, **fill: str) -> Evaluation:
+@dataclass
+class Readings:
+    """The cells ``keys`` over every combination of their candidate readings: ``values`` are
+    the known ones (``None`` for a cell with candidates), ``unknown`` those with neither,
+    ``options`` the values each candidate cell takes, ``total`` the number of combinations
+    (``bound`` when it is over :data:`MAX_COMBINATIONS`)."""
+
+    keys: list[str]
+    values: dict[str, float | int | None]
+    unknown: list[str]
+    options: dict[str, list]
+    total: int
+    bound: bool
+    groups: list[tuple[list[str], list[tuple]]]
+
+    def combinations(self) -> Iterator[tuple[dict[str, float | int | None], dict[str, float | int]]]:
+        """(every cell's value, the candidate cells' values) for each combination."""
+        for combo in itertools.product(*(readings for _, readings in self.groups)):
+            current = dict(self.values)
+            chosen: dict[str, float | int] = {}
+            for (cells, _), reading in zip(self.groups, combo, strict=True):
+                current.update(zip(cells, reading, strict=True))
+                chosen.update(zip(cells, reading, strict=True))
+            yield current, chosen
+
+
+def readings_of(space: CellSpace, keys: list[str]) -> Readings:
+    keys = list(dict.fromkeys(keys))
+    values: dict[str, float | int | None] = {}
+    groups: dict[str, tuple[tuple[str, ...], list[tuple]]] = {}
+    unknown = []
+    for key in keys:
+        value = space.cell(key).value
+        values[key] = value
+        if value is not None:
+            continue
+        found = space.readings(key)
+        if found is None:
+            unknown.append(key)
+        else:
+            groups.setdefault(found[0], (found[1], found[2]))
+    # Each group reduced to the cells asked for: fewer distinct readings.
+    needed = [k for k in keys if values[k] is None and k not in unknown]
+    projected: list[tuple[list[str], list[tuple]]] = []
+    for cells, readings in groups.values():
+        index = [i for i, c in enumerate(cells) if c in needed]
+        projected.append(([cells[i] for i in index],
+                          sorted({tuple(r[i] for i in index) for r in readings}, key=str)))
+    options = {cell: sorted({r[i] for r in readings if r[i] is not None}, key=float)
+               for cells, readings in projected for i, cell in enumerate(cells)}
+    total = 1
+    for _, readings in projected:
+        total *= len(readings)
+    return Readings(keys, values, unknown, options, total, total > MAX_COMBINATIONS, projected)
+
+
+def evaluate_terms(space: CellSpace, lhs_terms: list[tuple[int, str]],
+                   rhs_terms: list[tuple[int, str]]) -> Evaluation:
+    """``Σ lhs == Σ rhs`` over every combination of the candidate readings of its cells."""
+    found = readings_of(space, [k for _, k in lhs_terms + rhs_terms])
+    values, options, total = found.values, found.options, found.total
+    if found.unknown:
+        return Evaluation(None, None, None, values, found.unknown)
+    if found.bound:
+        return Evaluation(None, None, None, values, [], options, total, bound=True)
+    holding: list[dict[str, float | int]] = []
+    breaking = 0
+    lhs = rhs = None
+    for current, chosen in found.combinations():
+        blank = [k for k in found.keys if current[k] is None]
+        if blank:
+            # A reading in which a needed cell is printed blank: the identity cannot be judged.
+            return Evaluation(None, None, None, values, blank, options, total)
+        lhs = sum(sign * current[k] for sign, k in lhs_terms)
+        rhs = sum(sign * current[k] for sign, k in rhs_terms)
+        if abs(lhs - rhs) < 1e-9:
+            holding.append(chosen)
+        else:
+            breaking += 1
+    single = total == 1
+    if breaking == total:
+        return Evaluation(False, lhs if single else None, rhs if single else None, values, [],
+                          options, total)
+    if len(holding) == total:
+        return Evaluation(True, lhs if single else None, rhs if single else None, values, [],
+                          options, total, holding)
+    return Evaluation(None, None, None, values, [], options, total, holding)
+
+
+def evaluate(report: AnnualReport, identity: Identity, previous: AnnualReport | None = None,
+             **fill: str) -> Evaluation:
     lhs_terms, rhs_terms = identity.sides(**fill)
-    values = {key: report.value(key) for _, key in lhs_terms + rhs_terms}
-    unknown = [k for k, v in values.items() if v is None]
-    if unknown:
-        return Evaluation(None, None, None, values, unknown)
-    lhs = sum(sign * values[k] for sign, k in lhs_terms)
-    rhs = sum(sign * values[k] for sign, k in rhs_terms)
-    return Evaluation(abs(lhs - rhs) < 1e-9, lhs, rhs, values, [])
+    return evaluate_terms(CellSpace(report, previous), lhs_terms, rhs_terms)
+
+
+def show_options(evaluation: Evaluation) -> str:
+    """"表二…可能为2/21/213" for each cell that has candidates."""
+    return "；".join(f"{cell_label(k)}可能为{'/'.join(_show(v) for v in vs)}"
+                    for k, vs in evaluation.options.items())
+
+
+def show_reading(reading: dict[str, float | int]) -> str:
+    return "、".join(f"{cell_label(k)}={_show(v)}" for k, v in reading.items())
+
+
+def not_assessable_reason(evaluation: Evaluation) -> str:
+    """Why an identity could not be judged, in the words of a finding."""
+    if evaluation.bound:
+        return (f"连写单元格的读法组合有{evaluation.readings}种，超过上限{MAX_COMBINATIONS}种，"
+                "未逐一核对")
+    if evaluation.mixed and evaluation.holding:
+        return (f"连写单元格有{evaluation.readings}种读法组合，其中{len(evaluation.holding)}种成立"
+                f"（如{show_reading(evaluation.holding[0])}），无法确定")
+    return f"未知项：{', '.join(evaluation.unknown)}"
+
+
+def broken_evidence(equation: str, result: Evaluation) -> dict:
+    """Evidence of a broken identity: its terms, and the candidates when there were several."""
+    evidence: dict = {"equation": equation, "lhs": result.lhs, "rhs": result.rhs,
+                      "values": result.values}
+    if result.readings > 1:
+        evidence["candidates"] = result.options
+        evidence["readings"] = result.readings
+    return evidence
 
 
 def _sum(keys: list[str], column: str = "{c}") -> str:
@@ -106,20 +290,24 @@ class _IdentityRule(Rule):
 
     def check(self, ctx: ReportContext) -> Iterator[Finding]:
         report = ctx.report
+        state = report.table_state(self.table_name)
+        if state in ("absent", "not_understood"):
+            # One finding for the table, not one per identity (STR-01/STR-03 say what is missing).
+            why = "未找到" if state == "absent" else "的数字未能对应到各行（如标签与数字分离），"
+            yield self.finding(
+                ctx, Status.NOT_ASSESSABLE, f"{_TABLE_CN[self.table_name]}{why}无法核对勾稽关系。",
+                table=self.table_name, evidence={"table_status": state},
+                discriminator="unknown-terms")
+            return
         unassessable: list[str] = []
         for identity, fill, where in self.instances(report):
             result = evaluate(report, identity, **fill)
             if result.holds is None:
-                unassessable.append(f"{self.describe(fill)}（未知项：{', '.join(result.unknown)}）")
+                unassessable.append(f"{self.describe(fill)}（{not_assessable_reason(result)}）")
             elif not result.holds:
                 yield self.finding(
-                    ctx, Status.VIOLATION,
-                    f"{self.describe(fill)}不平：{_show(result.lhs)} ≠ {_show(result.rhs)}"
-                    f"（{self.explain(result)}）。",
-                    evidence={"equation": identity.equation.format(**fill), "lhs": result.lhs,
-                              "rhs": result.rhs, "values": result.values},
-                    **where,
-                )
+                    ctx, Status.VIOLATION, self.broken_message(fill, result),
+                    evidence=broken_evidence(identity.equation.format(**fill), result), **where)
         if unassessable:
             yield self.finding(
                 ctx, Status.NOT_ASSESSABLE,
@@ -129,10 +317,18 @@ class _IdentityRule(Rule):
                 table=self.table_name,
             )
 
+    def broken_message(self, fill: dict[str, str], result: Evaluation) -> str:
+        if result.readings > 1:
+            return (f"{self.describe(fill)}不平：连写数字的全部{result.readings}种读法下均不成立"
+                    f"（{show_options(result)}；{self.explain(result)}）。")
+        return (f"{self.describe(fill)}不平：{_show(result.lhs)} ≠ {_show(result.rhs)}"
+                f"（{self.explain(result)}）。")
+
     table_name = "table3"
 
     def explain(self, result: Evaluation) -> str:
-        return "；".join(f"{cell_label(k)}={_show(v)}" for k, v in result.values.items())
+        return "；".join(f"{cell_label(k)}={_show(v)}" for k, v in result.values.items()
+                        if v is not None)
 
 
 def _show(value) -> str:
@@ -229,6 +425,8 @@ class Table3ResultTotals(_IdentityRule):
         return f"表三“{COLUMN_CN[fill['c']]}”列办理结果合计"
 
     def explain(self, result):
+        if result.rhs is None:
+            return "各项办理结果之和随读法而定"
         return f"各项办理结果之和为 {_show(result.rhs)}"
 
 
@@ -333,6 +531,7 @@ class NonNegativeIntegers(Rule):
 _NO_RULE_POWER = re.compile(r"(县|区|旗|乡|镇|街道|办事处)")
 _RULE_POWER = re.compile(r"(省|自治区|直辖市|北京市|天津市|上海市|重庆市)人民政府$|国务院")
 # 国务院部门 (交通运输部, 国家税务总局, 国家发展和改革委员会): no place name before the organ.
+_GENERAL_OFFICE = re.compile(r"(?<=人民政府)(?:办公厅|办公室)$")
 _CENTRAL = re.compile(r"^(?:国家|中国|中华人民共和国)?[\u4e00-\u9fff]{1,12}(?:部|总局|总署|委员会|署|银行)$")
 _PLACE_CHARS = re.compile(r"省|市|县|区|州|盟|旗|乡|镇|街道")
 
@@ -344,7 +543,8 @@ class RuleMakingPower(Rule):
     设区的市 and 自治州 may make 规章 (《立法法》第九十一条、第九十三条). A county, district,
     township or a local department reporting 规章 counts has misfiled its documents (usually
     规范性文件) in the wrong row. Whether a 市 is 设区的市 cannot be told from the name, so city
-    governments are not judged.
+    governments are not judged. A government's general office (人民政府办公厅/办公室) reports
+    that government's 规章 and is judged as that government.
 
     Legal basis: 《中华人民共和国立法法》（2023）第九十一条、第九十三条。
 
@@ -363,10 +563,14 @@ class RuleMakingPower(Rule):
         report = ctx.report
         issuer = report.issuer or ""
         prefix_owner = issuer or (report.title or "")
-        if not prefix_owner or _RULE_POWER.search(prefix_owner):
+        # A government's general office reports that government's 规章 (上海市人民政府办公厅).
+        government = _GENERAL_OFFICE.sub("", prefix_owner)
+        if not prefix_owner or _RULE_POWER.search(government):
             return
         if _CENTRAL.match(issuer) and not _PLACE_CHARS.search(issuer):
             return
+        if government != prefix_owner and not _NO_RULE_POWER.search(government):
+            return  # a city government's office: whether the city has the power is not known
         no_power = bool(_NO_RULE_POWER.search(prefix_owner)) or ctx.unit_type == "department"
         if not no_power:
             return

@@ -7,7 +7,14 @@ import re
 from auditor.engine import ReportContext, Rule
 from auditor.findings import LegalBasis, Severity, Status
 from auditor.models import TABLE3_COLUMNS
-from auditor.rules.arithmetic import COLUMN_CN
+from auditor.rules.arithmetic import (
+    COLUMN_CN,
+    PREVIOUS,
+    Identity,
+    evaluate,
+    not_assessable_reason,
+    show_options,
+)
 
 
 def _consecutive(rule: Rule, ctx: ReportContext):
@@ -44,6 +51,7 @@ class CarryOver(Rule):
     legal_basis = LegalBasis("表三“上年结转”“结转下年度继续办理”",
                              "中华人民共和国政府信息公开工作年度报告格式（国办公开办函〔2021〕30号）")
     subject = "report_pair"
+    identity = Identity("table3.carried_in.{c} == prev:table3.carried_out.{c}")
 
     def check(self, ctx):
         problem = _consecutive(self, ctx)
@@ -52,22 +60,34 @@ class CarryOver(Rule):
             return
         unknown = []
         for c in TABLE3_COLUMNS:
-            now = ctx.report.value(f"table3.carried_in.{c}")
-            before = ctx.previous.value(f"table3.carried_out.{c}")
-            if now is None or before is None:
-                unknown.append(c)
-            elif now != before:
+            result = evaluate(ctx.report, self.identity, ctx.previous, c=c)
+            now_key, before_key = f"table3.carried_in.{c}", f"{PREVIOUS}table3.carried_out.{c}"
+            if result.holds is None:
+                unknown.append(f"{COLUMN_CN[c]}（{not_assessable_reason(result)}）")
+            elif not result.holds:
+                now, before = result.values[now_key], result.values[before_key]
+                if result.readings > 1:
+                    message = (f"{ctx.report.year}年度表三“上年结转”（{COLUMN_CN[c]}）与"
+                               f"{ctx.previous.year}年度报告“结转下年度继续办理”在连写数字的全部"
+                               f"{result.readings}种读法下均不相等（{show_options(result)}）。")
+                else:
+                    message = (f"{ctx.report.year}年度表三“上年结转”（{COLUMN_CN[c]}）为{now}件，"
+                               f"但{ctx.previous.year}年度报告“结转下年度继续办理”为{before}件。")
                 yield self.finding(
-                    ctx, Status.VIOLATION,
-                    f"{ctx.report.year}年度表三“上年结转”（{COLUMN_CN[c]}）为{now}件，但{ctx.previous.year}年度报告"
-                    f"“结转下年度继续办理”为{before}件。",
-                    table="table3", row="carried_in", column=c,
+                    ctx, Status.VIOLATION, message, table="table3", row="carried_in", column=c,
                     evidence={"carried_in": now, "previous_carried_out": before,
-                              "previous_source": ctx.previous.source})
+                              "previous_source": ctx.previous.source,
+                              **_candidates(result)})
         if unknown:
             yield self.finding(ctx, Status.NOT_ASSESSABLE,
-                               f"上年结转/结转下年度有未知单元格（{'、'.join(unknown)}），无法核对。",
+                               f"上年结转/结转下年度有未知或无法确定的单元格（{'；'.join(unknown)}），无法核对。",
                                table="table3", discriminator="unknown", evidence={"columns": unknown})
+
+
+def _candidates(result) -> dict:
+    if result.readings <= 1:
+        return {}
+    return {"candidates": result.options, "readings": result.readings}
 
 
 class InForceCarryOver(Rule):
@@ -91,6 +111,8 @@ class InForceCarryOver(Rule):
     legal_basis = LegalBasis("表二第二十条第（一）项",
                              "中华人民共和国政府信息公开工作年度报告格式（国办公开办函〔2021〕30号）")
     subject = "report_pair"
+    identity = Identity("table2.{r}.in_force == prev:table2.{r}.in_force + table2.{r}.issued"
+                        " - table2.{r}.repealed")
 
     def check(self, ctx):
         problem = _consecutive(self, ctx)
@@ -100,25 +122,31 @@ class InForceCarryOver(Rule):
         if ctx.report.format != "2021" or ctx.previous.format != "2021":
             return
         for row, label in (("rules", "规章"), ("normative", "行政规范性文件")):
-            now = ctx.report.value(f"table2.{row}.in_force")
-            before = ctx.previous.value(f"table2.{row}.in_force")
-            issued = ctx.report.value(f"table2.{row}.issued")
-            repealed = ctx.report.value(f"table2.{row}.repealed")
-            values = {"in_force": now, "previous_in_force": before, "issued": issued,
-                      "repealed": repealed}
-            if None in values.values():
+            result = evaluate(ctx.report, self.identity, ctx.previous, r=row)
+            values = {"in_force": result.values[f"table2.{row}.in_force"],
+                      "previous_in_force": result.values[f"{PREVIOUS}table2.{row}.in_force"],
+                      "issued": result.values[f"table2.{row}.issued"],
+                      "repealed": result.values[f"table2.{row}.repealed"]}
+            if result.holds is None:
                 yield self.finding(ctx, Status.NOT_ASSESSABLE,
-                                   f"{label}现行有效件数衔接含未知单元格，无法核对。",
-                                   table="table2", row=row, evidence=values, discriminator=row)
+                                   f"{label}现行有效件数衔接无法核对（{not_assessable_reason(result)}）。",
+                                   table="table2", row=row,
+                                   evidence={**values, **_candidates(result)}, discriminator=row)
                 continue
-            expected = before + issued - repealed
-            if now != expected:
-                yield self.finding(
-                    ctx, Status.NEEDS_REVIEW,
-                    f"{label}现行有效件数{now}件，与上年{before} + 本年制发{issued} − 本年废止{repealed}"
-                    f" = {expected}件不符，需说明原因（如清理、失效）。",
-                    table="table2", row=row, column="in_force", evidence=values,
-                    discriminator=row)
+            if result.holds:
+                continue
+            if result.readings > 1:
+                message = (f"{label}现行有效件数与上年现行有效 + 本年制发 − 本年废止在表二连写数字的全部"
+                           f"{result.readings}种读法下均不相符（{show_options(result)}），需说明原因"
+                           "（如清理、失效）。")
+            else:
+                expected = values["previous_in_force"] + values["issued"] - values["repealed"]
+                message = (f"{label}现行有效件数{values['in_force']}件，与上年{values['previous_in_force']}"
+                           f" + 本年制发{values['issued']} − 本年废止{values['repealed']}"
+                           f" = {expected}件不符，需说明原因（如清理、失效）。")
+            yield self.finding(ctx, Status.NEEDS_REVIEW, message, table="table2", row=row,
+                               column="in_force", evidence={**values, **_candidates(result)},
+                               discriminator=row)
 
 
 def _shingles(text: str, n: int = 5) -> set[str]:

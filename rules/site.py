@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 
-from auditor.coverage import STATE_CN
+from auditor.coverage import GAP_OUTCOMES, STATE_CN, gap_of
 from auditor.engine import Rule, SiteContext
 from auditor.findings import LegalBasis, Severity, Status
 from auditor.parse.links import is_report_title
@@ -153,7 +153,10 @@ class BrokenLinks(Rule):
 
     Why: the inspection indicators deduct for links that do not open (链接可用性); a 404 on a
     document or attachment in the 政府信息公开 area means the information is not in fact public.
-    Server errors (5xx) may be passing and are flagged for review.
+    Other client errors (403…) are flagged for review. Server errors (5xx after retries) may be
+    passing: they are coverage gaps (SCAN-01, 无法评估 at their URL), never a 违规 here. Further
+    pages of a list that a script pager claims (``createPageHTML(5000, …)``) are not links
+    printed on a page: the coverage report says how far the list was read.
 
     Legal basis: 政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）扣分指标“链接可用性”（扣分标准未核实）。
 
@@ -173,8 +176,10 @@ class BrokenLinks(Rule):
 
     def check(self, ctx: SiteContext):
         for page in ctx.pages:
-            if page.outcome != "http_error" or page.kind == "home":
+            if page.outcome != "http_error" or page.kind == "home" or gap_of(page):
                 continue
+            if page.reached_as == "list":
+                continue  # a further list page the pager claims, not a link printed on a page
             status = page.status or 0
             what = {"attachment": "附件", "column": "栏目", "list": "列表页"}.get(page.kind, "文件")
             evidence = {"status": status, "linked_from": page.referer, "title": page.title}
@@ -201,11 +206,12 @@ def crawl_incomplete(ctx: SiteContext) -> bool:
     if ctx.run_status != "finished":
         return True
     for page in ctx.pages:
-        if page.outcome in ("timeout", "blocked", "robots", "network_error", "redirect_loop"):
+        if gap_of(page) not in (None, "offsite"):
             return True
         if page.kind in ("home", "column", "list") and page.outcome not in ("ok", "offsite"):
             return True
-    return False
+    return bool((ctx.crawl_notes or {}).get("trap_patterns")) or \
+        (ctx.crawl_notes or {}).get("close_reason") == "closespider_timeout"
 
 
 _AREA = re.compile(r"政府信息公开|信息公开|政务公开")
@@ -340,14 +346,8 @@ class ReportColumn(Rule):
             discriminator="column")
 
 
-_GAPS = {
-    "robots": "robots.txt 禁止抓取",
-    "timeout": "访问超时",
-    "blocked": "被反爬虫/防火墙拦截（如 HTTP 412 或脚本验证）",
-    "network_error": "网络错误（无法连接或域名无法解析）",
-    "redirect_loop": "重定向循环",
-    "offsite": "跳转或链接至站外（未抓取）",
-}
+_KIND_CN = {"home": "起始页", "column": "栏目页", "list": "列表页", "document": "文件页面",
+            "report": "年报页面", "attachment": "附件"}
 
 
 class CrawlCoverage(Rule):
@@ -378,31 +378,47 @@ class CrawlCoverage(Rule):
                              verified=True)
     subject = "site"
 
+    #: Gaps of one kind reported one by one at their URL; beyond this many, the rest together.
+    per_url = 50
+
     def check(self, ctx: SiteContext):
-        by_outcome: dict[str, list[str]] = defaultdict(list)
+        by_outcome: dict[str, list] = defaultdict(list)
         for page in ctx.pages:
-            if page.outcome in _GAPS:
-                by_outcome[page.outcome].append(page.url)
-        for outcome, urls in by_outcome.items():
-            if outcome == "offsite":
-                continue  # staying on the site is the point; listed in coverage, not a gap
-            severity = Severity.HIGH if outcome == "blocked" else Severity.MEDIUM
-            yield self.finding(
-                ctx, Status.NOT_ASSESSABLE,
-                f"{len(urls)}个页面{_GAPS[outcome]}，其内容未能检查：{'、'.join(_sample(urls, 3))}"
-                + ("等" if len(urls) > 3 else "") + "。",
-                severity=severity, evidence={"outcome": outcome, "count": len(urls),
-                                             "urls": _sample(urls, 20)},
-                discriminator=outcome)
+            gap = gap_of(page)
+            if gap and gap != "offsite":  # staying on the site is the point: not a gap
+                by_outcome[gap].append(page)
+        for outcome, pages in by_outcome.items():
+            severity = Severity.HIGH if outcome in ("blocked", "empty") else Severity.MEDIUM
+            for page in pages[:self.per_url]:
+                what = _KIND_CN.get(page.reached_as or page.kind, "页面")
+                detail = f"（{page.error}）" if page.error and page.error not in GAP_OUTCOMES[
+                    outcome] else ""
+                yield self.finding(
+                    ctx, Status.NOT_ASSESSABLE,
+                    f"{what}{GAP_OUTCOMES[outcome]}{detail}，其内容未能检查：{page.title or page.url}。",
+                    severity=severity, url=page.url,
+                    evidence={"outcome": outcome, "status": page.status, "error": page.error,
+                              "linked_from": page.referer},
+                    discriminator=f"gap:{outcome}")
+            if len(pages) > self.per_url:
+                rest = pages[self.per_url:]
+                yield self.finding(
+                    ctx, Status.NOT_ASSESSABLE,
+                    f"另有{len(rest)}个页面{GAP_OUTCOMES[outcome]}，其内容未能检查："
+                    f"{'、'.join(p.url for p in rest[:3])}等。",
+                    severity=severity, evidence={"outcome": outcome, "count": len(rest),
+                                                 "urls": [p.url for p in rest[:20]]},
+                    discriminator=f"gaps:{outcome}")
         for page in ctx.pages:
             if page.kind == "home" and page.outcome not in ("ok", "offsite") and \
-                    page.outcome not in by_outcome:
+                    gap_of(page) not in by_outcome:
                 yield self.finding(
                     ctx, Status.NOT_ASSESSABLE,
                     f"起始页无法访问（{page.error or page.outcome}），站点内容未能检查。",
                     severity=Severity.HIGH, url=page.url,
                     evidence={"outcome": page.outcome, "status": page.status},
                     discriminator="home")
+        yield from self._crawl_notes(ctx)
         for url, why in ctx.unparseable:
             yield self.finding(ctx, Status.NOT_ASSESSABLE, f"年度报告无法解析：{why}", url=url,
                                severity=Severity.MEDIUM, evidence={"reason": why},
@@ -421,6 +437,23 @@ class CrawlCoverage(Rule):
                                discriminator="budget")
         if ctx.columns is not None:
             yield from self._columns(ctx)
+
+    def _crawl_notes(self, ctx: SiteContext):
+        """What the crawl stopped on its own: trap patterns and the wall-clock bound."""
+        notes = ctx.crawl_notes or {}
+        for pattern, info in (notes.get("trap_patterns") or {}).items():
+            yield self.finding(
+                ctx, Status.NOT_ASSESSABLE,
+                f"网址模式“{pattern}”疑似抓取陷阱：{info.get('why')}（已抓取{info.get('fetched')}个，"
+                f"跳过{info.get('skipped')}个）。被跳过的页面未能检查。",
+                severity=Severity.MEDIUM, evidence={"pattern": pattern, **info},
+                discriminator=f"trap:{pattern}")
+        if notes.get("close_reason") == "closespider_timeout":
+            yield self.finding(
+                ctx, Status.NOT_ASSESSABLE,
+                "已达到抓取时间上限，抓取提前结束，未抓取的页面未能检查（见各栏目的覆盖情况）。",
+                severity=Severity.HIGH, evidence={"close_reason": notes.get("close_reason")},
+                discriminator="time-limit")
 
     def _columns(self, ctx: SiteContext):
         reached = any(p.outcome == "ok" for p in ctx.pages)

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 from auditor.engine import Rule
 from auditor.findings import LegalBasis, Severity, Status
+from auditor.models import row_key_of
+from auditor.parse.text import BLANK_CELL
 
 ART50 = LegalBasis("第五十条")
 FORMAT_2021 = LegalBasis("", "中华人民共和国政府信息公开工作年度报告格式（国办公开办函〔2021〕30号）")
@@ -60,7 +62,9 @@ class SixParts(Rule):
     Non-compliant: a report with 一、总体情况 and tables but no “五、存在的主要问题及改进情况”.
 
     Compliant: headings 一 to 六 all present, in order (variant wording such as
-    “五、存在问题及改进情况” is accepted).
+    “五、存在问题及改进情况” is accepted). A part 二/三/四 whose heading is not found while
+    its table is there is flagged for review, not reported missing: the heading may be
+    misprinted or laid out in a way this tool does not recognise.
     """
 
     code = "STR-01"
@@ -70,10 +74,20 @@ class SixParts(Rule):
     legal_basis = ART50
 
     def check(self, ctx):
+        report = ctx.report
         for sid, title in SECTION_TITLES.items():
-            section = ctx.report.sections.get(sid)
+            section = report.sections.get(sid)
             if section is None or not section.found:
                 severity = Severity.HIGH if sid in "234" else Severity.MEDIUM
+                table = _TABLE_OF.get(sid)
+                if table and report.table_state(table) != "absent":
+                    # The part's table is there: its heading is misprinted or not recognised.
+                    yield self.finding(
+                        ctx, Status.NEEDS_REVIEW,
+                        f"未找到“{title}”的标题，但{_TABLE_CN[table]}存在，请核实该部分标题是否规范。",
+                        section=sid, severity=Severity.LOW,
+                        evidence={"missing_heading": title, "table": table})
+                    continue
                 yield self.finding(ctx, Status.VIOLATION, f"未找到“{title}”部分。",
                                    section=sid, severity=severity,
                                    evidence={"missing_section": title})
@@ -116,7 +130,8 @@ class FormatVersion(Rule):
                 ctx, Status.VIOLATION,
                 f"{report.year}年度报告应使用{expected}版格式，实际使用{report.format}版格式。",
                 evidence={"year": report.year, "expected": expected, "found": report.format})
-        elif expected == "2021" and "other" in report.table3:
+        elif expected == "2021" and "other" in report.table3 \
+                and report.row_state("table3.other") == "present":
             yield self.finding(
                 ctx, Status.VIOLATION,
                 "表三“（六）其他处理”仍为2019版的单行，未按2021版格式分列“申请人无正当理由逾期不补正”"
@@ -130,12 +145,17 @@ class TableRows(Rule):
 
     Why: every required row of the detected version must be present so the statistics can be
     read and checked; a misprinted label (e.g. “其他法律行政止公开”) shows the table was not
-    checked before publication.
+    checked before publication. Only rows whose label is not in the document are missing: a
+    row whose label is printed but whose numbers could not be attributed (labels detached from
+    their numbers in PDF text) is not assessable, a row printed with no numbers is left to
+    STR-04, and a table of which nothing was found is not judged row by row (STR-01 reports a
+    missing part; a table published as a picture cannot be read).
 
     Legal basis: 国办公开办函〔2021〕30号 年度报告格式。
 
     Non-compliant: table 三 without the row “3.补正后申请内容仍不明确”; the label
-    “2.其他法律行政止公开” (missing 法规禁).
+    “2.其他法律行政止公开” (missing 法规禁). A 2021-format table 二 whose row reads
+    “规范性文件” (the 2019 wording) instead of “行政规范性文件” is flagged for review.
 
     Compliant: all rows present with the format's labels.
     """
@@ -148,19 +168,41 @@ class TableRows(Rule):
 
     def check(self, ctx):
         report = ctx.report
-        for table, rows in (("table2", report.table2), ("table3", report.table3),
-                            ("table4", report.table4)):
-            missing = {_row_of(table, key) for key, cells in rows.items()
-                       for cell in (cells.values() if isinstance(cells, dict) else [cells])
-                       if cell.method == "missing"}
-            missing |= {row for row in expected_rows(report, table)
-                        if not any(k == row or k.startswith(row + ".") for k in rows)}
-            missing = sorted(missing)
+        for table in ("table2", "table3", "table4"):
+            severity = Severity.MEDIUM if table == "table2" else Severity.HIGH
+            section = report.sections.get(_SECTION_OF[table])
+            if report.table_state(table) == "absent":
+                if section is not None and section.found and expected_rows(report, table):
+                    yield self.finding(
+                        ctx, Status.NOT_ASSESSABLE,
+                        f"第{_SECTION_CN[table]}部分未找到{_TABLE_CN[table]}的任何行（表格可能以图片等"
+                        "形式发布），无法核对其行列。", table=table, discriminator="no-table")
+                continue
+            rows = [f"{table}.{r}" for r in expected_rows(report, table)]
+            rows += [r for r in report.table_rows(table) if r not in rows
+                     and report.row_state(r) == "absent"]
+            missing = sorted(r.split(".", 1)[1] for r in rows if report.row_state(r) == "absent")
+            unread = [r.split(".", 1)[1] for r in rows
+                      if report.row_state(r) == "not_understood"]
             if missing:
                 yield self.finding(
                     ctx, Status.VIOLATION, f"{_TABLE_CN[table]}缺少以下行：{'、'.join(missing)}。",
-                    table=table, severity=Severity.MEDIUM if table == "table2" else Severity.HIGH,
+                    table=table, severity=severity,
                     evidence={"missing_rows": missing}, discriminator="missing")
+            if unread:
+                yield self.finding(
+                    ctx, Status.NOT_ASSESSABLE,
+                    f"{_TABLE_CN[table]}以下行的标签可见但数字无法对应到行（或该处文本未读全），无法判断"
+                    f"是否完整：{'、'.join(unread[:8])}" + ("等" if len(unread) > 8 else "") + "。",
+                    table=table, evidence={"rows": unread}, discriminator="not-understood")
+        printed = report.row_labels.get("table2.normative")
+        if report.format == "2021" and printed and "行政规范性文件" not in printed:
+            yield self.finding(
+                ctx, Status.NEEDS_REVIEW,
+                f"表二第（一）项行标签印为“{printed[:12]}”，2021版格式为“行政规范性文件”，请核实表格是否按"
+                "现行格式填报。", table="table2", row="normative", severity=Severity.LOW,
+                evidence={"printed": printed, "expected": "行政规范性文件"},
+                discriminator="label:table2.normative")
         for key, canonical in CANONICAL_LABELS.items():
             printed = report.row_labels.get(key)
             if printed and interior_deletion(canonical, printed):
@@ -172,6 +214,9 @@ class TableRows(Rule):
                     discriminator=f"label:{key}")
 
 
+_SECTION_OF = {"table2": "2", "table3": "3", "table4": "4"}
+_TABLE_OF = {sid: table for table, sid in _SECTION_OF.items()}
+_SECTION_CN = {"table2": "二", "table3": "三", "table4": "四"}
 _TABLE_CN = {"table2": "表二", "table3": "表三", "table4": "表四"}
 
 
@@ -224,7 +269,9 @@ class BlankCells(Rule):
 
     Why: a blank cell is not zero; the statistic is simply not reported, and every identity
     that uses it cannot be checked. Cells this tool could not read unambiguously are reported
-    as not assessable, not as blanks.
+    as not assessable, not as blanks; a row whose label is printed with nothing after it, in a
+    table whose other rows were read cleanly, is a blank row. A run-together row with fewer
+    digits than cells ("000000" for seven) is flagged for review: some cell was left blank.
 
     Legal basis: 国办公开办函〔2021〕30号（明确责任：发布内容不准确不全面）。
 
@@ -240,30 +287,58 @@ class BlankCells(Rule):
     legal_basis = FORMAT_2021
 
     def check(self, ctx):
+        report = ctx.report
         blanks: dict[str, list[str]] = {}
         unreadable: dict[str, list[str]] = {}
-        for key, cell in ctx.report.iter_cells():
-            if cell.value is not None or cell.method == "missing":
+        short: dict[str, list[str]] = {}
+        for key, cell in report.iter_cells():
+            if cell.value is not None:
                 continue
+            row = row_key_of(key)
+            state = report.row_state(row)
+            if state == "absent":
+                continue  # STR-03
             table = key.split(".")[0]
-            if cell.printed_blank:
+            name = key.split(".", 1)[1]
+            if state == "not_understood":
+                unreadable.setdefault(table, []).append(name)
+                if _too_few_digits(cell.raw, len(report.row_cells(row))):
+                    if row.split(".", 1)[1] not in short.setdefault(table, []):
+                        short[table].append(row.split(".", 1)[1])
+            elif cell.printed_blank:
                 if key.startswith("table2.rules.") and cell.raw in ("/", "-", "—"):
                     continue  # “/” is the accepted entry for bodies without rule-making power
-                blanks.setdefault(table, []).append(f"{key.split('.', 1)[1]}（{cell.raw}）")
+                shown = "空白" if cell.raw in ("", BLANK_CELL) else cell.raw
+                blanks.setdefault(table, []).append(f"{name}（{shown}）")
             else:
-                unreadable.setdefault(table, []).append(key.split(".", 1)[1])
+                unreadable.setdefault(table, []).append(name)
         for table, cells in blanks.items():
             yield self.finding(
                 ctx, Status.VIOLATION,
                 f"{_TABLE_CN[table]}有{len(cells)}个数值单元格为空白或非数值：{'、'.join(cells[:8])}"
                 + ("等" if len(cells) > 8 else "") + "。",
                 table=table, evidence={"cells": cells}, discriminator="blank")
+        for table, rows in short.items():
+            if rows:
+                yield self.finding(
+                    ctx, Status.NEEDS_REVIEW,
+                    f"{_TABLE_CN[table]}以下行印出的数字少于单元格数，可能有单元格空白（位置无法确定）："
+                    f"{'、'.join(rows)}。", table=table, evidence={"rows": rows},
+                    discriminator="short")
         for table, cells in unreadable.items():
             yield self.finding(
                 ctx, Status.NOT_ASSESSABLE,
-                f"{_TABLE_CN[table]}有{len(cells)}个单元格无法唯一识别（原文数字连写或无法辨认）："
+                f"{_TABLE_CN[table]}有{len(cells)}个单元格无法唯一识别（原文数字连写、与行标签分离或无法辨认）："
                 f"{'、'.join(cells[:8])}" + ("等" if len(cells) > 8 else "") + "。",
                 table=table, evidence={"cells": cells}, discriminator="unreadable")
+
+
+def _too_few_digits(raw: str | None, cells: int) -> bool:
+    """A row of bare digits with fewer digits than it has cells ("000000" for seven cells):
+    some cell was left blank, though which one cannot be told."""
+    if not raw or not re.fullmatch(r"[\d\s]+", raw):
+        return False
+    return len(re.sub(r"\s", "", raw)) < cells
 
 
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|区间)[^。\n]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"
@@ -453,7 +528,8 @@ class InformationFees(Rule):
 
     Non-compliant: a 2022 report whose part 六 says only “无其他需要报告的事项”.
 
-    Compliant: “本年度未收取信息处理费。” or “收取信息处理费3940元。”
+    Compliant: “本年度未收取信息处理费。”, “收取信息处理费3940元。” or “无向申请人收取政府信息公开
+    费用。” When part 六 is missing the whole report is searched (a missing part is STR-01's).
     """
 
     code = "STR-09"
@@ -469,12 +545,28 @@ class InformationFees(Rule):
         six = report.sections.get("6")
         text = re.sub(r"\s+", "", six.text) if six and six.found else ""
         if not text:
-            return  # STR-01 reports the missing section
-        if "信息处理费" in text or "处理费" in text:
+            # Part 六 is missing (STR-01); the statement may still be elsewhere in the report.
+            found = [s for s in report.sections.values() if s.found]
+            whole = re.sub(r"\s+", "", "".join(s.text for s in found))
+            if len(found) >= 4 and not _FEE_STATEMENT.search(whole):
+                yield self.finding(
+                    ctx, Status.VIOLATION,
+                    "报告缺少第六部分，全文也未报告信息处理费收取情况（未收取也应写明）。",
+                    section="6", evidence={"sections_found": [s for s, v in
+                                                              report.sections.items() if v.found]},
+                    discriminator="nowhere")
+            return
+        if _FEE_STATEMENT.search(text):
             return
         yield self.finding(ctx, Status.VIOLATION,
                            "第六部分未报告信息处理费收取情况（未收取也应写明）。", section="6",
                            evidence={"section6": text[:200]})
+
+
+#: A statement on fees for disclosure: “信息处理费”, or charging (not) for 政府信息公开 in other
+#: words (“无向申请人收取政府信息公开费用”).
+_FEE_STATEMENT = re.compile(r"处理费|收取[^。；]{0,16}(?:信息公开|公开|申请)[^。；]{0,6}费|"
+                            r"(?:信息公开|依申请)[^。；]{0,10}(?:收费|费用)")
 
 
 STRUCTURE_RULES = [SixParts, FormatVersion, TableRows, BlankCells, TitleYearPeriod,

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from auditor.engine import ReportContext, Rule
 from auditor.findings import LegalBasis, Severity, Status
-from auditor.models import AnnualReport
+from auditor.models import TABLE3_COLUMNS, AnnualReport, row_key_of
 from auditor.narrative import (
     APPLICATIONS,
     RESULTS,
     Mention,
     flatten,
     mentions,
+    partial_subject,
     sentences,
     table2_mentions,
 )
@@ -23,6 +25,7 @@ from auditor.parse.labels import (
     TABLE3_UNAVAILABLE,
     TABLE3_WITHHELD,
 )
+from auditor.rules.arithmetic import CellSpace, readings_of, show_reading
 
 ART50 = LegalBasis("第五十条")
 ACCURACY = LegalBasis("工作要求（四）明确责任：发布内容不准确不全面",
@@ -34,26 +37,71 @@ def narrative(report: AnnualReport) -> str:
     return "\n".join(report.sections[s].text for s in ("1", "5", "6") if s in report.sections)
 
 
-def table_candidates(report: AnnualReport, keys: list[str]) -> set[float] | None:
-    """Every value the sum of ``keys`` can take: one value when all cells are known, several when
-    an ambiguous cell still has options, ``None`` when a cell is simply unknown."""
-    sums = {0}
+@dataclass
+class TableSums:
+    """Every value the sum of some table cells takes, one per combination of the candidate
+    readings of run-together cells (``sums``: (the candidate cells' values, the sum))."""
+
+    sums: list[tuple[dict, float]]
+    unknown: list[str]
+    bound: bool = False
+
+    @property
+    def values(self) -> set[float]:
+        return {total for _, total in self.sums}
+
+
+def table_sums(report: AnnualReport, keys: list[str]) -> TableSums:
+    """The sum of ``keys`` under every reading of the table (see rules.arithmetic.Readings)."""
+    found = readings_of(CellSpace(report), keys)
+    if found.unknown:
+        return TableSums([], found.unknown)
+    if found.bound:
+        return TableSums([], [], bound=True)
+    sums = []
+    for current, chosen in found.combinations():
+        blank = [k for k in found.keys if current[k] is None]
+        if blank:
+            return TableSums([], blank)
+        sums.append((chosen, sum(current[k] for k in found.keys)))
+    return TableSums(sums, [])
+
+
+def lower_bound(report: AnnualReport, keys: list[str]) -> float | None:
+    """The least the sum of ``keys`` can be when some cells are printed blank: counts are
+    never negative, and a blank 总计 of table 三 is at least the sum of the row's applicant
+    cells. ``None`` when a cell was not read (a guess would not be a bound)."""
+    total = 0.0
     for key in keys:
         cell = report.cell(key)
         if cell.value is not None:
-            choices = {cell.value}
-        elif cell.options:
-            choices = set(cell.options)
-        else:
+            total += cell.value
+            continue
+        if cell.options:
+            total += min(cell.options)
+            continue
+        state = report.row_state(row_key_of(key))
+        if not cell.printed_blank or state not in ("present", "blank"):
             return None
-        sums = {s + c for s in sums for c in choices}
-        if len(sums) > 10000:
-            return None
-    return sums
+        if key.startswith("table3.") and key.endswith(".total"):
+            row = key[len("table3."):-len(".total")]
+            parts = lower_bound(report, [f"table3.{row}.{c}" for c in TABLE3_COLUMNS[:-1]])
+            if parts is None:
+                return None
+            total += parts
+    return total
 
 
 class _NarrativeRule(Rule):
-    """Compare narrative mentions with table sums; subclasses list the comparisons."""
+    """Compare narrative mentions with table sums; subclasses list the comparisons.
+
+    For each thing the narrative states ("收到申请81件") the table may be read in several ways
+    (interpretations, and readings of run-together cells). The statement agrees when one
+    interpretation holds under every reading; it is not assessable when it holds only under
+    some readings, or a cell is blank or unreadable; it contradicts the table when it fails
+    under every interpretation and reading — a violation, or 需人工复核 when the sentence speaks
+    for only part of the body ("区政府办代表区政府受理…").
+    """
 
     def comparisons(self, ctx: ReportContext
                     ) -> Iterator[tuple[str, list[Mention], list[tuple[str, list[str]]]]]:
@@ -61,36 +109,74 @@ class _NarrativeRule(Rule):
         raise NotImplementedError
 
     def check(self, ctx):
+        issuer = ctx.report.issuer
         for what, found, interpretations in self.comparisons(ctx):
             if not found:
                 continue
-            possible = {}
+            possible: dict[str, TableSums] = {}
             unknown = []
+            bounds: dict[str, float] = {}
             for name, keys in interpretations:
-                sums = table_candidates(ctx.report, keys)
-                if sums is None:
+                sums = table_sums(ctx.report, keys)
+                if sums.unknown or sums.bound:
                     unknown.append(name)
+                    least = lower_bound(ctx.report, keys) if sums.unknown else None
+                    if least is not None:
+                        bounds[name] = least
                 else:
                     possible[name] = sums
             stated = sorted({m.value for m in found})
-            matched = [(m, name) for m in found for name, sums in possible.items()
-                       if m.value in sums]
-            if matched:
+            if any(all(abs(total - m.value) < 1e-9 for _, total in sums.sums)
+                   for m in found for sums in possible.values()):
+                continue  # one interpretation agrees under every reading
+            evidence = {"narrative": [{"value": m.value, "sentence": m.sentence,
+                                       "subject": m.subject} for m in found],
+                        "table": {name: sorted(s.values)[:10] for name, s in possible.items()}}
+            some = [(m, name, chosen) for m in found for name, sums in possible.items()
+                    for chosen, total in sums.sums if abs(total - m.value) < 1e-9]
+            if some:
+                m, name, chosen = some[0]
+                yield self.finding(
+                    ctx, Status.NOT_ASSESSABLE,
+                    f"正文称{what}{m.value}件，只在表格连写数字的部分读法下与{name}相符"
+                    f"（如{show_reading(chosen)}），无法确定。",
+                    evidence={**evidence, "agreeing_reading": chosen},
+                    discriminator=what, table=self.table_name)
                 continue
-            evidence = {"narrative": [{"value": m.value, "sentence": m.sentence} for m in found],
-                        "table": {name: sorted(s)[:10] for name, s in possible.items()}}
+            below = unknown and all(name in bounds and all(m.value < bounds[name] for m in found)
+                                    for name in unknown)
+            if below:
+                # Blank cells, but the printed ones alone already exceed what the text says.
+                evidence["table_at_least"] = bounds
+                table_text = "；".join([f"{name}为{_fmt(s.values)}" for name, s in possible.items()]
+                                      + [f"{name}至少为{_count(bounds[name])}（空白单元格按0计）"
+                                         for name in unknown])
+                yield self._contradiction(ctx, what, found, stated, table_text, evidence, issuer)
+                continue
             if unknown or not possible:
                 yield self.finding(
                     ctx, Status.NOT_ASSESSABLE,
                     f"正文称{what}{'、'.join(map(str, stated))}件，但表格相应单元格空白或无法识别，无法核对。",
                     evidence=evidence, discriminator=what, table=self.table_name)
                 continue
-            table_text = "；".join(f"{name}为{_fmt(s)}" for name, s in possible.items())
-            yield self.finding(
+            table_text = "；".join(f"{name}为{_fmt(s.values)}" for name, s in possible.items())
+            yield self._contradiction(ctx, what, found, stated, table_text, evidence, issuer)
+
+    def _contradiction(self, ctx, what, found, stated, table_text, evidence, issuer):
+        """A violation, or 需人工复核 when every sentence speaks for part of the body only."""
+        whole = [m for m in found if not partial_subject(m.subject, issuer)]
+        if whole:
+            return self.finding(
                 ctx, Status.VIOLATION,
-                f"正文称{what}{'、'.join(map(str, stated))}件（“{found[0].sentence[:60]}”），"
+                f"正文称{what}{'、'.join(map(str, stated))}件（“{whole[0].sentence[:60]}”），"
                 f"与表格不符：{table_text}。",
                 evidence=evidence, discriminator=what, table=self.table_name)
+        return self.finding(
+            ctx, Status.NEEDS_REVIEW,
+            f"正文称“{found[0].subject}”{what}{'、'.join(map(str, stated))}件"
+            f"（“{found[0].sentence[:60]}”），与表格（{table_text}）不符；"
+            "该数字可能只是报告机关的一部分，请人工核实。",
+            evidence=evidence, discriminator=what, table=self.table_name)
 
     table_name = "table3"
 
@@ -151,7 +237,8 @@ class NoApplicationsClaim(Rule):
 
     Legal basis: 《中华人民共和国政府信息公开条例》第五十条第（二）项。
 
-    Non-compliant: “2024年，我乡未收到政府信息公开申请。” with 本年新收 总计 3.
+    Non-compliant: “2024年，我乡未收到政府信息公开申请。” with 本年新收 总计 3. When the
+    sentence speaks for part of the body only (“乡政府办未收到…”) it is flagged for review.
 
     Compliant: the same sentence with table 三 all zero.
     """
@@ -164,15 +251,27 @@ class NoApplicationsClaim(Rule):
 
     def check(self, ctx):
         report = ctx.report
-        text = flatten(narrative(report))
-        claim = _NONE_RECEIVED.search(text)
+        found = [(sentence, m) for sentence in sentences(narrative(report))
+                 for m in [_NONE_RECEIVED.search(sentence)] if m]
         new = report.value("table3.new_received.total")
-        if claim and new is not None and new > 0:
-            yield self.finding(
-                ctx, Status.VIOLATION,
-                f"正文称“{claim.group(0)}”，但表三本年新收政府信息公开申请总计为{new}件。",
-                table="table3", row="new_received", column="total",
-                evidence={"sentence": claim.group(0), "new_received_total": new})
+        if not found or new is None or new <= 0:
+            return
+        for sentence, claim in found:
+            subject = re.split(r"[，,：:、]", sentence[:claim.start()])[-1]
+            if not partial_subject(subject, report.issuer):
+                yield self.finding(
+                    ctx, Status.VIOLATION,
+                    f"正文称“{claim.group(0)}”，但表三本年新收政府信息公开申请总计为{new}件。",
+                    table="table3", row="new_received", column="total",
+                    evidence={"sentence": sentence, "new_received_total": new})
+                return
+        sentence, claim = found[0]
+        yield self.finding(
+            ctx, Status.NEEDS_REVIEW,
+            f"正文称“{sentence[:60]}”，而表三本年新收政府信息公开申请总计为{new}件；"
+            "该表述可能只涉及报告机关的一部分，请人工核实。",
+            table="table3", row="new_received", column="total", severity=Severity.MEDIUM,
+            evidence={"sentence": sentence, "new_received_total": new})
 
 
 _NO_CASES = re.compile(
@@ -182,19 +281,40 @@ _NO_CASES = re.compile(
     r"(?:0件|为零|均为0|为0)"
 )
 _ALL_UPHELD = re.compile(r"均获维持|全部维持|均被维持|均予维持|零败诉|无败诉|均胜诉")
+_NO_LOSS = re.compile(r"零败诉|无败诉|均胜诉")
+# A negation followed by one of these is about outcomes (“未发生…被行政复议纠错”), not about
+# whether there were any reviews or suits at all.
+_CORRECTION = re.compile(r"纠错|纠正|败诉|撤销|确认违法|被改变|改变原")
+_KINDS = {"review": re.compile(r"复议(?!后)"),
+          "litigation": re.compile(r"诉讼|起诉")}
+
+
+def _groups(text: str) -> list[str]:
+    """Table 四 groups a claim speaks of: 复议 -> review, 诉讼/起诉 -> both litigation groups."""
+    out = []
+    if _KINDS["review"].search(text):
+        out.append("review")
+    if _KINDS["litigation"].search(text):
+        out += ["litigation_direct", "litigation_after_review"]
+    return out
 
 
 class ReviewLitigationClaims(Rule):
     """正文关于行政复议、行政诉讼的表述与表四一致。
 
     Why: “未发生行政复议、行政诉讼” while table 四 counts cases, or “均获维持” while cases were
-    corrected or are still pending, misstates the outcome of challenges to the agency.
+    corrected or are still pending, misstates the outcome of challenges to the agency. A
+    sentence is compared only for what it claims: “未发生因依申请公开被行政复议纠错” says no
+    decision was corrected (结果纠正), not that there was no review; “零败诉” concerns the
+    lawsuits only. A claim whose table cells are blank or unreadable is not assessable.
 
     Legal basis: 《中华人民共和国政府信息公开条例》第五十条第（三）项。
 
-    Non-compliant: “行政复议、行政诉讼均获维持” with 行政复议 结果纠正 1.
+    Non-compliant: “行政复议、行政诉讼均获维持” with 行政复议 结果纠正 1; “全年未发生行政复议
+    纠错” with 行政复议 结果纠正 1.
 
-    Compliant: “行政复议3件，维持1件，其他结果2件” with the same numbers in table 四.
+    Compliant: “行政复议3件，维持1件，其他结果2件” with the same numbers in table 四;
+    “全年未发生被行政复议纠错的情况” with 行政复议 3 件, 结果纠正 0.
     """
 
     code = "TXT-03"
@@ -205,41 +325,79 @@ class ReviewLitigationClaims(Rule):
 
     def check(self, ctx):
         report = ctx.report
-        totals = {g: report.value(f"table4.{g}.total") for g in report.table4}
-        kinds = {"行政复议": ["review"], "行政诉讼": ["litigation_direct", "litigation_after_review"]}
         texts = [report.sections[s].text for s in ("1", "4", "5", "6") if s in report.sections]
         claims = [sentence for text in texts for sentence in sentences(text)]
+        reported: set[str] = set()
         for sentence in claims:
             m = _NO_CASES.search(sentence)
             if not m:
                 continue
             body = m.group("body") or m.group("zero")
-            groups = [g for word, gs in kinds.items() if word in body for g in gs]
-            counted = {g: totals.get(g) for g in groups if totals.get(g)}
-            if counted:
-                yield self.finding(
-                    ctx, Status.VIOLATION,
-                    f"正文称“{m.group(0)}”，但表四记有案件："
-                    + "、".join(f"{_GROUP_CN[g]}{n}件" for g, n in counted.items()) + "。",
-                    table="table4", evidence={"sentence": sentence, "totals": totals},
-                    discriminator="none")
-                break
-        upheld = next((m for s in claims for m in [_ALL_UPHELD.search(s)] if m), None)
-        if upheld:
-            corrected = sum(report.value(f"table4.{g}.corrected") or 0 for g in report.table4)
-            pending = sum(report.value(f"table4.{g}.pending") or 0 for g in report.table4)
-            if corrected:
-                yield self.finding(
-                    ctx, Status.VIOLATION, f"正文称“{upheld.group(0)}”，但表四结果纠正共{corrected}件。",
-                    table="table4", evidence={"sentence": upheld.group(0), "corrected": corrected},
-                    discriminator="upheld")
-            elif pending:
-                yield self.finding(
-                    ctx, Status.VIOLATION,
-                    f"正文称“{upheld.group(0)}”，但表四尚有{pending}件尚未审结。",
-                    table="table4", severity=Severity.MEDIUM,
-                    evidence={"sentence": upheld.group(0), "pending": pending},
-                    discriminator="upheld")
+            clause = re.split(r"[，,。；;]", sentence[m.start():])[0]
+            groups = _groups(body)
+            if _CORRECTION.search(clause):
+                what, column = "corrected", "corrected"
+                if "败诉" in clause and "纠错" not in clause and "纠正" not in clause:
+                    groups = [g for g in groups if g != "review"] or groups
+            else:
+                what, column = "none", "total"
+            if what in reported:
+                continue
+            finding = self._compare(ctx, m.group(0), sentence, groups, column, what)
+            if finding is not None:
+                reported.add(what)
+                yield finding
+        for sentence in claims:
+            m = _ALL_UPHELD.search(sentence)
+            if not m or "upheld" in reported:
+                continue
+            groups = _groups(sentence) or list(report.table4)
+            if _NO_LOSS.search(m.group(0)):
+                groups = [g for g in groups if g != "review"] or \
+                    ["litigation_direct", "litigation_after_review"]
+                finding = self._compare(ctx, m.group(0), sentence, groups, "corrected", "upheld")
+            else:
+                finding = self._compare(ctx, m.group(0), sentence, groups, "corrected", "upheld")
+                if finding is None or finding.status == Status.NOT_ASSESSABLE:
+                    pending = self._compare(ctx, m.group(0), sentence, groups, "pending",
+                                            "upheld", severity=Severity.MEDIUM)
+                    if pending is not None and (finding is None or
+                                                pending.status == Status.VIOLATION):
+                        finding = pending
+            if finding is not None:
+                reported.add("upheld")
+                yield finding
+
+    def _compare(self, ctx, claim: str, sentence: str, groups: list[str], column: str,
+                 what: str, severity: Severity | None = None):
+        """A finding when table 四 contradicts the claim (some counted cell > 0), a
+        not-assessable one when the cells it needs are unknown, else None."""
+        report = ctx.report
+        values = {g: report.value(f"table4.{g}.{column}") for g in groups}
+        counted = {g: v for g, v in values.items() if v}
+        evidence = {"sentence": sentence, column: values}
+        if counted:
+            parts = "、".join(f"{_GROUP_CN[g]}{_count(v)}件" for g, v in counted.items())
+            if column == "total":
+                text = f"表四记有案件：{parts}"
+            else:
+                what_cn = "结果纠正" if column == "corrected" else "尚未审结"
+                text = f"表四{what_cn}共{_count(sum(counted.values()))}件（{parts}）"
+            return self.finding(
+                ctx, Status.VIOLATION, f"正文称“{claim}”，但{text}。",
+                table="table4", severity=severity, evidence=evidence, discriminator=what)
+        unknown = [g for g, v in values.items() if v is None]
+        if unknown:
+            return self.finding(
+                ctx, Status.NOT_ASSESSABLE,
+                f"正文称“{claim}”，但表四" + "、".join(_GROUP_CN[g] for g in unknown)
+                + "的相应单元格空白或无法识别，无法核对。",
+                table="table4", evidence=evidence, discriminator=what)
+        return None
+
+
+def _count(value) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 _GROUP_CN = {"review": "行政复议", "litigation_direct": "未经复议直接起诉",
@@ -349,11 +507,14 @@ class FeeNotices(Rule):
     def check(self, ctx):
         report = ctx.report
         unpaid = report.value("table3.other.fee_unpaid.total")
-        if "other.fee_unpaid" not in report.table3:
+        state = report.row_state("table3.other.fee_unpaid")
+        if "other.fee_unpaid" not in report.table3 or state == "absent":
             return
         if unpaid is None:
+            how = "总计为空白" if report.cell("table3.other.fee_unpaid.total").printed_blank \
+                else "无法识别"
             yield self.finding(ctx, Status.NOT_ASSESSABLE,
-                               "表三“逾期未按收费通知要求缴纳费用”一行无法识别，无法核对收费通知。",
+                               f"表三“逾期未按收费通知要求缴纳费用”一行{how}，无法核对收费通知。",
                                table="table3", row="other.fee_unpaid")
             return
         if unpaid <= 0:

@@ -7,9 +7,11 @@ belongs to; dates, tables, coverage and rules come later, offline, from the stor
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -21,13 +23,33 @@ from twisted.internet.error import (
     TimeoutError,
 )
 
-from auditor.parse.links import SKIP_SCHEMES, allowed, host_of, is_attachment, is_column_link
-from auditor.parse.lists import PageRequest
+from auditor.parse.links import (
+    allowed,
+    host_of,
+    is_attachment,
+    is_column_link,
+    looks_like_document,
+    site_of,
+)
+from auditor.parse.lists import PageRequest, url_key
 from auditor.parse.page import read_page
 from auditor.store import now
 
 from .adapters import read_list
+from .adapters.trs import MAX_LIST_PAGES
+from .guard import ListPacer, TrapGuard, without_session
 
+_AREA_NAME = re.compile(r"政府信息公开|信息公开|政务公开|法定主动公开")
+#: Columns the audit is about (the 政府信息公开 area): crawled before the rest of the site.
+_AUDIT_COLUMN = re.compile(r"政府信息公开|信息公开|政务公开|法定主动公开|主动公开|年报|年度报告|公开指南|"
+                           r"公开制度|公开目录|政策文件|规范性文件|依申请公开|政府文件|部门文件")
+_BASE_PRIORITY = {"home": 100, "column": 60, "list": 60, "document": 50, "attachment": 20}
+
+
+def priority(kind: str, column: str | None) -> int:
+    """Scrapy priority (higher first): the 政府信息公开 columns, their lists and the documents
+    they list before the rest of the site, so the page budget goes where the audit is."""
+    return _BASE_PRIORITY.get(kind, 40) + (30 if column and _AUDIT_COLUMN.search(column) else 0)
 _CHALLENGE = re.compile(
     rb"__jsl_clearance|acw_sc__v2|_waf_|waf\.|\$_ts\s*=|document\.cookie\s*=.{0,200}"
     rb"location\.(?:reload|href)|<noscript>[^<]{0,80}(?:JavaScript|javascript)",
@@ -45,12 +67,23 @@ def blocked(response: Response) -> str | None:
     return None
 
 
+#: Attachments (a report's PDF) may be larger than pages (settings.PAGE_MAXSIZE: a 60 MB
+#: page must not cost gigabytes of memory).
+ATTACHMENT_MAXSIZE = 40 * 1024 * 1024
+
+
+def empty_body(page) -> bool:
+    """A 200 answer with nearly nothing in it (a firewall's blank page), not a list API's
+    empty answer."""
+    if not page.is_html or page.is_answer:
+        return False
+    visible = re.sub(r"\s+", "", page.visible_text)
+    return len(visible) < 20 and not page.links and not page.machinery and \
+        page.root.find(".//iframe") is None
+
+
 def _some(item):
     return () if item is None else (item,)
-
-
-def _text(a) -> str:
-    return re.sub(r"\s+", "", "".join(a.css("::text").getall())) or a.attrib.get("title", "")
 
 
 class DisclosureSpider(scrapy.Spider):
@@ -63,11 +96,20 @@ class DisclosureSpider(scrapy.Spider):
         self.start_urls = [start_url, *(extra_start_urls or [])]
         self.run_id = run_id
         self.db_path = db_path
-        self.allowed_domains = domains or sorted({host_of(u) for u in self.start_urls})
+        #: Hosts the crawl may fetch: the start hosts and ``--domain`` ones, the other hosts of
+        #: the same site (``xxgk.x.gov.cn`` beside ``www.x.gov.cn``: the site's own navigation
+        #: leads there), and a 集约化 platform host the start page's own “政府信息公开” link
+        #: leads to. Not Scrapy's ``allowed_domains``: this list grows during the crawl.
+        self.hosts = sorted(set(domains or ()) | {host_of(u) for u in self.start_urls})
+        self.sites = {site_of(u) for u in self.start_urls} | {site_of("http://" + d)
+                                                              for d in domains or ()}
         self.backoff_scale = backoff_scale
         #: Link hops from a start page: a column link or a list item is one hop; further pages
         #: of a list are not (a long list must not run out of depth half way).
         self.max_depth = max_depth
+        self.guard = TrapGuard()
+        self.pacer = ListPacer(max_pages=MAX_LIST_PAGES)
+        self.close_reason: str | None = None
         #: On resume: documents and attachments already fetched in this run are not fetched
         #: again; navigation pages are, since they lead to what is still missing.
         self.done: set[str] = set()
@@ -93,15 +135,37 @@ class DisclosureSpider(scrapy.Spider):
                 "list_date": list_date, "referer": referer, "hops": hops,
                 "started": time.monotonic(), "dont_redirect": True,
                 "original_url": key, **kwargs.pop("meta", {})}
+        if kind == "attachment":  # files may be larger than pages (a report's PDF)
+            meta.setdefault("download_maxsize", ATTACHMENT_MAXSIZE)
+        kwargs.setdefault("priority", priority(kind, column) + (15 if meta.get(
+            "report_attachment") else 0))
         return scrapy.Request(url, method=method, callback=self.parse_page, errback=self.failed,
                               meta=meta, **kwargs)
 
+    def may_fetch(self, url: str, *, area_link: bool = False, from_start: bool = False) -> bool:
+        """Whether ``url`` is on the site (see :attr:`hosts`); an ``area_link`` (the start
+        page's “政府信息公开” link) may open a *.gov.cn platform host."""
+        if allowed(url, self.hosts):
+            return True
+        host = host_of(url)
+        if site_of(url) in self.sites or (area_link and from_start and host.endswith(".gov.cn")):
+            self.hosts.append(host)
+            self.logger.info("allowed host %s (%s)", host, "same site" if site_of(url) in
+                             self.sites else "政府信息公开 link of the start page")
+            return True
+        return False
+
     def follow(self, response: Response, url: str, **fields: Any):
-        """A request inside the allowed domains and the depth limit, or a recorded 'offsite'
-        page; ``None`` when there is nothing to do."""
+        """A request inside the site and the depth limit, or a recorded 'offsite' page;
+        ``None`` when there is nothing to do."""
         if url in self.done or fields.get("hops", 0) > self.max_depth:
             return None
-        if not allowed(url, self.allowed_domains):
+        if fields.get("kind") == "document":
+            url = without_session(url)
+            if not self.guard.allows(url):
+                return None  # a trap pattern: counted, reported in the crawl notes
+        area = fields.pop("area_link", False)
+        if not self.may_fetch(url, area_link=area, from_start=response.meta.get("hops") == 0):
             reached = fields.get("kind", "document")
             return self.record(url=url, kind={"column": "list"}.get(reached, reached),
                                reached_as=reached, outcome="offsite",
@@ -111,20 +175,26 @@ class DisclosureSpider(scrapy.Spider):
                                list_date=fields.get("list_date"))
         return self.request(url, referer=response.url, **fields)
 
-    def list_page(self, response: Response, wanted: PageRequest, **fields: Any):
+    def list_page(self, response: Response | None, wanted: PageRequest, **fields: Any):
         """A further page of a list (a GET page, or a POST to a list API)."""
-        if not allowed(wanted.url, self.allowed_domains):
+        referer = response.url if response is not None else fields.get("column_url")
+        if not self.may_fetch(wanted.url):
             return self.record(url=wanted.key, kind="list", outcome="offsite",
                                error=f"列表分页指向站外 {host_of(wanted.url)}，未抓取",
-                               referer=response.url, column_name=fields.get("column"),
+                               referer=referer, column_name=fields.get("column"),
                                column_url=fields.get("column_url"))
         if wanted.method == "POST":
+            form = dict(wanted.form)
+            if "__json__" in form:  # a JSON body (TRS IRS)
+                body, content_type = form["__json__"], "application/json; charset=UTF-8"
+            else:
+                body = _form_body(wanted.form)
+                content_type = "application/x-www-form-urlencoded; charset=UTF-8"
             return self.request(wanted.url, kind="list", method="POST",
-                                key=wanted.key, referer=response.url,
-                                body=_form_body(wanted.form),
-                                headers={"Content-Type": "application/x-www-form-urlencoded; "
-                                         "charset=UTF-8", **dict(wanted.headers)}, **fields)
-        return self.request(wanted.url, kind="list", referer=response.url,
+                                key=wanted.key, referer=referer, body=body,
+                                headers={"Content-Type": content_type, **dict(wanted.headers)},
+                                **fields)
+        return self.request(wanted.url, kind="list", referer=referer,
                             headers=dict(wanted.headers) or None, **fields)
 
     # ---------------------------------------------------------------- callbacks
@@ -145,7 +215,7 @@ class DisclosureSpider(scrapy.Spider):
         if target in chain or len(chain) > self.settings.getint("REDIRECT_MAX_TIMES", 5):
             return self.record(outcome="redirect_loop", final_url=target,
                                error=f"重定向循环：{' → '.join(chain + [target])}"[:500], **common)
-        if not allowed(target, self.allowed_domains):
+        if not self.may_fetch(target):
             return self.record(outcome="offsite", final_url=target,
                                error=f"重定向至站外 {host_of(target)}，未抓取", **common)
         request = response.request.replace(url=target, method="GET", body=b"", dont_filter=True)
@@ -163,16 +233,22 @@ class DisclosureSpider(scrapy.Spider):
         key = meta.get("original_url") or response.request.url
         page = None
         kind, cue, title = {"column": "list"}.get(reached, reached), None, meta.get("title")
+        if outcome == "ok" and response.request.method != "HEAD" and not response.body.strip() \
+                and reached != "attachment":
+            outcome, wall = "empty", "页面内容为空（疑似防火墙拦截或系统故障），无法检查"
         if outcome == "ok" and response.request.method != "HEAD" and response.body:
             page = read_page(response.body, key if response.request.method == "POST"
                              else response.url, reached_as=reached,
                              text=response.text if isinstance(response, TextResponse) else None,
                              root=response.selector.root if isinstance(response, HtmlResponse)
-                             else None, base_url=meta.get("column_url")
-                             if response.request.method == "POST" else None)
+                             else None, base_url=meta.get("column_url"))
             kind, cue = page.kind.kind, page.kind.cue
             if kind in ("document", "report", "home"):
                 title = page.heading or page.title or title
+            if empty_body(page):
+                outcome, wall = "empty", "页面内容为空（疑似防火墙拦截或系统故障），无法检查"
+            if reached == "document":
+                self.guard.saw(key, kind, hashlib.sha1(response.body).hexdigest())
         yield self.record(
             url=key, final_url=response.url, kind=kind, reached_as=reached, kind_cue=cue,
             outcome=outcome, status=response.status, body=response.body,
@@ -184,25 +260,41 @@ class DisclosureSpider(scrapy.Spider):
             column_name=meta.get("column"), column_url=meta.get("column_url"), title=title,
             list_date=meta.get("list_date"), referer=meta.get("referer"), depth=meta.get("hops"),
         )
-        if page is None or not isinstance(response, TextResponse):
+        if reached in ("column", "list") and outcome != "ok":
+            yield from self.list_failed(response.meta)
+        if page is None or not page.is_html or outcome != "ok":
             return
-        if kind in ("home", "list", "other"):
-            yield from self.columns(response)
+        # Navigation pages lead to columns; a landing page met as a list item does not (its
+        # links are another part of the site, not this column's).
+        if kind in ("home", "list") or (kind == "other" and reached in ("home", "column")):
+            yield from self.columns(response, page)
         if kind == "list":
             yield from self.list_items(response, page)
         elif kind in ("document", "report"):
-            yield from self.attachments(response, report=kind == "report")
+            yield from self.attachments(response, page, report=kind == "report")
 
-    def columns(self, response: Response):
-        """Columns of the disclosure area, by link text."""
+    def columns(self, response: Response, page):
+        """Columns of the disclosure area: links whose text names a column, and, on the
+        政府信息公开 area's own page, the links below its address (sub-columns with names of their
+        own, such as “城乡建设和管理的重大事项”)."""
         hops = response.meta.get("hops", 0) + 1
-        for a in response.css("a"):
-            href = (a.attrib.get("href") or "").strip()
-            if not href or href.lower().startswith(SKIP_SCHEMES):
+        own_name = (response.meta.get("column") if response.meta.get("kind") == "column"
+                    else None) or page.meta_value("ColumnName") or ""
+        area = _AREA_NAME.search(own_name)
+        folder = urlsplit(page.url).path.rsplit("/", 1)[0] + "/"
+        below = 0
+        for url, text in page.links:
+            if is_attachment(url):
                 continue
-            text = _text(a)
-            url = response.urljoin(href)
-            if is_column_link(text, url) and not is_attachment(url):
+            if is_column_link(text, url):
+                yield from _some(self.follow(response, url, kind="column", column=text,
+                                             column_url=url, hops=hops,
+                                             area_link="政府信息公开" in text or text == "信息公开"))
+            elif area and below < 60 and 2 <= len(text) <= 24 and not looks_like_document(url) \
+                    and host_of(url) == host_of(page.url) and len(folder) > 1 \
+                    and urlsplit(url).path.startswith(folder) \
+                    and urlsplit(url).path.rstrip("/") != folder.rstrip("/"):
+                below += 1
                 yield from _some(self.follow(response, url, kind="column", column=text,
                                              column_url=url, hops=hops))
 
@@ -216,27 +308,35 @@ class DisclosureSpider(scrapy.Spider):
             yield from _some(self.follow(response, item.url, kind="document", column=column,
                                          column_url=column_url, title=item.title,
                                          list_date=item.list_date, hops=hops + 1))
+        # Further pages go through the pacer: a few at a time, stopping when pages stop
+        # adding items (an endless index_N, a pager claiming thousands of pages).
         for wanted in reading.pages:
+            self.pacer.offer(column_url, wanted.key, wanted)
+        first = meta.get("kind") != "list"
+        self.pacer.read(column_url, [url_key(i.url) for i in reading.items], first=first)
+        for wanted in self.pacer.release(column_url):
             yield from _some(self.list_page(response, wanted, column=column,
                                             column_url=column_url, hops=hops))
-        for a in response.css("a"):
-            href = (a.attrib.get("href") or "").strip()
-            url = response.urljoin(href) if href and not href.lower().startswith(SKIP_SCHEMES) \
-                else ""
-            if url and is_attachment(url):
+        for url, text in page.links:
+            if is_attachment(url):
                 yield from _some(self.follow(response, url, kind="attachment", column=column,
-                                             column_url=column_url, title=_text(a) or None,
+                                             column_url=column_url, title=text or None,
                                              method="HEAD", hops=hops + 1))
 
-    def attachments(self, response: Response, report: bool):
+    def list_failed(self, meta: dict[str, Any]):
+        """A further list page that could not be read counts as adding nothing."""
+        column_url = meta.get("column_url")
+        if not column_url or meta.get("kind") != "list":
+            return
+        self.pacer.read(column_url, [])
+        for wanted in self.pacer.release(column_url):
+            yield from _some(self.list_page(None, wanted, column=meta.get("column"),
+                                            column_url=column_url, hops=meta.get("hops", 0)))
+
+    def attachments(self, response: Response, page, report: bool):
         meta = response.meta
-        for a in response.css("a"):
-            href = (a.attrib.get("href") or "").strip()
-            if not href or href.lower().startswith(SKIP_SCHEMES):
-                continue
-            url = response.urljoin(href)
+        for url, text in page.links:
             if is_attachment(url):
-                text = re.sub(r"\s+", " ", "".join(a.css("::text").getall())).strip()
                 # Reports' attachments are downloaded and audited; others only checked.
                 yield from _some(self.follow(
                     response, url, kind="attachment", title=text or None,
@@ -248,8 +348,13 @@ class DisclosureSpider(scrapy.Spider):
         request = failure.request
         meta = request.meta
         error = failure.value
-        if isinstance(error, IgnoreRequest):
-            message = str(error) or type(error).__name__
+        message = str(error) or type(error).__name__
+        if "during decompression" in message:
+            outcome, text = "too_large", "解压后超过大小上限（疑似压缩炸弹），未读取"
+        elif "max size" in message or "DownloadCancelled" in type(error).__name__:
+            limit = meta.get("download_maxsize") or self.settings.getint("DOWNLOAD_MAXSIZE")
+            outcome, text = "too_large", f"响应超过大小上限（{limit // (1024 * 1024)} MB），未读取"
+        elif isinstance(error, IgnoreRequest):
             if "robots.txt" in message:
                 outcome, text = "robots", "robots.txt 禁止抓取"
             elif "redirect" in message.lower():
@@ -267,12 +372,19 @@ class DisclosureSpider(scrapy.Spider):
         else:
             outcome, text = "network_error", f"{type(error).__name__}: {error}"[:300]
         kind = meta.get("kind", "document")
-        return self.record(url=meta.get("original_url") or request.url,
+        yield from self.list_failed(meta)
+        yield self.record(url=meta.get("original_url") or request.url,
                            kind={"column": "list"}.get(kind, kind), reached_as=kind,
                            outcome=outcome, error=text, column_name=meta.get("column"),
                            column_url=meta.get("column_url"), title=meta.get("title"),
                            list_date=meta.get("list_date"), referer=meta.get("referer"),
                            depth=meta.get("hops"))
+
+    def notes(self) -> dict[str, Any]:
+        """What the crawl decided on its own, for the coverage report (written by the runner
+        at the end: the audit reads it from the run's stats)."""
+        return {"close_reason": self.close_reason, "hosts": self.hosts,
+                "stopped_lists": self.pacer.report(), "trap_patterns": self.guard.report()}
 
     @staticmethod
     def record(**fields: Any) -> dict[str, Any]:

@@ -1,4 +1,7 @@
-"""Write every crawled page into the store (batched commits)."""
+"""Write every crawled page into the store (batched commits).
+
+A batch is committed after :data:`BATCH` pages or :data:`SECONDS`, whichever comes first, so
+the live progress display (which reads the store) moves on a slow, polite crawl too."""
 
 from __future__ import annotations
 
@@ -7,9 +10,7 @@ import time
 from auditor.store import Store
 
 BATCH = 50
-#: Commit at least this often (seconds): progress is visible, and a crawler killed midway
-#: loses at most this much of its work (its run is resumed).
-COMMIT_EVERY = 1.0
+SECONDS = 1.0
 
 
 class StorePipeline:
@@ -17,7 +18,7 @@ class StorePipeline:
         spider = spider or self.crawler.spider
         self.store = Store(spider.db_path)
         self.pending = 0
-        self.committed = time.monotonic()
+        self.last_commit = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -29,10 +30,10 @@ class StorePipeline:
         spider = spider or self.crawler.spider
         self.store.add_page(spider.run_id, commit=False, **item)
         self.pending += 1
-        if self.pending >= BATCH or time.monotonic() - self.committed >= COMMIT_EVERY:
+        if self.pending >= BATCH or time.monotonic() - self.last_commit >= SECONDS:
             self.store.commit()
             self.pending = 0
-            self.committed = time.monotonic()
+            self.last_commit = time.monotonic()
         return item
 
     def close_spider(self, spider=None) -> None:

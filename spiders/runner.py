@@ -27,6 +27,7 @@ def die_with_parent(parent_pid: int | None) -> None:
 
 
 def run(options: dict[str, Any]) -> int:
+    from scrapy import signals
     from scrapy.crawler import AsyncCrawlerProcess
 
     die_with_parent(options.get("parent_pid"))
@@ -38,11 +39,15 @@ def run(options: dict[str, Any]) -> int:
         max_pages=options.get("max_pages", 2000), max_depth=options.get("max_depth", 6),
         timeout=options.get("timeout", 20.0), obey_robots=options.get("obey_robots", True),
         conditional=options.get("conditional", True) and not options.get("resume_run"),
+        max_time=options.get("max_time", 3600.0),
     )
     settings.update(options.get("extra_settings") or {})
     settings["LOG_INSTALL_ROOT_HANDLER"] = False
     process = AsyncCrawlerProcess(settings=settings)
-    process.crawl(DisclosureSpider, start_url=options["start_url"], run_id=options["run_id"],
+    crawler = process.create_crawler(DisclosureSpider)
+    crawler.signals.connect(_spider_error, signal=signals.spider_error)
+    crawler.signals.connect(_spider_closed, signal=signals.spider_closed)
+    process.crawl(crawler, start_url=options["start_url"], run_id=options["run_id"],
                   db_path=options["db_path"], domains=options.get("domains"),
                   backoff_scale=options.get("backoff_scale", 1.0),
                   extra_start_urls=options.get("extra_start_urls") or [],
@@ -50,6 +55,23 @@ def run(options: dict[str, Any]) -> int:
                   max_depth=options.get("max_depth", 6))
     process.start()
     return 0
+
+
+def _spider_error(failure, response, spider) -> None:
+    """A bug met while navigating a page: one line on stderr (kept in the run's stats), the
+    page itself is already stored and the audit reports what was not followed."""
+    print(f"auditor.spiders: error navigating {response.url}: "
+          f"{type(failure.value).__name__}: {failure.value}", file=sys.stderr)
+
+
+NOTES_PREFIX = "AUDITOR_CRAWL_NOTES "
+
+
+def _spider_closed(spider, reason) -> None:
+    """The crawl's own decisions (why it closed, traps stopped, lists cut short) on stdout;
+    :func:`auditor.scan.crawl` keeps them in the run's stats for the coverage report."""
+    spider.close_reason = reason
+    print(NOTES_PREFIX + json.dumps(spider.notes(), ensure_ascii=False), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,13 +6,16 @@ from typing import Any
 
 from auditor import __version__
 
+PAGE_MAXSIZE = 8 * 1024 * 1024
+
 USER_AGENT = (f"zwgk-auditor/{__version__} (政务公开合规检查; government transparency audit; "
               "+https://github.com/zwgk-auditor/zwgk-auditor)")
 
 
 def crawl_settings(*, delay: float = 1.0, concurrency: int = 2, max_pages: int = 2000,
                    max_depth: int = 6, timeout: float = 20.0, obey_robots: bool = True,
-                   autothrottle: bool = True, conditional: bool = True) -> dict[str, Any]:
+                   autothrottle: bool = True, max_time: float = 3600.0,
+                   conditional: bool = True) -> dict[str, Any]:
     return {
         "BOT_NAME": "zwgk-auditor",
         "USER_AGENT": USER_AGENT,
@@ -26,7 +29,9 @@ def crawl_settings(*, delay: float = 1.0, concurrency: int = 2, max_pages: int =
         "AUTOTHROTTLE_MAX_DELAY": 30.0,
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(concurrency),
         "DOWNLOAD_TIMEOUT": timeout,
-        "DOWNLOAD_MAXSIZE": 60 * 1024 * 1024,
+        # A page larger than this (after decompression too: a gzip bomb) is refused and
+        # reported; attachments carry their own, larger limit (spiders/disclosure.py).
+        "DOWNLOAD_MAXSIZE": PAGE_MAXSIZE,
         "DOWNLOAD_WARNSIZE": 0,
         "RETRY_ENABLED": True,
         "RETRY_TIMES": 2,
@@ -45,6 +50,8 @@ def crawl_settings(*, delay: float = 1.0, concurrency: int = 2, max_pages: int =
         # a hop), so Scrapy's own limit is off.
         "DEPTH_LIMIT": 0,
         "CLOSESPIDER_PAGECOUNT": max_pages,
+        # A wall-clock bound per site: what is left is reported by the audit, not lost.
+        "CLOSESPIDER_TIMEOUT": max_time,
         "COOKIES_ENABLED": True,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "ERROR",

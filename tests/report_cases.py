@@ -2,9 +2,11 @@
 
 Every fixture under ``tests/fixtures/reports/`` has a sibling ``<stem>.expected.json`` holding the
 expected subset of ``AnnualReport.to_dict()`` (``title``, ``issuer``, ``year``, ``format``,
-``published``, ``sections``, ``table2``, ``table3``, ``table4``; ``null`` = unknown). Two extra keys
-are understood: ``"error": true`` (the input is not a readable report: ``.error`` must be a
-non-empty one-line string) and ``"error": null`` (``.error`` must be ``None``, the default).
+``published``, ``sections``, ``table2``, ``table3``, ``table4``; ``null`` = unknown). Extra keys
+understood: ``"error": true`` (the input is not a readable report: ``.error`` must be a
+non-empty one-line string), ``"error": null`` (``.error`` must be ``None``, the default),
+``row_status`` (dotted row key -> present / absent / not_understood / blank; the rows listed
+must have that status) and ``table_status`` (table -> read / partial / not_understood / absent).
 
 Table comparison is cell by cell on the flattened dotted keys. A cell the parser does not emit
 counts as ``None`` (``report.value()`` says the same). A schema cell the parser emits with a value
@@ -133,6 +135,12 @@ def compare(expected: dict[str, Any], report) -> list[str]:
             have = (got.get("sections") or {}).get(sid)
             if have is not want:
                 problems.append(f"sections.{sid}: expected {want!r}, got {have!r}")
+
+    for key in ("row_status", "table_status"):
+        for name, want in (expected.get(key) or {}).items():
+            have = (got.get(key) or {}).get(name)
+            if have != want:
+                problems.append(f"{key}.{name}: expected {want!r}, got {have!r}")
 
     for table, depth in (("table2", 1), ("table3", 2), ("table4", 2)):
         if table not in expected:

@@ -27,6 +27,12 @@ removes the key (a table row, a section, ``published``…). A table cell may be 
 object such as ``{value: null, method: split, options: [12, 21]}`` (an ambiguous run-together
 row, see ``auditor.models._cell_from``).
 
+What the parser understood is said with ``row_status`` (dotted row key -> ``present``,
+``absent``, ``not_understood`` or ``blank``: ``{table3.carried_out: not_understood}`` makes the
+row's cells unknown, ``blank`` makes them printed blanks), ``table_status`` (``{table3:
+absent}``) and ``candidates`` (joint readings of run-together cells: ``[{cells: [table2.normative
+.repealed, table2.normative.in_force], readings: [[2, 1390], [21, 390]]}]``).
+
 Document and site cases
 -----------------------
 A case with a ``document:`` key targets a crawled document page (rules with ``subject =
@@ -92,7 +98,7 @@ CANDIDATE_KEYS = DATE_KEYS | {"kind"}
 DATE_KINDS = ("issued", "published")
 SITE_KEYS = {"start_url", "run_status", "pages", "documents", "reports", "unit_type",
              "report_column_found", "footer_codes", "unparseable", "today", "max_pages",
-             "columns", "page_tags"}
+             "columns", "page_tags", "crawl_notes"}
 COLUMN_KEYS = {"url", "name", "state", "reasons", "items", "report_column", "adapter", "cue",
                "declared_items"}
 ITEM_KEYS = {"url", "title", "list_date", "outcome", "why"}
@@ -356,7 +362,7 @@ def build_site(spec: dict[str, Any] | None = None) -> SiteContext:
         report_column_found=bool(column_found),
         footer_codes={str(k): str(v) for k, v in (spec.get("footer_codes") or {}).items()},
         unparseable=unparseable, today=today, max_pages=spec.get("max_pages"),
-        columns=columns, page_tags=page_tags,
+        columns=columns, page_tags=page_tags, crawl_notes=dict(spec.get("crawl_notes") or {}),
     )
 
 

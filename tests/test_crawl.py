@@ -196,3 +196,16 @@ def test_report_published_as_pdf_attachment_is_downloaded_and_audited(tmp_path):
     assert not [f for f in result.findings if f.rule in ("WEB-13", "STR-10")
                 and f.status == "violation"]
     assert not [f for f in result.findings if f.rule == "SCAN-01"]
+
+
+def test_progress_moves_during_the_crawl(tmp_path):
+    site = build_demo_site(tmp_path / "site")
+    seen: list[dict] = []
+    with serve_site(site) as base:
+        crawl(CrawlOptions(start_url=base + "/", db_path=str(tmp_path / "p.db"), delay=0.15,
+                           timeout=5.0), progress=seen.append, poll=0.2)
+    final = seen[-1]
+    assert final["pages"] >= 20 and final["documents"] >= 10 and final["columns"] >= 4
+    during = [s for s in seen[:-1] if 0 < s["pages"] < final["pages"]]
+    assert during, "the display stayed at 0 until the end"
+    assert any(s["documents"] for s in during) and any(s["columns"] for s in during)

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import re
 
-from ..models import AnnualReport, Cell, Section
+from ..models import UNDERSTOOD, AnnualReport, Cell, Section
 from ..narrative import table2_mentions
 from . import labels, meta
 from .attachments import read_attachment, sniff_attachment
 from .decode import decode_bytes
-from .html import html_to_text, looks_like_html
+from .html import embedded_html, html_to_text, looks_like_html
 from .sections import find_headings, section_spans
 from .tables import read_table2, read_table3, read_table4
 from .text import content_lines, normalise, tokenize
 
 __all__ = ["parse_page_report", "parse_report", "parse_text"]
+
+#: A page that is a script holding the report as an HTML string (041-style portal clones).
+_HTML_IN_SCRIPT = re.compile(r"<table\b|<p\b", re.I)
+
 
 def _narrative_hints(text: str, fmt: str | None) -> dict[str, int]:
     """Table 二 numbers the narrative states once ("本年度制发的规范性文件77件")."""
@@ -100,14 +104,17 @@ def parse_text(text: str, *, source: str | None = None, input_kind: str = "text"
     hints = _narrative_hints(narrative, fmt)
     warnings: list[str] = []
 
-    row_labels: dict[str, str] = {}
-    table2, w2 = read_table2(tokens2, spec, hints, row_labels)
-    t3 = read_table3(tokens3)
-    table3, old_other = t3.cells, t3.old_other
-    row_labels.update(t3.labels)
-    table4, w4 = read_table4(tokens4)
-    warnings += w2 + t3.warnings + w4
-    if old_other and fmt == "2021":
+    t2 = read_table2(tokens2, spec, hints, closed=t2_end is not None)
+    t3 = read_table3(tokens3, closed=t3_end is not None, fmt=fmt)
+    t4 = read_table4(tokens4)
+    table2, table3, table4 = t2.cells, t3.cells, t4.cells
+    row_labels = {**t2.labels, **t3.labels}
+    row_status = {**t2.status, **t3.status, **t4.status}
+    table_status, table_confidence = {}, {}
+    for name, read in (("table2", t2), ("table3", t3), ("table4", t4)):
+        table_status[name], table_confidence[name] = summarise(read.status)
+    warnings += t2.warnings + t3.warnings + t4.warnings
+    if t3.old_other and fmt == "2021":
         warnings.append("table3: 2021-format report uses the 2019 single row （六）其他处理")
 
     title, prefix, title_year = meta.find_title(text)
@@ -147,6 +154,10 @@ def parse_text(text: str, *, source: str | None = None, input_kind: str = "text"
         table3=table3,
         table4=table4,
         row_labels=row_labels,
+        row_status=row_status,
+        table_status=table_status,
+        table_confidence=table_confidence,
+        candidates=tuple(t2.candidates + t3.candidates + t4.candidates),
         page={**meta.page_facts(text), **(page or {})},
         warnings=tuple(warnings),
         source=source,
@@ -154,6 +165,20 @@ def parse_text(text: str, *, source: str | None = None, input_kind: str = "text"
         encoding=encoding,
         error=error,
     )
+
+
+def summarise(status: dict[str, str]) -> tuple[str, float]:
+    """A table's status and confidence from its rows' statuses (models.TABLE_STATUSES)."""
+    states = list(status.values())
+    if not states or all(s == "absent" for s in states):
+        return "absent", 0.0
+    sure = sum(s in UNDERSTOOD for s in states)
+    confidence = round(sure / len(states), 2)
+    if sure == len(states):
+        return "read", confidence
+    if any(s in ("present", "blank") for s in states):
+        return "partial", confidence
+    return "not_understood", confidence
 
 
 def _cells(table2, table3, table4):
@@ -198,6 +223,8 @@ def _parse(data: bytes | str, source: str | None) -> AnnualReport:
         text = data
         if not text.strip():
             return AnnualReport(source=source, error="the input is empty")
+    if not looks_like_html(text) and _HTML_IN_SCRIPT.search(text):
+        text = embedded_html(text) or text
     if looks_like_html(text):
         return _parse_html(text, source, encoding)
     return parse_text(text, source=source, input_kind="text", encoding=encoding)

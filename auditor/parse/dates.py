@@ -232,6 +232,9 @@ _ORGAN_LINE = re.compile(
 _WS = re.compile(r"\s+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+#: Runs of white space and control characters, folded to one space in page text.
+_BLANKS = re.compile(r"(?:\s|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff])+")
+_NON_SPACE = re.compile(r"\S+")
 
 _NEAR_BEFORE, _NEAR_AFTER = 250, 500  # "near the title", in characters of collapsed text
 
@@ -268,14 +271,17 @@ class _Page:
     def compact(self) -> tuple[str, list[int]]:
         """The folded text without whitespace, and each character's offset in ``folded``."""
         if self._compact is None:
-            offsets = [i for i, ch in enumerate(self.folded) if not ch.isspace()]
-            self._compact = ("".join(self.folded[i] for i in offsets), offsets)
+            runs = list(_NON_SPACE.finditer(self.folded))
+            offsets: list[int] = []
+            for m in runs:
+                offsets.extend(range(m.start(), m.end()))
+            self._compact = ("".join(m.group() for m in runs), offsets)
         return self._compact
 
     def _emit(self, s: str | None, owner) -> None:
         if not s:
             return
-        s = _WS.sub(" ", _CONTROL.sub(" ", s))
+        s = _BLANKS.sub(" ", s)
         if self._last in " \n" and s.startswith(" "):
             s = s[1:]
         if not s:
@@ -303,7 +309,11 @@ class _Page:
         starts: dict[Any, int] = {}
         skipped: set[Any] = set()
         for event, el in walker:
-            tag = el.tag.lower().rpartition(":")[2] if isinstance(el.tag, str) else None
+            tag = el.tag
+            if not isinstance(tag, str):
+                tag = None
+            elif ":" in tag or not tag.islower():  # the HTML parser lower-cases most tags
+                tag = tag.lower().rpartition(":")[2]
             if event == "start":
                 if tag is None:
                     continue

@@ -26,7 +26,7 @@ _BLOCK = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", 
                     "table", "section", "article", "dt", "dd", "dl", "blockquote", "center",
                     "header", "footer", "hr", "pre", "caption", "tbody", "thead"})
 _WS = re.compile(r"\s+")
-_SOURCE = re.compile(r"(?:来源|信息来源|文章来源)\s*[:：]\s*([\u4e00-\u9fff()（）]{2,40})")
+_SOURCE = re.compile(r"(?:来源|信息来源|文章来源)\s*[:：]\s*([\u4e00-\u9fff()（）]{2,40}+)(?!\s*[:：])")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 
 
@@ -52,6 +52,37 @@ def text_of(el) -> str:
 
 def looks_like_html(text: str) -> bool:
     return bool(_LOOKS_HTML.search(text[:4000]))
+
+
+_JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.){200,})"|\'((?:[^\'\\\n]|\\.){200,})\'')
+_HTML_TAG = re.compile(r"<\s*(?:p|td|tr|table|div|span|br)\b", re.I)
+_JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
+_JS_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "", "f": "", "v": "", "0": ""}
+
+
+def _unescape_js(literal: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        code = m.group(1)
+        if code[0] in "ux" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _JS_SIMPLE.get(code, code)
+
+    return _JS_ESCAPE.sub(one, literal)
+
+
+def embedded_html(text: str) -> str | None:
+    """The report HTML held in a JavaScript string (a page that builds its article from
+    ``let content = "<p>…</p><table>…"``), unescaped; ``None`` if there is none. The string
+    with the most HTML tags wins, and it needs a table or ten tags to count."""
+    best, best_tags = None, 0
+    for m in _JS_STRING.finditer(text):
+        literal = m.group(1) if m.group(1) is not None else m.group(2)
+        tags = len(_HTML_TAG.findall(literal))
+        if tags > best_tags:
+            best, best_tags = literal, tags
+    if best is None or (best_tags < 10 and "<table" not in best.lower()):
+        return None
+    return _unescape_js(best)
 
 
 @dataclass

@@ -13,7 +13,8 @@ import re
 # Table 二, 2021 format: key prefix -> (label pattern, column keys).
 TABLE2_2021: dict[str, tuple[str, tuple[str, ...]]] = {
     "rules": (r"规章", ("issued", "repealed", "in_force")),
-    "normative": (r"规范性文件", ("issued", "repealed", "in_force")),
+    # "行政" first, so that the printed label keeps it (STR-03 notes the 2019 wording).
+    "normative": (r"行政规范性文件|规范性文件", ("issued", "repealed", "in_force")),
     "licensing": (r"行政许可", ("decisions",)),
     "penalty": (r"行政处罚", ("decisions",)),
     "coercion": (r"行政强制", ("decisions",)),
@@ -93,7 +94,7 @@ def compile_rows(rows: dict[str, str]) -> list[tuple[str, re.Pattern[str]]]:
     return [(key, re.compile(pattern)) for key, pattern in rows.items()]
 
 
-_ITEM_MARKER = re.compile(r"[一二三四五六七八九十]+\s*、|\([一二三四五六七八九十]+\)|\d{1,2}\s*[.、]")
+ITEM_MARKER = re.compile(r"[一二三四五六七八九十]+\s*、|\([一二三四五六七八九十]+\)|\d{1,2}\s*[.、]")
 
 
 def match_row(label: str, rows: list[tuple[str, re.Pattern[str]]]) -> str | None:
@@ -110,7 +111,7 @@ def row_label(label: str, rows: list[tuple[str, re.Pattern[str]]]) -> str:
         return label
     key, start = found
     marker_start = start
-    for m in _ITEM_MARKER.finditer(label, max(0, start - 14), start):
+    for m in ITEM_MARKER.finditer(label, max(0, start - 14), start):
         marker_start = m.start()
     return label[marker_start:]
 

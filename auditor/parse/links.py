@@ -7,9 +7,14 @@ import re
 from urllib.parse import urlsplit
 
 #: Link texts of the 政府信息公开 area and its columns (design.md §2; 国办公开办函〔2019〕61号).
+#: Link texts of the 政府信息公开 area and its columns (design.md §2; 国办公开办函〔2019〕61号),
+#: and of the columns the inspection indicators judge for freshness (动态、要闻、通知公告、政策文件,
+#: 人事、规划计划、财政信息: domain.md §3.4).
 COLUMN_WORDS = re.compile(
-    r"政府信息公开|信息公开|政务公开|法定主动公开|主动公开|政策文件|通知公告|公告公示|年度报告|年报|"
-    r"公开指南|公开制度|公开目录|规范性文件|政策解读|部门文件|政府文件"
+    r"政府信息公开|信息公开|政务公开|法定主动公开|主动公开|政策文件|通知公告|公告公示|公示公告|年度报告|"
+    r"年报|公开指南|公开制度|公开目录|规范性文件|政策解读|部门文件|政府文件|管委会文件|政府令|"
+    r"工作动态|政务动态|部门动态|乡镇动态|要闻|新闻中心|新闻动态|人事信息|人事任免|规划计划|发展规划|"
+    r"财政信息|财政预决算|预决算|统计信息|统计数据|机构职能|领导信息|重点领域|建议提案|依申请公开"
 )
 REPORT_COLUMN_WORDS = re.compile(r"年度报告|年报")
 REPORT_TITLE = re.compile(r"(?:政府信息公开|政务公开|信息公开)[^，。]{0,8}?年度?报告|年度报告")

@@ -186,6 +186,20 @@ def pages_from_tree(root, base: str, url: str | None = None) -> list[PageRequest
     return out
 
 
+def frames_of(page: Page) -> tuple[PageRequest, ...]:
+    """Same-site ``<iframe>``/``<frame>`` sources of a page (the list a column page frames)."""
+    home = site_of(page.url)
+    out = []
+    for el in page.root.iter("iframe", "frame"):
+        src = (el.get("src") or "").strip()
+        if not src or src.lower().startswith(SKIP_SCHEMES) or src.lower() == "about:blank":
+            continue
+        url = urljoin(page.link_base, src)
+        if urlsplit(url).scheme in ("http", "https") and site_of(url) == home:
+            out.append(PageRequest(url))
+    return tuple(out)
+
+
 def same_list(url: str, current: str) -> bool:
     """Another page of the same list: same folder (index.html ↔ index_2.html, ?page=2)."""
     a, b = urlsplit(url), urlsplit(current)
@@ -197,6 +211,10 @@ def generic_reading(page: Page, *, adapter: str = "generic", cue: str = "页面�
     the generic reader cannot follow makes the list at best partly read."""
     items = tuple(items_from_tree(page.root, page.link_base))
     pages = tuple(pages_from_tree(page.root, page.link_base, page.url))
+    if not items:
+        frames = frames_of(page)
+        if frames:  # the list lives in an <iframe>/<frame> of the column page
+            return ListReading(adapter, "内嵌框架（iframe）中的列表", (), pages + frames)
     unfollowed = None
     if page.machinery:
         unfollowed = (f"页面含列表脚本（{page.machinery}），本工具未能读取其动态加载的条目"

@@ -10,6 +10,12 @@ _TITLE = re.compile(
     r"([\u4e00-\u9fff()·]{2,40}?)\s*((?:19|20)\d{2})\s*年\s*度?\s*"
     r"((?:政府信息公开|政务公开|信息公开)[\u4e00-\u9fff]{0,6}?年度报告)"
 )
+# "2019年上海市人民政府办公厅政府信息公开工作年度报告": the year first, then the issuing organ.
+_TITLE_YEAR_FIRST = re.compile(
+    r"((?:19|20)\d{2})\s*年\s*度?\s*([\u4e00-\u9fff()·]{1,40}?(?:人民政府|办公厅|办公室|委员会|"
+    r"管委会|局|厅|署|委|办|中心|街道办事处|办事处))\s*"
+    r"((?:政府信息公开|政务公开|信息公开)[\u4e00-\u9fff]{0,6}?年度报告)"
+)
 _ORGAN = re.compile(
     r"(人民政府|政府|办公厅|办公室|委员会|管委会|管理委员会|局|厅|署|委|办|院|中心|街道办事处|"
     r"办事处|街道|乡|镇|公司|所|队|站|会)$"
@@ -48,10 +54,14 @@ def find_title(text: str) -> tuple[str | None, str | None, int | None]:
         if i + 1 < len(lines) and len(line) <= 30:
             candidates.append(line + lines[i + 1])  # a title broken over two lines
     for candidate in candidates:
-        m = _TITLE.search(re.sub(r"\s+", "", candidate))
+        compact = re.sub(r"\s+", "", candidate)
+        m = _TITLE.search(compact)
         if m and len(candidate) <= 120:
             title = m.group(0)
             return title, m.group(1), int(m.group(2))
+        m = _TITLE_YEAR_FIRST.search(compact)
+        if m and len(candidate) <= 120:
+            return m.group(0), m.group(2), int(m.group(1))
     return None, None, None
 
 
@@ -114,8 +124,10 @@ def find_published(text: str) -> str | None:
 
 _PAGE_FACTS = {
     "url": re.compile(r"(?:原文链接|原文地址|URL|Url)\s*:\s*(https?://\S+)"),
-    "source": re.compile(r"(?:来源|信息来源|文章来源)\s*:\s*([\u4e00-\u9fff()]{2,40})"),
-    "publisher": re.compile(r"(?:发布机构|发文机关|发布单位)[ \t]*:[ \t]*([\u4e00-\u9fff()]{2,40})"),
+    # An empty field ("来源： 时间：2022-01-07") must not yield the next field's label.
+    "source": re.compile(r"(?:来源|信息来源|文章来源)\s*:\s*([\u4e00-\u9fff()]{2,40}+)(?!\s*:)"),
+    "publisher": re.compile(r"(?:发布机构|发文机关|发布单位)[ \t]*:[ \t]*([\u4e00-\u9fff()]{2,40}+)"
+                            r"(?![ \t]*:)"),
     "pubdate": re.compile(r"(?:发布时间|发布日期|PubDate)\s*:\s*((?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]"
                           r"\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"),
 }

@@ -90,8 +90,15 @@ class Page:
                  reached_as: str | None = None, root: Any = None,
                  base_url: str | None = None) -> None:
         self.url = url
-        #: The address relative links resolve against (a list API's answer: its column page).
-        self.base_url = base_url or url.split("#", 1)[0]
+        #: The address relative links resolve against: the page's own, except for a list API's
+        #: answer (a POST, JSON, an XML datastore), whose links are relative to its column page
+        #: (``base_url``, when the caller knows it).
+        head = text.lstrip()[:200]
+        answer = "#" in url or (head[:1] != "" and head[:1] in "{[") or head.startswith("<?xml") or \
+            "<datastore>" in head.lower()
+        #: A list API's answer (JSON, XML, a POSTed fragment) rather than a web page.
+        self.is_answer = answer
+        self.base_url = base_url if base_url and answer else url.split("#", 1)[0]
         self.body = body
         self.text = text
         self.encoding = encoding
@@ -126,6 +133,25 @@ class Page:
             if href and not href.lower().startswith(("javascript:", "data:")):
                 return urljoin(self.base_url, href)
         return self.base_url
+
+    @cached_property
+    def links(self) -> list[tuple[str, str]]:
+        """Every followable link of a web page, as a browser resolves it: (absolute URL, link
+        text or title). ``javascript:``, ``mailto:``, ``tel:``, ``data:`` and in-page links
+        are left out; a list API's answer (JSON, XML) has none."""
+        if not self.is_html or self.text.lstrip()[:1] in ("{", "["):
+            return []
+        out = []
+        for a in self.root.iter("a", "area"):
+            href = (a.get("href") or "").strip()
+            if not href or href.lower().startswith(SKIP_SCHEMES):
+                continue
+            url = urljoin(self.link_base, href)
+            if urlsplit(url).scheme not in ("http", "https"):
+                continue
+            text = _WS.sub("", text_of(a)) or (a.get("title") or "").strip()
+            out.append((url.split("#", 1)[0], text))
+        return out
 
     @cached_property
     def meta(self) -> dict[str, str]:
@@ -272,6 +298,11 @@ def classify(page: Page) -> PageKind:
         return PageKind("attachment", f"文件内容为{name}")
     if not page.is_html:
         return PageKind("other", f"无法读取为网页（{page.error or '空白'}）")
+    head = page.text.lstrip()[:1]
+    if head and head in "{[":
+        if page.reached_as in ("list", "column"):
+            return PageKind("list", "列表接口返回的 JSON 数据")
+        return PageKind("other", "JSON 数据（非网页）")
     visible = _WS.sub("", page.visible_text)
     links = sum(1 for _ in page.root.iter("a"))
     if len(visible) < 20 and links < 2 and not page.machinery:
@@ -323,6 +354,9 @@ def _list_cue(page: Page) -> str | None:
         return f"列表脚本：{page.machinery}"
     if page.placeholder:
         return f"列表占位文字“{page.placeholder}”"
+    if page.reached_as in ("column", "list") and any(
+            (el.get("src") or "").strip() for el in page.root.iter("iframe", "frame")):
+        return "栏目页内嵌框架（iframe）"
     if page.meta_value("ColumnName") and not page.meta_value("ArticleTitle") and \
             _PAGER.search(page.text):
         return "栏目页标签与分页控件"

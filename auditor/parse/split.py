@@ -13,8 +13,14 @@ from .text import Token
 Values = tuple[int | float | None, ...]
 Check = Callable[[Values], bool]
 
-#: More admissible splits than this and the run is treated as unreadable.
+#: More admissible splits than this, or more ways to cut one digit run than MAX_PIECES, and
+#: the run is treated as unreadable (a partial list could settle a cell wrongly).
 MAX_CANDIDATES = 5000
+MAX_PIECES = 60000
+
+
+class _TooMany(Exception):
+    """Too many readings to list: a partial list would be incomplete."""
 
 
 def _pieces(digits: str, parts: int) -> list[list[int]]:
@@ -26,18 +32,21 @@ def _pieces(digits: str, parts: int) -> list[list[int]]:
     for cut in range(1, head_max + 1):
         for tail in _pieces(digits[cut:], parts - 1):
             out.append([int(digits[:cut]), *tail])
-            if len(out) > MAX_CANDIDATES:
-                return out
+            if len(out) > MAX_PIECES:
+                raise _TooMany
     return out
 
 
-def candidates(tokens: Sequence[Token], n: int, check: Check | None = None) -> list[Values]:
-    """Every way to read ``tokens`` as exactly ``n`` cells that passes ``check``."""
+def candidates(tokens: Sequence[Token], n: int, check: Check | None = None
+               ) -> tuple[list[Values], bool]:
+    """Every way to read ``tokens`` as exactly ``n`` cells that passes ``check``, and whether
+    the list is complete. An incomplete list must not be used to settle a cell: the readings
+    left out might disagree with it."""
     results: list[Values] = []
 
     def walk(i: int, acc: list, remaining: int) -> None:
         if len(results) > MAX_CANDIDATES:
-            return
+            raise _TooMany
         left = len(tokens) - i
         if left == 0:
             if remaining == 0:
@@ -56,8 +65,11 @@ def candidates(tokens: Sequence[Token], n: int, check: Check | None = None) -> l
             for piece in _pieces(token.text, parts):
                 walk(i + 1, acc + piece, remaining - parts)
 
-    walk(0, [], n)
-    return results
+    try:
+        walk(0, [], n)
+    except _TooMany:
+        return [], False
+    return results, True
 
 
 def agree(options: Sequence[Values], n: int) -> list[int | float | None]:

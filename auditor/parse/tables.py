@@ -1,26 +1,48 @@
-"""Read tables 二, 三 and 四 from a token stream, with provenance and honest nulls."""
+"""Read tables 二, 三 and 四 from a token stream, with provenance, honest nulls and row status.
+
+A table's region becomes a *label stream* — all its label text, whitespace removed — with its
+runs of numbers sitting at positions in it. Row labels are found in the stream by keyword
+(labels.py), so a label broken over lines, or interrupted by the numbers of a vertically
+centred row (PDF text), is still one label. A run of numbers belongs to the row whose label it
+follows or interrupts. A run holding the numbers of several rows whose labels were all printed
+before it (labels detached from their numbers) is shared among those rows in order, row by row
+or column by column, and only readings that pass the row identities are kept.
+
+Every expected row gets a status (:data:`auditor.models.ROW_STATUSES`): ``present``; ``blank``
+(its label printed with no numbers, in a table whose other rows were all read cleanly);
+``not_understood`` (the label is there but its numbers cannot be attributed, or the part of the
+document that would hold it was not read); ``absent`` (the label is not in the document).
+"""
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ..models import TABLE3_COLUMNS, TABLE4_COLUMNS, TABLE4_GROUPS, Cell
+from ..models import TABLE3_COLUMNS, TABLE4_COLUMNS, TABLE4_GROUPS, CandidateSet, Cell
 from . import labels
 from .split import Values, agree, candidates, group_totals_check, row_total_check
 from .text import Token
 
 _TABLE3_PATTERNS = labels.compile_rows(labels.TABLE3_ROWS)
+_MARKER = labels.ITEM_MARKER
+#: Joint readings of a run shared by several rows are enumerated up to this many combinations
+#: (in the column identities of table 三); beyond it the rows keep every reading.
+JOINT_LIMIT = 20000
 
+
+# ---------------------------------------------------------------- the label stream
 
 @dataclass
-class Segment:
-    """The label text gathered before a run of values, and the values."""
+class Run:
+    """A run of numbers (and null markers) and where it sits in the label stream."""
 
-    label: str
-    values: list[Token] = field(default_factory=list)
+    values: list[Token]
+    at: int  # stream offset: the end of the label text before it
+    label_from: int  # stream offset where the label text gathered since the previous run starts
 
     @property
     def line(self) -> int | None:
@@ -31,76 +53,267 @@ class Segment:
         return " ".join(t.text + t.unit for t in self.values)
 
 
-def segments(tokens: Sequence[Token]) -> list[Segment]:
-    out: list[Segment] = []
-    label: list[str] = []
-    current: Segment | None = None
+@dataclass
+class Stream:
+    text: str
+    runs: list[Run]
+    offsets: list[int]  # stream offset of each label token …
+    lines: list[int]  # … and its line
+
+    def line_at(self, offset: int) -> int | None:
+        i = bisect.bisect_right(self.offsets, offset) - 1
+        return self.lines[i] if 0 <= i < len(self.lines) else None
+
+    def segments(self) -> list[tuple[int, int]]:
+        """Spans of label text between runs (the last one: after the last run)."""
+        spans = [(r.label_from, r.at) for r in self.runs]
+        tail = self.runs[-1].at if self.runs else 0
+        spans.append((tail, len(self.text)))
+        return spans
+
+
+def build_stream(tokens: Sequence[Token]) -> Stream:
+    parts: list[str] = []
+    runs: list[Run] = []
+    offsets: list[int] = []
+    lines: list[int] = []
+    pos = 0
+    label_from = 0
+    current: Run | None = None
     for token in tokens:
         if token.kind == "label":
             if current is not None:
-                out.append(current)
+                runs.append(current)
                 current = None
-            label.append(token.text)
+                label_from = pos
+            text = re.sub(r"\s+", "", token.text)
+            if text:
+                offsets.append(pos)
+                lines.append(token.line)
+                parts.append(text)
+                pos += len(text)
         else:
             if current is None:
-                current = Segment(re.sub(r"\s+", "", "".join(label)))
-                label = []
+                current = Run([], pos, label_from)
             current.values.append(token)
     if current is not None:
-        out.append(current)
-    return out
+        runs.append(current)
+    return Stream("".join(parts), runs, offsets, lines)
 
 
 @dataclass
-class RowRead:
-    """One row resolved to ``n`` cells, with every admissible reading kept for later checks."""
+class Occurrence:
+    """One printed row label in the stream."""
 
     key: str
-    segment: Segment | None
+    start: int  # where the label begins: its item marker ("2.", "(一)") or first keyword
+    keyword: int  # where its first keyword begins
+    end: int  # where its last keyword ends
+    hits: list[int] = field(default_factory=list)
+    runs: list[Run] = field(default_factory=list)
+
+
+def find_occurrences(stream: Stream, patterns) -> list[Occurrence]:
+    """Row labels in stream order. Keywords of one row next to each other are one label;
+    patterns anchored with ``^``/``$`` match a label text between runs (``$``: right before
+    numbers, as a subtotal row's label)."""
+    text = stream.text
+    hits: set[tuple[int, int, str]] = set()
+    for key, pattern in patterns:
+        for m in pattern.finditer(text):
+            hits.add((m.start(), m.end(), key))
+        if "^" in pattern.pattern or "$" in pattern.pattern:
+            for a, b in stream.segments():
+                for m in pattern.finditer(text[a:b]):
+                    hits.add((a + m.start(), a + m.end(), key))
+    found: list[Occurrence] = []
+    runs_at = [r.at for r in stream.runs]
+    for start, end, key in sorted(hits):
+        # The same row's keywords next to each other are one label, unless numbers were
+        # printed between them (a row mentioned in the prose before the table, then the row).
+        if found and found[-1].key == key and \
+                bisect.bisect_left(runs_at, found[-1].end) == bisect.bisect_right(runs_at, start):
+            found[-1].end = max(found[-1].end, end)
+            found[-1].hits.append(start)
+            continue
+        found.append(Occurrence(key, start, start, end, [start]))
+    floor = 0
+    for occ in found:
+        for m in _MARKER.finditer(text, max(floor, occ.keyword - 14), occ.keyword):
+            occ.start = m.start()  # the last marker before the keyword is the row's own
+        floor = occ.end
+    return found
+
+
+def assign_runs(stream: Stream, found: list[Occurrence]) -> list[Run]:
+    """Give each run to the row whose label it interrupts, else to the last row whose label
+    begins (item marker or keyword) in the label text gathered before it — a vertically
+    centred label may print its keyword only after the numbers ("5.属于三类 | 1 0 … | 内部事务
+    信息"). Return the runs no row label claims (headers, footnotes)."""
+    orphans = []
+    for run in stream.runs:
+        owner = next((o for o in found if o.keyword < run.at < o.end), None)
+        if owner is None:
+            owner = next((o for o in reversed(found)
+                          if run.label_from <= o.start < run.at
+                          or any(run.label_from <= h < run.at for h in o.hits)), None)
+        if owner is None:
+            orphans.append(run)
+        else:
+            owner.runs.append(run)
+    return orphans
+
+
+def printed_label(stream: Stream, occ: Occurrence, following: Occurrence | None) -> str:
+    """The row's label as printed: from its marker to its numbers (or, when the numbers sit
+    inside the label, to the next row's label), without a group heading ("（四）无法提供")
+    printed after it."""
+    stop = following.start if following is not None else len(stream.text)
+    after = [r.at for r in occ.runs if r.at >= occ.end]
+    if after:
+        stop = min(stop, after[0])
+    text = stream.text[occ.start:stop]
+    m = _GROUP_HEADING.search(text, occ.end - occ.start)
+    return (text[:m.start()] if m else text)[:80]
+
+
+_GROUP_HEADING = re.compile(r"\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、")
+
+
+# ---------------------------------------------------------------- reading the runs
+
+Check = Callable[[Values], bool]
+
+
+@dataclass
+class Attribution:
+    """One or more rows read from one run: every admissible joint reading is kept."""
+
+    rows: list[str]
+    sizes: list[int]
+    run: Run | None
     options: list[Values]
     method: str
     warning: str | None = None
+    label: str = ""
 
-    def cells(self, n: int) -> list[Cell]:
-        values = agree(self.options, n)
-        seg = self.segment
-        where = f"row '{seg.label[-40:]}'" if seg else None
+    def row_options(self, key: str) -> list[Values]:
+        i = self.rows.index(key)
+        lo = sum(self.sizes[:i])
+        return sorted({o[lo:lo + self.sizes[i]] for o in self.options}, key=str)
+
+    def cells(self, key: str) -> list[Cell]:
+        i = self.rows.index(key)
+        n = self.sizes[i]
+        options = self.row_options(key)
+        values = agree(options, n)
+        run = self.run
+        where = f"row '{self.label[-40:]}'" if self.label else None
+        method = self.method if options else "unread"
+        # One token per cell: each cell quotes its own text; otherwise the whole run.
+        own = run is not None and len(self.rows) == 1 and method == "cell" \
+            and len(run.values) >= n
         out = []
         for index, value in enumerate(values):
             warning = self.warning
-            options: tuple = ()
-            if value is None and len(self.options) > 1:
+            cell_options: tuple = ()
+            if value is None and len(options) > 1:
                 warning = warning or "ambiguous run-together cells"
-                options = tuple(sorted({o[index] for o in self.options if o[index] is not None}))
-            out.append(Cell(value=value, raw=seg.raw if seg else None, where=where,
-                            line=seg.line if seg else None, method=self.method, warning=warning,
-                            options=options))
+                cell_options = tuple(sorted({o[index] for o in options if o[index] is not None}))
+            raw = (run.values[index].text + run.values[index].unit) if own else \
+                (run.raw if run else None)
+            out.append(Cell(value=value, raw=raw, where=where,
+                            line=run.line if run else None, method=method, warning=warning,
+                            options=cell_options))
         return out
 
+    def status(self) -> str:
+        if not self.options:
+            return "not_understood"
+        if self.run and all(t.kind == "null" for t in self.run.values):
+            return "blank"
+        return "present"
 
-def read_row(key: str, seg: Segment, n: int, check=None) -> RowRead:
-    values = list(seg.values)
-    # Word tables leave trailing empty cells (colspan leftovers): drop surplus blanks at the end.
+
+def read_row(key: str, run: Run, n: int, check: Check | None = None,
+             label: str = "") -> Attribution:
+    values = list(run.values)
+    # Word tables leave trailing empty cells (colspan leftovers): drop surplus blanks at the end;
+    # an empty cell under a merged group label may lead the row: drop it when that leaves n.
     while len(values) > n and values[-1].kind == "null":
         values.pop()
-    if len(values) == n:
-        return RowRead(key, seg, [tuple(t.value for t in values)], "cell")
+    lead = 0
+    while len(values) - lead > n and values[lead].kind == "null":
+        lead += 1
+    if len(values) - lead == n:
+        values = values[lead:]
+        kept = Run(values, run.at, run.label_from) if lead else run
+        return Attribution([key], [n], kept, [tuple(t.value for t in values)], "cell",
+                           label=label)
     if len(values) > n:
-        return RowRead(key, seg, [], "cell",
-                       f"{len(values)} values where the row has {n} cells: {seg.raw[:60]}")
-    options = candidates(values, n, check)
+        return Attribution([key], [n], run, [], "unread",
+                           f"{len(values)} values where the row has {n} cells: {run.raw[:60]}",
+                           label=label)
+    options, complete = candidates(values, n, check)
+    if not complete:
+        return Attribution([key], [n], run, [], "unread",
+                           f"'{run.raw[:60]}' ran together and admits too many readings to list",
+                           label=label)
     if len(options) == 1:
-        return RowRead(key, seg, options, "split")
+        return Attribution([key], [n], run, options, "split", label=label)
     if not options:
-        return RowRead(key, seg, [], "split", f"no reading of '{seg.raw[:60]}' as {n} cells "
-                       "satisfies the table's identities")
-    return RowRead(key, seg, options, "split",
-                   f"'{seg.raw[:60]}' ran together and admits {len(options)} readings")
+        return Attribution([key], [n], run, [], "unread",
+                           f"no reading of '{run.raw[:60]}' as {n} cells satisfies the table's "
+                           "identities", label=label)
+    return Attribution([key], [n], run, options, "split",
+                       f"'{run.raw[:60]}' ran together and admits {len(options)} readings",
+                       label=label)
 
 
-def _count_fits(seg: Segment, n: int) -> int:
-    """How well a segment fits a row of ``n`` cells: 2 exact, 1 splittable, 0 not."""
-    values = [t for t in seg.values]
+def read_rows_together(keys: list[str], sizes: list[int], run: Run, check: Check | None,
+                       label: str) -> Attribution:
+    """The numbers of several rows printed after all their labels: row by row, or (rows of
+    one size) column by column, whichever readings pass the row identities."""
+    values = [t.value for t in run.values]
+    readings = []
+    by_row, pos = [], 0
+    for n in sizes:
+        by_row.append(tuple(values[pos:pos + n]))
+        pos += n
+    readings.append(by_row)
+    # Numbers on one line per row, as many as the row has cells: the lines are the rows.
+    per_line = [len(list(group)) for _, group in itertools.groupby(run.values, lambda t: t.line)]
+    if len(set(sizes)) == 1 and per_line != sizes:
+        m, n = len(sizes), sizes[0]
+        readings.append([tuple(values[j * m + i] for j in range(n)) for i in range(m)])
+    kept = {tuple(v for row in r for v in row) for r in readings
+            if check is None or all(check(row) for row in r)}
+    what = f"numbers of {len(keys)} rows printed after their labels"
+    if not kept:
+        return Attribution(keys, sizes, run, [], "unread",
+                           f"{what}; no reading in order passes the row totals: {run.raw[:60]}",
+                           label=label)
+    return Attribution(keys, sizes, run, sorted(kept, key=str), "rows",
+                       f"{what}, read in order" + ("" if len(kept) == 1 else
+                                                   " (row by row or column by column)"),
+                       label=label)
+
+
+@dataclass
+class TableRead:
+    """Rows of one table: cells (table 二: flat ``row.col`` keys), statuses by dotted row key,
+    printed labels by dotted row key, candidate readings and warnings."""
+
+    cells: dict
+    status: dict[str, str]
+    labels: dict[str, str]
+    candidates: list[CandidateSet]
+    warnings: list[str]
+
+
+def _fit(run: Run, n: int) -> int:
+    """How well a run fits a row of ``n`` cells: 2 exact, 1 splittable, 0 not."""
+    values = list(run.values)
     while len(values) > n and values[-1].kind == "null":
         values.pop()
     if len(values) == n:
@@ -110,19 +323,206 @@ def _count_fits(seg: Segment, n: int) -> int:
     return 0
 
 
-def pick_rows(segs: Sequence[Segment], patterns, sizes: dict[str, int]) -> dict[str, Segment]:
-    """For each row key the best segment: exact cell count first, then later over earlier.
-    The chosen segments' labels are trimmed to the row's own label."""
-    chosen: dict[str, tuple[int, int, Segment]] = {}
-    for index, seg in enumerate(segs):
-        key = labels.match_row(seg.label, patterns)
-        if key is None or key not in sizes:
+def _digits(run: Run) -> int:
+    """How many cells a run could hold at most (every digit of a bare digit run a cell)."""
+    return sum(len(t.text) if t.splittable else 1 for t in run.values)
+
+
+def _could_be_row(run: Run, n: int) -> bool:
+    """The run has exactly ``n`` numbers, or digits enough to be split into ``n`` cells."""
+    if len(run.values) == n:
+        return True
+    return len(run.values) < n <= _digits(run)
+
+
+@dataclass
+class Rows:
+    """What :func:`read_rows` found: attributions and statuses by row key, printed labels and
+    the line of each printed label, warnings."""
+
+    reads: dict[str, Attribution]
+    status: dict[str, str]
+    labels: dict[str, str]
+    lines: dict[str, int | None]
+    warnings: list[str]
+
+
+def read_rows(tokens: Sequence[Token], patterns, sizes: dict[str, int], expected: list[str],
+              *, check: Check | None = None, headings: frozenset[str] = frozenset(),
+              closed: bool = True, table: str = "table") -> Rows:
+    """Attribute the runs of a table region to its rows.
+
+    ``sizes`` gives the cell count of every row key that may be read (expected rows and extra
+    rows such as subtotals); ``headings`` are keys that are group headings when printed without
+    numbers; ``closed`` says whether the document goes on after the region (so that a row
+    missing at its end is absent, not cut off).
+    """
+    stream = build_stream(tokens)
+    found = [o for o in find_occurrences(stream, patterns) if o.key in sizes]
+    orphans = assign_runs(stream, found)
+    warnings: list[str] = []
+    following = {id(o): found[i + 1] if i + 1 < len(found) else None for i, o in enumerate(found)}
+    order = {k: i for i, k in enumerate(sizes)}
+
+    # The occurrence of each key that is read: the best-fitting run, later over earlier.
+    chosen: dict[str, Occurrence] = {}
+    ranks: dict[str, tuple[int, int]] = {}
+    for index, occ in enumerate(found):
+        if not occ.runs:
             continue
-        seg = Segment(labels.row_label(seg.label, patterns), seg.values)
-        rank = (_count_fits(seg, sizes[key]), index)
-        if key not in chosen or rank >= chosen[key][:2]:
-            chosen[key] = (*rank, seg)
-    return {key: seg for key, (_, _, seg) in chosen.items()}
+        rank = (max(_fit(r, sizes[occ.key]) for r in occ.runs), index)
+        if occ.key not in chosen or rank >= ranks[occ.key]:
+            chosen[occ.key], ranks[occ.key] = occ, rank
+    label_only: dict[str, Occurrence] = {}
+    for occ in found:
+        if not occ.runs and occ.key not in chosen:
+            label_only.setdefault(occ.key, occ)
+
+    reads: dict[str, Attribution] = {}
+    status: dict[str, str] = {}
+    for occ in sorted(chosen.values(), key=lambda o: o.start):
+        n = sizes[occ.key]
+        run = max(occ.runs, key=lambda r: _fit(r, n))
+        label = printed_label(stream, occ, following[id(occ)])
+        # Rows printed just before this one without numbers of their own (back to the last row
+        # that has some): the run may hold theirs too, when labels are detached from numbers.
+        chain: list[Occurrence] = []
+        i = found.index(occ) - 1
+        while i >= 0 and not found[i].runs:
+            prev = found[i]
+            i -= 1
+            if prev.key in headings:
+                continue
+            nxt = chain[0] if chain else occ
+            if prev.key in chosen or prev.key in {c.key for c in chain} \
+                    or order.get(prev.key, -1) >= order.get(nxt.key, 0):
+                break
+            chain.insert(0, prev)
+        if chain and len(run.values) == sum(sizes[c.key] for c in chain) + n:
+            keys = [c.key for c in chain] + [occ.key]
+            read = read_rows_together(keys, [sizes[k] for k in keys], run, check, label)
+            for k in keys:
+                reads[k] = read
+                label_only.pop(k, None)
+            continue
+        if chain and (_fit(run, n) == 0 or _digits(run) >= sum(sizes[c.key] for c in chain) + n):
+            # More numbers than the row has cells, or digits enough for the rows printed
+            # before it too: the run may hold theirs, and none of them can be told.
+            for c in chain:
+                status[c.key] = "not_understood"
+                label_only.pop(c.key, None)
+            warnings.append(f"{table}: numbers after the labels of {len(chain) + 1} rows "
+                            f"({', '.join(c.key for c in chain)}, {occ.key}) cannot be shared "
+                            f"among them: {run.raw[:60]}")
+        reads[occ.key] = read_row(occ.key, run, n, check, label)
+        if chain and status.get(chain[0].key) == "not_understood" and reads[occ.key].options:
+            read = reads[occ.key]
+            reads[occ.key] = Attribution(read.rows, read.sizes, read.run, [], "unread",
+                                         "its numbers may include those of the rows above",
+                                         read.label)
+
+    for key, read in reads.items():
+        status.setdefault(key, read.status())
+        if read.warning and read.rows[-1] == key:
+            warnings.append(f"{table} {key}: {read.warning}")
+
+    printed: dict[str, str] = {}
+    lines: dict[str, int | None] = {}
+    for occ in reversed(found):  # the occurrence read, else the first printed
+        if occ.key in chosen and occ is not chosen[occ.key]:
+            continue
+        printed[occ.key] = printed_label(stream, occ, following[id(occ)])
+        lines[occ.key] = stream.line_at(occ.keyword)
+
+    # Where the rows with numbers are, and whether anything in between was not attributed.
+    first = min((o.start for o in chosen.values()), default=None)
+    last = max((r.at for o in chosen.values() for r in o.runs), default=None)
+    between = [r for r in orphans if first is not None and first < r.at <= last]
+    clean = not between and all(s in ("present", "blank") for s in status.values())
+    leading = [r for r in orphans if first is not None and r.at <= first]
+    last_key = expected[-1] if expected else None
+    if leading and last_key in label_only and len(chosen) > 1 \
+            and _could_be_row(leading[-1], sizes[last_key]):
+        # Numbers before the first label and the last label without numbers: each row's
+        # numbers may be printed above its label. Nothing can be attributed with confidence.
+        warnings.append(f"{table}: numbers printed before the first row label and none after "
+                        "the last: the rows cannot be attributed")
+        for key, read in list(reads.items()):
+            status[key] = "not_understood"
+            reads[key] = Attribution(read.rows, read.sizes, read.run, [], "unread",
+                                     "its numbers may be those of the row above", read.label)
+        clean = False
+
+    for key in expected:
+        if key in status:
+            continue
+        if key in label_only:
+            occ = label_only[key]
+            inside = first is not None and first < occ.start < last
+            status[key] = "blank" if clean and inside else "not_understood"
+            if status[key] == "not_understood":
+                warnings.append(f"{table}: row {key} is printed but its numbers cannot be "
+                                "attributed")
+            continue
+        status[key] = _missing_status(key, expected, found, orphans, closed)
+        warnings.append(f"{table}: row {key} not found" + (
+            "" if status[key] == "absent" else " (the part of the document where it would "
+            "be was not read)"))
+    if not found:
+        state = "absent" if not stream.runs else "not_understood"
+        status = dict.fromkeys(expected, state)
+        warnings = [f"{table}: no row label found" + ("" if state == "absent" else
+                                                       " (numbers without labels)")]
+    return Rows(reads, status, printed, lines, warnings)
+
+
+def _missing_status(key: str, expected: list[str], found: list[Occurrence],
+                    orphans: list[Run], closed: bool) -> str:
+    """A row whose label is nowhere: absent, unless numbers nobody claimed sit where it would
+    be, or the region was cut off before it."""
+    present = {o.key: o for o in found}
+    index = expected.index(key)
+    before = next((present[k] for k in reversed(expected[:index]) if k in present), None)
+    after = next((present[k] for k in expected[index + 1:] if k in present), None)
+    if after is None and not closed:
+        return "not_understood"
+    lo = before.start if before else -1
+    hi = after.start if after else float("inf")
+    if any(lo < r.at <= hi for r in orphans):
+        return "not_understood"
+    return "absent"
+
+
+def cells_for(key: str, columns: Sequence[str], status: str, read: Attribution | None,
+              label: str | None, line: int | None) -> dict[str, Cell]:
+    """The cells of one row given its status."""
+    if read is not None and status in ("present", "blank") and read.options:
+        return dict(zip(columns, read.cells(key), strict=True))
+    where = f"row '{label[-40:]}'" if label else None
+    if status == "blank":
+        return {c: Cell(None, raw="", where=where, line=line, method="cell",
+                        warning="printed with no numbers") for c in columns}
+    if status == "not_understood":
+        raw = read.run.raw if read is not None and read.run else None
+        rline = read.run.line if read is not None and read.run else line
+        warning = (read.warning if read is not None and read.warning
+                   else "numbers not attributable to this row")
+        return {c: Cell(None, raw=raw, where=where, line=rline, method="unread",
+                        warning=warning) for c in columns}
+    return {c: Cell(None, method="missing", warning="row not found") for c in columns}
+
+
+def candidate_sets(reads: dict[str, Attribution], cell_keys: Callable[[str], list[str]]
+                   ) -> list[CandidateSet]:
+    """One set per attribution with more than one reading, over all its cells."""
+    out, seen = [], set()
+    for read in reads.values():
+        if id(read) in seen or len(read.options) < 2:
+            continue
+        seen.add(id(read))
+        keys = tuple(k for row in read.rows for k in cell_keys(row))
+        out.append(CandidateSet(keys, tuple(read.options)))
+    return out
 
 
 # ---------------------------------------------------------------- table 三
@@ -147,141 +547,181 @@ def _t3_identities(grid: dict[str, Values], old_other: bool) -> bool:
 
 
 @dataclass
-class Table3:
-    cells: dict[str, dict[str, Cell]]
-    warnings: list[str]
-    old_other: bool  # the 2019 single row （六）其他处理 was used
-    labels: dict[str, str]  # row key -> label as printed
+class Table3(TableRead):
+    old_other: bool = False  # the 2019 single row （六）其他处理 was used
 
 
-def read_table3(tokens: Sequence[Token]) -> Table3:
-    """Table 三 cells by row key. Subtotal rows some agencies add come back as ``subtotal.*``."""
-    segs = segments(tokens)
+def _t3_cell_keys(row: str) -> list[str]:
+    return [f"table3.{row}.{c}" for c in TABLE3_COLUMNS]
+
+
+def read_table3(tokens: Sequence[Token], closed: bool = True, fmt: str | None = None) -> Table3:
+    """Table 三 cells by row key. Subtotal rows some agencies add come back as ``subtotal.*``.
+    The single 2019 row （六）其他处理 is expected when it is printed without the 2021 sub-rows,
+    or, when no （六） row is printed at all, in a 2019-format report."""
     n = len(TABLE3_COLUMNS)
-    picked = pick_rows(segs, _TABLE3_PATTERNS, {k: n for k in labels.TABLE3_ROWS})
-    old_other = "other" in picked and not any(k in picked for k in labels.TABLE3_OTHER_2021)
-    if old_other:
-        keys = [k for k in labels.TABLE3_ROWS if k not in labels.TABLE3_OTHER_2021
-                and not k.startswith("subtotal.")]
+    found = find_occurrences(build_stream(tokens), _TABLE3_PATTERNS)
+    new_rows = any(o.key in labels.TABLE3_OTHER_2021 for o in found)
+    # The old single row （六）其他处理: printed without the 2021 sub-rows, or a 2019-format
+    # report. (Whether it carries numbers of its own is its row status; STR-02 asks for that.)
+    old_style = not new_rows and (any(o.key == "other" for o in found) or fmt == "2019")
+    sizes = {k: n for k in labels.TABLE3_ROWS}
+    if old_style:
+        expected = [k for k in labels.TABLE3_ROWS if k not in labels.TABLE3_OTHER_2021
+                    and not k.startswith("subtotal.")]
+        headings = frozenset(labels.TABLE3_SUBTOTALS)
     else:
-        # A 2021 table whose （六） heading row carries numbers: that row is a subtotal.
-        if "other" in picked:
-            picked.setdefault("subtotal.other", picked.pop("other"))
-        keys = [k for k in labels.TABLE3_ROWS if k != "other" and not k.startswith("subtotal.")]
-    subtotals = [k for k in labels.TABLE3_ROWS if k.startswith("subtotal.") and k in picked]
-    reads = {k: read_row(k, picked[k], n, row_total_check) for k in keys + subtotals
-             if k in picked}
-    _settle_jointly(reads, old_other)
-    warnings: list[str] = []
+        # A 2021 table whose （六） heading carries numbers: that row is a subtotal.
+        expected = [k for k in labels.TABLE3_ROWS if k != "other" and not k.startswith("subtotal.")]
+        headings = frozenset({"other"} | set(labels.TABLE3_SUBTOTALS))
+    rows = read_rows(tokens, _TABLE3_PATTERNS, sizes, expected, check=row_total_check,
+                     headings=headings, closed=closed, table="table3")
+    reads, status = rows.reads, rows.status
+    if not old_style and "other" in reads:
+        read = reads.pop("other")
+        read.rows = ["subtotal.other" if r == "other" else r for r in read.rows]
+        reads["subtotal.other"] = read
+        status["subtotal.other"] = status.pop("other", read.status())
+        rows.labels["subtotal.other"] = rows.labels.pop("other", "")
+    _settle_jointly(reads, old_style)
+    subtotals = [k for k in labels.TABLE3_SUBTOTALS if k in reads and status.get(k) == "present"]
     table: dict[str, dict[str, Cell]] = {}
-    for key in keys:
-        read = reads.get(key)
-        if read is None:
-            table[key] = {c: Cell(None, method="missing", warning="row not found")
-                          for c in TABLE3_COLUMNS}
-            warnings.append(f"table3: row {key} not found")
-            continue
-        if read.warning:
-            warnings.append(f"table3 {key}: {read.warning}")
-        table[key] = dict(zip(TABLE3_COLUMNS, read.cells(n), strict=True))
-    for key in subtotals:
-        table[key] = dict(zip(TABLE3_COLUMNS, reads[key].cells(n), strict=True))
-    printed = {f"table3.{k}": picked[k].label for k in keys + subtotals if k in picked}
-    return Table3(table, warnings, old_other, printed)
+    for key in expected + subtotals:
+        table[key] = cells_for(key, TABLE3_COLUMNS, status.get(key, "absent"), reads.get(key),
+                               rows.labels.get(key), rows.lines.get(key))
+    row_status = {f"table3.{k}": status.get(k, "absent") for k in expected + subtotals}
+    printed = {f"table3.{k}": rows.labels[k] for k in expected + subtotals if k in rows.labels}
+    sets = candidate_sets({k: r for k, r in reads.items() if k in table
+                           and status.get(k) == "present"}, _t3_cell_keys)
+    return Table3(table, row_status, printed, sets, rows.warnings, old_style)
 
 
-def _settle_jointly(reads: dict[str, RowRead], old_other: bool, limit: int = 20000) -> None:
+def _settle_jointly(reads: dict[str, Attribution], old_other: bool,
+                    limit: int = JOINT_LIMIT) -> None:
     """Use the column identities to choose among readings of several ambiguous rows."""
-    ambiguous = [k for k, r in reads.items() if len(r.options) > 1]
-    if not ambiguous:
+    groups: list[Attribution] = []
+    for read in reads.values():
+        if len(read.options) > 1 and all(read is not g for g in groups):
+            groups.append(read)
+    if not groups:
         return
     size = 1
-    for k in ambiguous:
-        size *= len(reads[k].options)
+    for read in groups:
+        size *= len(read.options)
     if size > limit:
         return
-    fixed = {k: tuple(agree(r.options, len(TABLE3_COLUMNS))) for k, r in reads.items()
-             if k not in ambiguous}
-    survivors: dict[str, set[Values]] = {k: set() for k in ambiguous}
-    for combo in itertools.product(*(reads[k].options for k in ambiguous)):
+    fixed: dict[str, Values] = {}
+    for read in reads.values():
+        if any(read is g for g in groups) or not read.options:
+            continue
+        for key in read.rows:
+            fixed[key] = tuple(agree(read.row_options(key), read.sizes[read.rows.index(key)]))
+    survivors: list[set[Values]] = [set() for _ in groups]
+    for combo in itertools.product(*(read.options for read in groups)):
         grid = dict(fixed)
-        grid.update(zip(ambiguous, combo, strict=True))
+        for read, option in zip(groups, combo, strict=True):
+            pos = 0
+            for key, n in zip(read.rows, read.sizes, strict=True):
+                grid[key] = option[pos:pos + n]
+                pos += n
         if _t3_identities(grid, old_other):
-            for k, values in zip(ambiguous, combo, strict=True):
-                survivors[k].add(values)
-    if not any(survivors.values()):
+            for i, option in enumerate(combo):
+                survivors[i].add(option)
+    if not any(survivors):
         return
-    for k in ambiguous:
-        read = reads[k]
-        read.options = sorted(survivors[k], key=str)
-        if len(read.options) == 1:
+    for read, kept in zip(groups, survivors, strict=True):
+        read.options = sorted(kept, key=str)
+        if len(read.options) == 1 and read.method == "split":
             read.method, read.warning = "split+identity", None
+        elif len(read.options) == 1:
+            read.warning = (read.warning or "") + "; chosen by the column identities"
 
 
 # ---------------------------------------------------------------- table 四
 
-def read_table4(tokens: Sequence[Token]) -> tuple[dict[str, dict[str, Cell]], list[str]]:
+def read_table4(tokens: Sequence[Token]) -> TableRead:
+    """Table 四: the 15 numbers after its header words (numbers after other text in section
+    四 are narrative). More numbers than cells, or too few to split, is not understood."""
+    stream = build_stream(tokens)
     values: list[Token] = []
-    first: Segment | None = None
-    for seg in segments(tokens):
-        if labels.TABLE4_HEADER.search(seg.label):
-            values.extend(seg.values)
-            first = first or seg
-    n = len(TABLE4_GROUPS) * len(TABLE4_COLUMNS)
-    warnings: list[str] = []
+    first: Run | None = None
+    for run in stream.runs:
+        if labels.TABLE4_HEADER.search(stream.text[run.label_from:run.at]):
+            values.extend(run.values)
+            first = first or run
+    size = len(TABLE4_COLUMNS)
+    n = len(TABLE4_GROUPS) * size
+    rows = [f"table4.{g}" for g in TABLE4_GROUPS]
     if not values:
-        table = {g: {c: Cell(None, method="missing", warning="table not found")
+        seen = bool(stream.text or stream.runs)
+        table = {g: {c: Cell(None, method="unread" if seen else "missing",
+                             warning="no numbers found" if seen else "table not found")
                      for c in TABLE4_COLUMNS} for g in TABLE4_GROUPS}
-        return table, ["table4: no values found"]
-    if len(values) > n:
-        warnings.append(f"table4: {len(values)} values, using the first {n}")
-        values = values[:n]
-    merged = Segment(first.label if first else "", values)
-    read = read_row("table4", merged, n, group_totals_check(len(TABLE4_COLUMNS)))
-    if read.warning:
-        warnings.append(f"table4: {read.warning}")
-    cells = read.cells(n)
-    table = {}
+        return TableRead(table, dict.fromkeys(rows, "not_understood" if seen else "absent"), {},
+                         [], ["table4: no values found"])
+    while len(values) > n and values[-1].kind == "null":
+        values.pop()
+    run = Run(values, first.at if first else 0, first.label_from if first else 0)
+    read = read_row("table4", run, n, group_totals_check(size))
+    warnings = [f"table4: {read.warning}"] if read.warning else []
+    cells = read.cells("table4")
+    table: dict[str, dict[str, Cell]] = {}
+    status: dict[str, str] = {}
     for gi, group in enumerate(TABLE4_GROUPS):
         table[group] = {}
         for ci, col in enumerate(TABLE4_COLUMNS):
-            cell = cells[gi * len(TABLE4_COLUMNS) + ci]
+            cell = cells[gi * size + ci]
             table[group][col] = Cell(cell.value, cell.raw, f"table 四 {group} {col}", cell.line,
-                                     cell.method, cell.warning)
-    return table, warnings
+                                     cell.method, cell.warning, cell.options)
+        chunk = values[gi * size:(gi + 1) * size] if len(values) == n else []
+        if not read.options:
+            status[f"table4.{group}"] = "not_understood"
+        elif chunk and all(t.kind == "null" for t in chunk):
+            status[f"table4.{group}"] = "blank"
+        else:
+            status[f"table4.{group}"] = "present"
+    sets = []
+    if len(read.options) > 1:
+        keys = tuple(f"table4.{g}.{c}" for g in TABLE4_GROUPS for c in TABLE4_COLUMNS)
+        sets.append(CandidateSet(keys, tuple(read.options)))
+    return TableRead(table, status, {}, sets, warnings)
 
 
 # ---------------------------------------------------------------- table 二
 
 def read_table2(tokens: Sequence[Token], spec, hints: dict[str, int | float],
-                printed_labels: dict[str, str]) -> tuple[dict[str, Cell], list[str]]:
-    """Table 二 by the format's spec; ``hints`` are numbers the narrative states for a cell."""
+                closed: bool = True) -> TableRead:
+    """Table 二 by the format's spec; ``hints`` are numbers the narrative states for a cell.
+    Its cells come back flat (``normative.issued``)."""
     patterns = [(key, re.compile(pattern)) for key, (pattern, _) in spec.items()]
     sizes = {key: len(cols) for key, (_, cols) in spec.items()}
-    picked = pick_rows(segments(tokens), patterns, sizes)
+    rows = read_rows(tokens, patterns, sizes, list(spec), closed=closed, table="table2")
+    reads, status = rows.reads, rows.status
+    warnings = rows.warnings
     table: dict[str, Cell] = {}
-    warnings: list[str] = []
     for key, (_, cols) in spec.items():
-        n = len(cols)
-        seg = picked.get(key)
-        if seg is not None:
-            printed_labels[f"table2.{key}"] = seg.label
-        if seg is None:
-            for col in cols:
-                table[f"{key}.{col}"] = Cell(None, method="missing", warning="row not found")
-            warnings.append(f"table2: row {key} not found")
-            continue
-        read = read_row(key, seg, n)
-        if len(read.options) > 1:
+        read = reads.get(key)
+        if read is not None and len(read.options) > 1 and len(read.rows) == 1:
+            before, old = len(read.options), read.warning
             _apply_hints(read, [hints.get(f"{key}.{c}") for c in cols])
-        if read.warning:
-            warnings.append(f"table2 {key}: {read.warning}")
-        for col, cell in zip(cols, read.cells(n), strict=True):
+            if len(read.options) != before:
+                read.warning = (f"'{read.run.raw[:60] if read.run else ''}' ran together: "
+                                f"{len(read.options)} of {before} readings agree with the "
+                                "narrative") if len(read.options) > 1 else None
+                warnings = [w for w in warnings if w != f"table2 {key}: {old}"]
+                if read.warning:
+                    warnings.append(f"table2 {key}: {read.warning}")
+        row = cells_for(key, cols, status.get(key, "absent"), read, rows.labels.get(key),
+                        rows.lines.get(key))
+        for col, cell in row.items():
             table[f"{key}.{col}"] = cell
-    return table, warnings
+    sets = candidate_sets({k: r for k, r in reads.items() if status.get(k) == "present"},
+                          lambda row: [f"table2.{row}.{c}" for c in spec[row][1]])
+    return TableRead(table, {f"table2.{k}": status.get(k, "absent") for k in spec},
+                     {f"table2.{k}": v for k, v in rows.labels.items()}, sets, warnings)
 
 
-def _apply_hints(read: RowRead, hints: list) -> None:
+def _apply_hints(read: Attribution, hints: list) -> None:
     for index, hint in enumerate(hints):
         if hint is None:
             continue
