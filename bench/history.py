@@ -31,10 +31,14 @@ def replay_run(store, source_run: int, day: int, edit_share: float) -> int:
     run_id = store.start_run(source.site, source.start_url, source.options)
     pages = store.pages(source_run)
     step = max(1, int(1 / edit_share)) if edit_share else 0
-    for index, page in enumerate(pages):
+    # which documents are edited depends on their URLs, not on the order the crawl met them,
+    # so two stores given the same site edit the same documents
+    order = {url: i for i, url in enumerate(sorted(p.url for p in pages))}
+    for page in pages:
         body = store.blob(page.hash)
-        if step and page.kind == "document" and index % step == day % step and body:
-            body = body.replace(b"</body>", f"<p>更新{day}</p></body>".encode())
+        if step and page.kind == "document" and order[page.url] % step == day % step and body:
+            # an edit of the main text (what 发布后有变动 compares), not of the page around it
+            body = body.replace("请认真贯彻执行".encode(), f"请遵照执行（{day}）".encode())
         store.add_page(run_id, url=page.url, kind=page.kind, outcome=page.outcome,
                        status=page.status, body=body, commit=False, final_url=page.final_url,
                        column_name=page.column_name, title=page.title, list_date=page.list_date,
