@@ -15,7 +15,7 @@ from .engine import UNIT_TYPES
 from .fetch import FetchError, read_target
 from .findings import Severity
 from .parse import parse_report
-from .store import StoreError
+from .store import StoreError, store_exists
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -77,8 +77,15 @@ def build_parser() -> argparse.ArgumentParser:
                       help="continue an interrupted run, skipping pages already fetched")
     scan.add_argument("--parallel", type=int, default=2,
                       help="sites scanned at the same time with --all (default 2)")
-    scan.add_argument("--db", metavar="FILE", help="SQLite store (default: the user data "
-                      "directory, or $ZWGK_AUDITOR_DB)")
+    scan.add_argument("--full", action="store_true",
+                      help="fetch every page in full (default: ask the site whether pages "
+                           "stored by the last finished run changed, ETag / Last-Modified)")
+    scan.add_argument("--queue", metavar="REDIS_URL",
+                      help="with --all/--site: put the sites on this Redis queue for "
+                           "`auditor worker` processes (any number, any machine) instead of "
+                           "scanning them here")
+    scan.add_argument("--db", metavar="FILE|URL", help="the store: a SQLite file (default: "
+                      "the user data directory, or $ZWGK_AUDITOR_DB) or postgresql://…")
     scan.add_argument("--max-pages", type=int, default=2000, help="page budget (default 2000)")
     scan.add_argument("--max-time", type=float, default=3600.0, metavar="SECONDS",
                       help="wall-clock bound of the crawl (default 3600); what is left is "
@@ -155,6 +162,28 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--config", metavar="FILE", help="auditor.toml with the [score] amounts")
     score.add_argument("--format", choices=("human", "json"), default="human")
     score.add_argument("--output", "-o", metavar="FILE")
+
+    worker = commands.add_parser("worker", help="scan sites taken from a Redis queue until it "
+                                 "is empty (see scan --all --queue)")
+    worker.add_argument("--queue", metavar="REDIS_URL", required=True)
+    worker.add_argument("--db", metavar="FILE|URL",
+                        help="the store to write (default: the one the campaign names)")
+    worker.add_argument("--threads", type=int, default=1,
+                        help="sites scanned at the same time by this worker (default 1)")
+    worker.add_argument("--wait", action="store_true",
+                        help="keep waiting for work when the queue is empty")
+    worker.add_argument("--heartbeat-timeout", type=float, default=60.0, metavar="S",
+                        help="a worker silent this long is dead: its site goes to another "
+                             "(default 60)")
+    worker.add_argument("--lease", type=float, default=30.0, metavar="S",
+                        help="how long a dead worker's hold on a site's host lasts "
+                             "(default 30)")
+
+    status = commands.add_parser("status", help="a queued campaign: sites queued / crawling "
+                                 "/ done / failed, pages, findings")
+    status.add_argument("--queue", metavar="REDIS_URL", required=True)
+    status.add_argument("--campaign", metavar="ID", help="default: the latest")
+    status.add_argument("--format", choices=("human", "json"), default="human")
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("human", "json"), default="human")
@@ -258,6 +287,8 @@ def cmd_scan_inventory(args: argparse.Namespace) -> int:
         if unknown:
             raise UsageError(f"auditor scan: no site {unknown[0]!r} in {config.path}")
         sites = [config.site(s) for s in args.site]
+    if args.queue:
+        return cmd_enqueue(args, config, sites)
     path = db_path(args.db)
     try:
         with RunLock(path):
@@ -270,7 +301,7 @@ def cmd_scan_inventory(args: argparse.Namespace) -> int:
                       f"{state}", file=sys.stderr)
 
             outcomes = scan_all(config, path, sites=sites, parallel=args.parallel, on_done=done,
-                                today=args.as_of)
+                                today=args.as_of, conditional=not args.full)
     except LockHeld as exc:
         print(f"auditor: {exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -296,6 +327,74 @@ def cmd_scan_inventory(args: argparse.Namespace) -> int:
     if args.exit_zero:
         return EXIT_OK
     return max((exit_code(o.result, config.fail_on) for o in outcomes if o.result), default=0)
+
+
+def cmd_enqueue(args: argparse.Namespace, config: Config, sites) -> int:
+    from .campaign import QueueError
+    from .store import Store, display_name
+    from .worker import db_for_campaign, enqueue
+
+    db = db_for_campaign(args.db)
+    with Store(db):
+        pass  # fail early, with its name, if the workers could not open it either
+    try:
+        campaign = enqueue(args.queue, config, db, [s.id for s in sites])
+    except QueueError as exc:
+        print(f"auditor: {exc}", file=sys.stderr)
+        return EXIT_LOCKED if "not finished" in str(exc) else EXIT_ERROR
+    print(f"auditor: campaign {campaign.id}: {len(sites)} sites queued on {args.queue} "
+          f"(store {display_name(db)}); start workers with `auditor worker --queue "
+          f"{args.queue}`, follow with `auditor status --queue {args.queue}`", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from .campaign import QueueError
+    from .scan import db_path
+    from .worker import run_worker
+
+    try:
+        run_worker(args.queue, db=db_path(args.db) if args.db else None,
+                   threads=max(1, args.threads), wait=args.wait,
+                   heartbeat_timeout=max(args.heartbeat_timeout, 1.0),
+                   lease_ttl=max(args.lease, 1.0))
+    except QueueError as exc:
+        raise FetchError(str(exc)) from None
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .campaign import QueueError
+    from .worker import status
+
+    try:
+        data = status(args.queue, args.campaign)
+    except QueueError as exc:
+        raise FetchError(str(exc)) from None
+    if args.format == "json":
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    counts, findings = data["sites"], data["findings"]
+    sys.stdout.write(
+        f"campaign {data['campaign']} (created {data['created']}, store {data['db']})\n"
+        f"sites: queued {counts['queued']}, crawling {counts['crawling']}, done "
+        f"{counts['done']}, failed {counts['failed']}; pages {data['pages']}; findings: "
+        f"违规 {findings.get('violation', 0)}，需复核 {findings.get('needs_review', 0)}，"
+        f"无法评估 {findings.get('not_assessable', 0)}; messages on the queue "
+        f"{data['messages']}\n")
+    for site_id, state in data["site_states"].items():
+        found = state["findings"]
+        line = (f"  {site_id[:24]:<24} {state['state']:<9} run {state['run_id'] or '-':<6} "
+                f"{state['pages']:>6} 页  违规 {found.get('violation', 0)}")
+        if state["worker"] and state["state"] == "crawling":
+            line += f"  worker {state['worker']}"
+        if state["attempts"] > 1:
+            line += f"  attempt {state['attempts']}"
+        if state["error"]:
+            line += f"  {state['error'][:120]}"
+        sys.stdout.write(line + "\n")
+    return EXIT_OK
 
 
 def cmd_scan_resume(args: argparse.Namespace) -> int:
@@ -358,7 +457,8 @@ def cmd_scan_url(args: argparse.Namespace) -> int:
         concurrency=args.concurrency, max_pages=max(args.max_pages, 1),
         max_time=max(args.max_time, 10.0),
         max_depth=max(args.max_depth, 1), timeout=max(args.timeout, 1.0),
-        domains=[site_name(args.url)] + [d.lower() for d in args.domain or []])
+        domains=[site_name(args.url)] + [d.lower() for d in args.domain or []],
+        conditional=not args.full)
     show = None if args.quiet or not sys.stderr.isatty() else _progress(sys.stderr)
     failure = None
     try:
@@ -430,7 +530,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     config = effective_config(args)
     path = db_path(args.db)
-    if not Path(path).exists():
+    if not store_exists(path):
         raise FetchError(f"{path}: no such database")
     with Store(path) as store:
         if store.run(args.run_id) is None:
@@ -446,7 +546,7 @@ def _open_db(value: str | None):
     from .store import Store
 
     path = db_path(value)
-    if not Path(path).exists():
+    if not store_exists(path):
         raise FetchError(f"{path}: no such database")
     return Store(path)
 
@@ -669,7 +769,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
     from .store import Store
 
     path = db_path(args.db)
-    if not Path(path).exists():
+    if not store_exists(path):
         raise FetchError(f"{path}: no such database")
     with Store(path) as store:
         numbers: dict[str, dict[int, int]] = {}
@@ -736,7 +836,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 COMMANDS = {"parse": cmd_parse, "check": cmd_check, "scan": cmd_scan, "audit": cmd_audit,
             "runs": cmd_runs, "history": cmd_history, "diff": cmd_diff, "report": cmd_report,
-            "demo": cmd_demo, "rules": cmd_rules, "rule": cmd_rule, "score": cmd_score}
+            "demo": cmd_demo, "rules": cmd_rules, "rule": cmd_rule, "score": cmd_score,
+            "worker": cmd_worker, "status": cmd_status}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

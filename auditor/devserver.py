@@ -9,6 +9,11 @@ and the demo can reproduce what real government sites do::
      "sequence": {"/busy.html": [429, 200]},
      "hanweb": {"/module/web/jpage/dataproxy.jsp": "_hanweb"}}
 
+Files are served as nginx serves static pages: with ``ETag`` (a digest of the bytes) and
+``Last-Modified`` (the file's time), answering ``304 Not Modified`` to a conditional request
+whose validators still match (``If-None-Match`` first, as RFC 9110 says; ``"validators":
+false`` in ``_server.json`` turns this off, like a CMS that sends neither).
+
 ``hanweb`` answers Hanweb jcms ``dataproxy.jsp`` POSTs from ``<folder>/<columnid>.json``
 (a list of record HTML snippets). ``{port}`` in served files is replaced by the real port, so
 fixture pages can hold absolute URLs. Never binds anything but the loopback address.
@@ -16,12 +21,14 @@ fixture pages can hold absolute URLs. Never binds anything but the loopback addr
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mimetypes
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -172,7 +179,32 @@ class SiteHandler(BaseHTTPRequestHandler):
         if content_type == "text/html":
             content_type = "text/html; charset=utf-8" if b"charset=gb" not in data[:2048].lower() \
                 else "text/html"
-        self.send(200, data, content_type, head=head)
+        validators = None
+        if cfg.get("validators", True):
+            validators = {"ETag": '"' + hashlib.sha256(data).hexdigest()[:20] + '"',
+                          "Last-Modified": formatdate(file.stat().st_mtime, usegmt=True)}
+            if self.not_modified(validators):
+                self.send_response(304)
+                for key, value in validators.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+        self.send(200, data, content_type, head=head, headers=validators)
+
+    def not_modified(self, validators: dict[str, str]) -> bool:
+        match = self.headers.get("If-None-Match")
+        if match is not None:  # when both are sent, If-Modified-Since is ignored
+            return validators["ETag"] in [v.strip() for v in match.split(",")] or \
+                match.strip() == "*"
+        since = self.headers.get("If-Modified-Since")
+        if since:
+            try:
+                return parsedate_to_datetime(since) >= parsedate_to_datetime(
+                    validators["Last-Modified"])
+            except (TypeError, ValueError):
+                return False
+        return False
 
     def hanweb(self, folder: Path, query: dict, form: dict) -> None:
         """A Hanweb ``dataproxy.jsp``: POST ``startrecord``/``endrecord`` windows, or GET

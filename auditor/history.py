@@ -155,9 +155,7 @@ class Fingerprints:
     def _known_discriminators(self, rule: str) -> list[str]:
         if self._known is None:
             self._known = {}
-            for r, disc in self.store.db.execute(
-                    "SELECT DISTINCT rule, discriminator FROM findings "
-                    "WHERE discriminator IS NOT NULL"):
+            for r, disc in self.store.known_discriminators():
                 self._known.setdefault(r, []).append(disc)
         return self._known.get(rule, [])
 
@@ -195,10 +193,7 @@ class Fingerprints:
         """(fingerprint, track) -> date of the first run of ``site`` in which it was found."""
         if site not in self._first_seen:
             out: dict[tuple[str, str], str] = {}
-            rows = self.store.db.execute(
-                "SELECT f.rule, f.status, f.location, f.evidence, f.fingerprint, "
-                "f.discriminator, r.started_at FROM findings f JOIN runs r ON r.id = f.run_id "
-                "WHERE r.site = ? ORDER BY r.started_at", (site,))
+            rows = self.store.site_findings(site)
             for rule, status, location, evidence, stored, disc, started in rows:
                 row = {"rule": rule, "status": status, "location": json.loads(location),
                        "fingerprint": stored, "discriminator": disc,
@@ -317,9 +312,7 @@ def previous_run(store: Store, run_id: int) -> RunRecord | None:
     run = store.run(run_id)
     if run is None:
         return None
-    rows = store.db.execute("SELECT id FROM runs WHERE site = ? AND id < ? ORDER BY id DESC",
-                            (run.site, run_id)).fetchall()
-    for (earlier_id,) in rows:
+    for earlier_id in store.run_ids(run.site, before=run_id, newest_first=True):
         earlier = effective(store, store.run(earlier_id))
         if saw_site(store, earlier):
             return earlier
@@ -329,16 +322,14 @@ def previous_run(store: Store, run_id: int) -> RunRecord | None:
 def skipped_runs(store: Store, base: RunRecord | None, run: RunRecord) -> list[RunRecord]:
     """The site's runs between ``base`` and ``run``: none of them reached the site."""
     low = base.id if base else 0
-    rows = store.db.execute("SELECT id FROM runs WHERE site = ? AND id > ? AND id < ? "
-                            "AND status != 'running' ORDER BY id", (run.site, low, run.id))
-    return [effective(store, store.run(r[0])) for r in rows.fetchall()]
+    ids = store.run_ids(run.site, after=low, before=run.id, finished_only=True)
+    return [effective(store, store.run(run_id)) for run_id in ids]
 
 
 def latest_run(store: Store, site: str) -> RunRecord | None:
     """The site's latest run that is not still running, with its effective status."""
-    row = store.db.execute("SELECT MAX(id) FROM runs WHERE site = ? AND status != 'running'",
-                           (site,)).fetchone()
-    return effective(store, store.run(row[0])) if row and row[0] else None
+    ids = store.run_ids(site, finished_only=True, newest_first=True)
+    return effective(store, store.run(ids[0])) if ids else None
 
 
 def site_report(store: Store, run_id: int, *, site_id: str | None = None,

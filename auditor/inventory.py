@@ -26,20 +26,29 @@ class SiteOutcome:
 
 def scan_site(site: SiteConfig, config: Config, db_path: str, *,
               resume_run: int | None = None, today: dt.date | None = None,
-              progress: Callable[[dict[str, int]], None] | None = None) -> SiteOutcome:
+              progress: Callable[[dict[str, int]], None] | None = None,
+              campaign: str | None = None,
+              should_stop: Callable[[], bool] | None = None,
+              conditional: bool = True) -> SiteOutcome:
     options = CrawlOptions(
         start_url=site.urls[0], extra_start_urls=site.urls[1:], db_path=db_path,
         delay=site.delay, concurrency=site.concurrency, max_pages=site.max_pages,
         max_depth=site.max_depth, max_time=site.max_time,
         domains=sorted({site_name(u) for u in site.urls}),
-        resume_run=resume_run)
+        resume_run=resume_run, campaign=campaign, conditional=conditional)
     error = None
     try:
-        run_id = crawl(options, site=site.id, progress=progress)
+        run_id = crawl(options, site=site.id, progress=progress, should_stop=should_stop)
     except CrawlError as exc:
         if exc.run_id is None:
             return SiteOutcome(site, None, None, str(exc))
         run_id, error = exc.run_id, str(exc)
+    return audit_site(site, config, db_path, run_id, error=error, today=today)
+
+
+def audit_site(site: SiteConfig, config: Config, db_path: str, run_id: int, *,
+               error: str | None = None, today: dt.date | None = None) -> SiteOutcome:
+    """Audit a crawled run of an inventory site (again: the findings are replaced)."""
     with Store(db_path) as store:
         result = audit_run(store, run_id, config=config.for_site(site),
                            unit_type=site.unit_type, today=today)
@@ -52,12 +61,14 @@ def scan_site(site: SiteConfig, config: Config, db_path: str, *,
 
 def scan_all(config: Config, db_path: str, *, sites: list[SiteConfig] | None = None,
              parallel: int = 2, today: dt.date | None = None,
-             on_done: Callable[[SiteOutcome], None] | None = None) -> list[SiteOutcome]:
+             on_done: Callable[[SiteOutcome], None] | None = None,
+             conditional: bool = True) -> list[SiteOutcome]:
     """Scan ``sites`` (default: the whole inventory), ``parallel`` sites at a time."""
     chosen = sites if sites is not None else config.sites
     outcomes: list[SiteOutcome] = []
     with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-        futures = {pool.submit(scan_site, site, config, db_path, today=today): site
+        futures = {pool.submit(scan_site, site, config, db_path, today=today,
+                               conditional=conditional): site
                    for site in chosen}
         for future in as_completed(futures):
             site = futures[future]

@@ -69,8 +69,7 @@ def status_label(status: str) -> str:
 
 def site_run_numbers(store: Store, site: str) -> dict[int, int]:
     """Run id -> which run of the site it is (1, 2, 3 …; failed runs count)."""
-    rows = store.db.execute("SELECT id FROM runs WHERE site = ? ORDER BY id", (site,))
-    return {run_id: number for number, (run_id,) in enumerate(rows, start=1)}
+    return {run_id: number for number, run_id in enumerate(store.run_ids(site), start=1)}
 
 
 def site_run_number(store: Store, run_id: int) -> int | None:

@@ -32,6 +32,11 @@ class CrawlOptions:
     extra_start_urls: list[str] = field(default_factory=list)
     #: Continue this interrupted run instead of starting a new one.
     resume_run: int | None = None
+    #: The distributed campaign (auditor.worker) the run belongs to.
+    campaign: str | None = None
+    #: Ask the site whether pages stored by its last finished run changed (ETag,
+    #: Last-Modified) and reuse their bodies when not (spiders/conditional.py).
+    conditional: bool = True
     #: Wall-clock bound of the crawl (seconds): what is left is reported, not lost.
     max_time: float = 3600.0
     extra_settings: dict[str, Any] = field(default_factory=dict)
@@ -52,12 +57,16 @@ class CrawlError(Exception):
 
 def crawl(options: CrawlOptions, *, site: str | None = None,
           progress: Callable[[dict[str, int]], None] | None = None,
-          poll: float = 0.5) -> int:
+          poll: float = 0.5, should_stop: Callable[[], bool] | None = None) -> int:
     """Crawl into the store; returns the run id. Pages gathered are kept even if it fails.
 
     The run ends ``finished``, or ``failed`` when it never reached the site (its start pages
     not fetched, or no page fetched: see :mod:`auditor.runstatus`; the reason is in
-    ``stats["failure"]``), ``interrupted`` (Ctrl-C) or ``crashed`` (CrawlError raised).
+    ``stats["failure"]``), ``interrupted`` (Ctrl-C, or ``should_stop()`` said so: a worker
+    that lost its hold on the site) or ``crashed`` (CrawlError raised).
+
+    The crawl child dies with this process (``parent_pid``: spiders/runner.py), so a worker
+    killed mid-site leaves no crawler behind to write into the run another worker resumes.
     """
     with Store(options.db_path) as store:
         if options.resume_run:
@@ -67,13 +76,12 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
             if run.status == "finished":
                 raise CrawlError(f"run {run.id}: already finished; nothing to resume")
             run_id = run.id
-            store.db.execute("UPDATE runs SET status = 'running' WHERE id = ?", (run_id,))
-            store.commit()
+            store.set_run_status(run_id, "running")
         else:
             run_id = store.start_run(site or site_name(options.start_url), options.start_url,
                                      {k: v for k, v in options.__dict__.items()
-                                      if k != "db_path"})
-    payload = json.dumps({**options.__dict__, "run_id": run_id})
+                                      if k != "db_path"}, campaign=options.campaign)
+    payload = json.dumps({**options.__dict__, "run_id": run_id, "parent_pid": os.getpid()})
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     child = subprocess.Popen([sys.executable, "-m", "auditor.spiders.runner", payload],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
@@ -84,6 +92,8 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
                 time.sleep(poll)
                 if progress:
                     progress(store.crawl_progress(run_id))
+                if should_stop is not None and should_stop():
+                    raise KeyboardInterrupt
     except KeyboardInterrupt:
         child.terminate()
         status = "interrupted"
@@ -126,6 +136,11 @@ def _notes(stdout: bytes) -> dict[str, Any]:
 
 
 def db_path(value: str | None) -> str:
-    from .store import default_db_path
+    """The store ``--db`` names: a database URL as given, else a SQLite file path (default:
+    the user data directory, or ``$ZWGK_AUDITOR_DB``)."""
+    from .store import default_db_path, is_url
 
+    value = value or os.environ.get("ZWGK_AUDITOR_DB")
+    if value and is_url(value):
+        return value
     return str(Path(value) if value else default_db_path())

@@ -11,6 +11,9 @@ report parser; only the results are kept, so memory does not grow with the size 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import sys
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -27,11 +30,11 @@ from .engine import (
     run_subject,
 )
 from .findings import Finding, Status
-from .models import AnnualReport
+from .models import AnnualReport, DateEvidence
 from .parse import parse_page_report, parse_report
-from .parse.dates import extract_dates
+from .parse.dates import DocumentDates, extract_dates
 from .parse.lists import ListItem, ListReading, url_key
-from .parse.page import Page, read_page
+from .parse.page import Page, PageKind, read_page
 from .runstatus import site_run_number
 from .sitefacts import SitePage, catalogue_fields, links_of, site_page, wanted
 from .store import PageRecord, Store
@@ -185,52 +188,78 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
     listed: dict[str, ListItem] = {}
     stored = sorted(stored, key=lambda p: 0 if (p.reached_as or p.kind) in
                     ("home", "column", "list") else 1)
-    for page in stored:
+    # Documents whose bytes were read before, by this parser, in the same circumstances: their
+    # reading is taken from the store instead of parsing them again (a re-scan of an unchanged
+    # site; a re-audit). The key is made when the document is reached, after its lists.
+    cached: dict[str, str] = {}
+    for index, page in enumerate(stored):
+        if index % _CACHE_CHUNK == 0:  # a chunk of readings at a time: memory stays flat
+            chunk = [_cache_key(p, listed) for p in stored[index:index + _CACHE_CHUNK]
+                     if _cacheable(p)]
+            cached = store.cached_parses(chunk) if chunk else {}
         if page.outcome != "ok" or not page.hash or page.kind in _KEEP_KIND:
             out.pages.append(page)
             continue
-        body = store.blob(page.hash) or b""
-        view = _view(page, body)
-        kind = view.kind
+        key = _cache_key(page, listed) if _cacheable(page) else None
+        item = listed.get(url_key(page.url))
+        if key in cached:
+            body, view, reading = None, None, _DocumentReading.from_json(cached[key])
+            kind = PageKind(reading.kind, reading.cue)
+        else:
+            body = store.blob(page.hash) or b""
+            view = _view(page, body)
+            kind, reading = view.kind, None
         if (kind.kind, kind.cue) != (page.kind, page.kind_cue):
             changed.append((kind.kind, kind.cue, page.id))
             page = replace(page, kind=kind.kind, kind_cue=kind.cue)
         out.pages.append(page)
         url = page.final_url or page.url
-        if view.is_html:
-            if view.meta_value("SiteName"):
-                out.site_names.append(view.meta_value("SiteName"))
-            if view.meta_value("SiteDomain"):
-                out.site_domains.append(view.meta_value("SiteDomain"))
-            if kind.kind == "home" or page.reached_as == "home":
-                out.footers.append(view.visible_text[-3000:])
-                if view.title:
-                    out.home_titles.append(view.title)
-            _indicator_facts(out, page, view, url)
-        if kind.kind == "list" or page.reached_as in ("column", "list"):
-            out.readings[page.id] = read_list(view)
-            for item in out.readings[page.id].items:
-                listed.setdefault(url_key(item.url), item)
-            name = view.meta_value("ColumnName") or (view.title or "").split("_")[0].strip()
-            if name:
-                out.column_names[page.id] = name
-        if kind.kind not in ("document", "report"):
-            if view.is_html and not view.is_answer:  # a list API's JSON/XML has no tags
-                out.page_tags.append((url, kind.kind, dict(view.meta)))
-            continue
-        facts = view.facts
-        out.document_fields[url] = catalogue_fields(view)
-        if facts.footer_code:
-            out.footer_codes[url] = facts.footer_code
-        item = listed.get(url_key(page.url))
-        dates = extract_dates(body, url=url, list_date=page.list_date, root=view.root,
-                              list_issued=item.issued if item else None)
-        title = view.heading or page.title or dates.title or facts.title
+        if reading is not None:  # a cached document: not home, not a list (see _cacheable)
+            if reading.site_name:
+                out.site_names.append(reading.site_name)
+            if reading.site_domain:
+                out.site_domains.append(reading.site_domain)
+        else:
+            if view.is_html:
+                if view.meta_value("SiteName"):
+                    out.site_names.append(view.meta_value("SiteName"))
+                if view.meta_value("SiteDomain"):
+                    out.site_domains.append(view.meta_value("SiteDomain"))
+                if kind.kind == "home" or page.reached_as == "home":
+                    out.footers.append(view.visible_text[-3000:])
+                    if view.title:
+                        out.home_titles.append(view.title)
+                indicator = _indicator_facts(out, page, view, url)
+            else:
+                indicator = False
+            if kind.kind == "list" or page.reached_as in ("column", "list"):
+                out.readings[page.id] = read_list(view)
+                for listed_item in out.readings[page.id].items:
+                    listed.setdefault(url_key(listed_item.url), listed_item)
+                name = view.meta_value("ColumnName") or (view.title or "").split("_")[0].strip()
+                if name:
+                    out.column_names[page.id] = name
+            if kind.kind not in ("document", "report"):
+                if view.is_html and not view.is_answer:  # a list API's JSON/XML has no tags
+                    out.page_tags.append((url, kind.kind, dict(view.meta)))
+                continue
+            reading = _DocumentReading.of(view, kind, extract_dates(
+                body, url=url, list_date=page.list_date, root=view.root,
+                list_issued=item.issued if item else None))
+            # A page the website indicators read in full (a 指南, a 咨询 page) is read again
+            # next time: the cache keeps only what document rules need.
+            if key is not None and kind.kind == "document" and not indicator:
+                store.cache_parse(key, reading.to_json())
+        if reading.footer_code:
+            out.footer_codes[url] = reading.footer_code
+        out.document_fields[url] = reading.catalogue
+        dates = reading.dates
+        title = reading.heading or page.title or dates.title or reading.facts_title
         doc = DocumentContext(url=url, title=title, column=page.column_name,
                               issued=dates.issued, published=dates.published,
-                              candidates=tuple(dates.candidates), meta=facts.meta,
+                              candidates=tuple(dates.candidates), meta=reading.meta,
                               fetched=_fetched(page), kind=kind.kind, calendar=calendar,
-                              today=today, script_built=view.script_built)
+                              today=today, script_built=reading.script_built)
         out.documents.append(doc)
         store.put_document(
             run_id, url, title=title,
@@ -240,10 +269,13 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
             published=dates.published.value.isoformat() if dates.published else None,
             published_strategy=dates.published.strategy if dates.published else None,
             published_raw=dates.published.raw if dates.published else None,
-            text_hash=facts.text_hash)
+            text_hash=reading.text_hash)
         if len(out.documents) % 200 == 0:
             store.commit()  # do not hold the write lock through a long audit (parallel scans)
         if kind.kind == "report":
+            if view is None:  # never cached, but a page's kind may be read differently
+                body = store.blob(page.hash) or b""
+                view = _view(page, body)
             report = _read_report(store, view, attachments_of.get(page.url, [])
                                   + attachments_of.get(url, []))
             if isinstance(report, str):
@@ -253,24 +285,150 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
                     report = replace(report, published=dates.published.value.isoformat())
                 out.reports.append((url, report))
     if changed:
-        store.db.executemany("UPDATE pages SET kind = ?, kind_cue = ? WHERE id = ?", changed)
+        store.set_page_kinds(changed)
     store.commit()
     return out
 
 
-def _indicator_facts(out: _RunReading, page: PageRecord, view: Page, url: str) -> None:
+def _indicator_facts(out: _RunReading, page: PageRecord, view: Page, url: str) -> bool:
     """What the website indicators read: the start page's dated links, the text of the 指南 /
-    目录 / 依申请公开 / 政务咨询 pages, the link texts of navigation pages."""
+    目录 / 依申请公开 / 政务咨询 pages, the link texts of navigation pages. True when the page
+    was kept whole for them."""
     kind = view.kind.kind
     column = page.column_name or view.meta_value("ColumnName") or None
     if page.reached_as in ("home", "column") and kind in ("home", "list", "other"):
         out.nav_links.extend((url, text, target) for text, target in links_of(view))
     if not wanted(view, column, page.reached_as):
-        return
+        return False
     facts = site_page(view, kind=kind, reached_as=page.reached_as, column=column,
                       column_url=page.column_url,
                       title=view.heading or view.title or page.title)
     (out.home_pages if page.reached_as == "home" else out.site_pages).append(facts)
+    return True
+
+
+# ------------------------------------------------------------------ the parse cache
+
+def _parser_version() -> str:
+    """A digest of the source of everything that reads a document page: a new parser (any
+    change to it) never reuses what an older one read."""
+    from pathlib import Path
+
+    from . import models
+    from .parse import page as page_module
+
+    digest = hashlib.sha256()
+    for source in sorted(Path(page_module.__file__).parent.glob("*.py")) + [
+            Path(models.__file__), Path(__file__)]:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_PARSER_VERSION: str | None = None
+_CACHE_CHUNK = 500
+
+
+def _cacheable(page: PageRecord) -> bool:
+    """Document pages only: lists, home pages and reports are read in full every time (they
+    are few, and what is read from them is more than the reading below keeps)."""
+    return (page.outcome == "ok" and bool(page.hash) and page.kind == "document"
+            and page.reached_as not in ("home", "column", "list"))
+
+
+def _cache_key(page: PageRecord, listed: dict[str, ListItem]) -> str:
+    """What a document's reading depends on: its bytes, the URL it is read as, how it was
+    reached, its column, the dates its list gave, and the parser."""
+    global _PARSER_VERSION
+    if _PARSER_VERSION is None:
+        _PARSER_VERSION = _parser_version()
+    post = "#" in page.url
+    item = listed.get(url_key(page.url))
+    parts = (_PARSER_VERSION, page.hash, page.url if post else (page.final_url or page.url),
+             page.final_url or page.url, page.reached_as or page.kind, page.list_date or "",
+             page.column_url or "", page.column_name or "", (item.issued if item else "") or "")
+    return hashlib.sha256("\x00".join(p or "" for p in parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class _DocumentReading:
+    """What the audit keeps of reading a document page."""
+
+    kind: str
+    cue: str
+    site_name: str | None
+    heading: str | None
+    facts_title: str | None
+    footer_code: str | None
+    text_hash: str | None
+    meta: dict[str, str]
+    dates: DocumentDates
+    site_domain: str | None = None
+    script_built: bool = False
+    catalogue: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, view: Page, kind: PageKind, dates: DocumentDates) -> _DocumentReading:
+        facts = view.facts
+        return cls(kind.kind, kind.cue, (view.meta_value("SiteName") or None)
+                   if view.is_html else None, view.heading, facts.title, facts.footer_code,
+                   facts.text_hash, _shared(facts.meta), dates,
+                   (view.meta_value("SiteDomain") or None) if view.is_html else None,
+                   view.script_built, tuple(catalogue_fields(view)))
+
+    def to_json(self) -> str:
+        dates = self.dates
+        return json.dumps({
+            "kind": self.kind, "cue": self.cue, "site_name": self.site_name,
+            "heading": self.heading, "facts_title": self.facts_title,
+            "footer_code": self.footer_code, "text_hash": self.text_hash, "meta": self.meta,
+            "site_domain": self.site_domain, "script_built": self.script_built,
+            "catalogue": list(self.catalogue),
+            "dates": {"title": dates.title,
+                      "issued": _evidence_index(dates, dates.issued),
+                      "published": _evidence_index(dates, dates.published),
+                      "extra": [e.to_dict() for e in (dates.issued, dates.published)
+                                if e is not None and e not in dates.candidates],
+                      "candidates": [e.to_dict() for e in dates.candidates]}},
+            ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> _DocumentReading:
+        data = json.loads(text)
+        data["meta"] = _shared(data["meta"])
+        data["catalogue"] = tuple(data.get("catalogue") or ())
+        raw = data.pop("dates")
+        candidates = [_evidence(e) for e in raw["candidates"]]
+        extra = [_evidence(e) for e in raw["extra"]]
+        pool = candidates + extra
+
+        def pick(index):
+            return pool[index] if index is not None else None
+        dates = DocumentDates(issued=pick(raw["issued"]), published=pick(raw["published"]),
+                              candidates=candidates, title=raw["title"])
+        return cls(dates=dates, **data)
+
+
+def _shared(meta: dict[str, str]) -> dict[str, str]:
+    """The page tags with their names and short values interned: every document of a site
+    repeats them, and a 50,000-document audit keeps them all."""
+    return {sys.intern(k): sys.intern(v) if isinstance(v, str) and len(v) < 80 else v
+            for k, v in meta.items()}
+
+
+def _evidence_index(dates: DocumentDates, evidence: DateEvidence | None) -> int | None:
+    """Where ``evidence`` is among the candidates (or after them, in ``extra``)."""
+    if evidence is None:
+        return None
+    if evidence in dates.candidates:
+        return dates.candidates.index(evidence)
+    extra = [e for e in (dates.issued, dates.published)
+             if e is not None and e not in dates.candidates]
+    return len(dates.candidates) + extra.index(evidence)
+
+
+def _evidence(data: dict[str, Any]) -> DateEvidence:
+    return DateEvidence(value=dt.date.fromisoformat(data["value"]), kind=data["kind"],
+                        strategy=data["strategy"], raw=data["raw"], time=data["time"])
 
 
 def _read_report(store: Store, view: Page, attachments: list[PageRecord]) -> AnnualReport | str:

@@ -595,7 +595,9 @@ def second_level(ctx: SiteContext, homes: Iterable[str]) -> list:
                     out.append(child)
         else:
             out.append(column)
-    return out
+    # by address: the crawl's order (which depends on which answer came first) must not
+    # change what a finding says
+    return sorted(out, key=lambda c: c.url)
 
 
 # ---------------------------------------------------------------- 互动回应

@@ -255,6 +255,8 @@ class DisclosureSpider(scrapy.Spider):
             error=wall or (f"HTTP {response.status}" if response.status >= 400 else None),
             elapsed=round(time.monotonic() - meta["started"], 3),
             content_type=response.headers.get(b"Content-Type", b"").decode("latin-1") or None,
+            etag=response.headers.get(b"ETag", b"").decode("latin-1") or None,
+            last_modified=response.headers.get(b"Last-Modified", b"").decode("latin-1") or None,
             column_name=meta.get("column"), column_url=meta.get("column_url"), title=title,
             list_date=meta.get("list_date"), referer=meta.get("referer"), depth=meta.get("hops"),
         )

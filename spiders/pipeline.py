@@ -1,4 +1,4 @@
-"""Write every crawled page into the SQLite store (batched commits).
+"""Write every crawled page into the store (batched commits).
 
 A batch is committed after :data:`BATCH` pages or :data:`SECONDS`, whichever comes first, so
 the live progress display (which reads the store) moves on a slow, polite crawl too."""

@@ -12,10 +12,25 @@ import sys
 from typing import Any
 
 
+def die_with_parent(parent_pid: int | None) -> None:
+    """Linux: be killed when the process that started this crawl dies (a worker killed
+    mid-site must leave no crawler writing into a run another worker resumes)."""
+    if not parent_pid or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import os
+    import signal
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent_pid:  # it died before we asked
+        os._exit(1)
+
+
 def run(options: dict[str, Any]) -> int:
     from scrapy import signals
     from scrapy.crawler import AsyncCrawlerProcess
 
+    die_with_parent(options.get("parent_pid"))
     from .disclosure import DisclosureSpider
     from .settings import crawl_settings
 
@@ -23,6 +38,7 @@ def run(options: dict[str, Any]) -> int:
         delay=options.get("delay", 1.0), concurrency=options.get("concurrency", 2),
         max_pages=options.get("max_pages", 2000), max_depth=options.get("max_depth", 6),
         timeout=options.get("timeout", 20.0), obey_robots=options.get("obey_robots", True),
+        conditional=options.get("conditional", True) and not options.get("resume_run"),
         max_time=options.get("max_time", 3600.0),
     )
     settings.update(options.get("extra_settings") or {})

@@ -14,7 +14,8 @@ USER_AGENT = (f"zwgk-auditor/{__version__} (政务公开合规检查; government
 
 def crawl_settings(*, delay: float = 1.0, concurrency: int = 2, max_pages: int = 2000,
                    max_depth: int = 6, timeout: float = 20.0, obey_robots: bool = True,
-                   autothrottle: bool = True, max_time: float = 3600.0) -> dict[str, Any]:
+                   autothrottle: bool = True, max_time: float = 3600.0,
+                   conditional: bool = True) -> dict[str, Any]:
     return {
         "BOT_NAME": "zwgk-auditor",
         "USER_AGENT": USER_AGENT,
@@ -36,7 +37,12 @@ def crawl_settings(*, delay: float = 1.0, concurrency: int = 2, max_pages: int =
         "RETRY_TIMES": 2,
         "RETRY_HTTP_CODES": [500, 502, 504, 522, 524, 408],
         # 429 and 503 are retried by our own middleware, with backoff and Retry-After.
-        "DOWNLOADER_MIDDLEWARES": {"auditor.spiders.middleware.BackoffRetryMiddleware": 560},
+        "DOWNLOADER_MIDDLEWARES": {"auditor.spiders.middleware.BackoffRetryMiddleware": 560,
+                                   # re-scans: If-None-Match / If-Modified-Since, stored body
+                                   # on 304 (spiders/conditional.py)
+                                   "auditor.spiders.conditional.ConditionalRequestMiddleware":
+                                   580},
+        "CONDITIONAL_REQUESTS": conditional,
         "ITEM_PIPELINES": {"auditor.spiders.pipeline.StorePipeline": 300},
         "HTTPERROR_ALLOW_ALL": True,
         "REDIRECT_MAX_TIMES": 5,

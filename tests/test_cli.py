@@ -180,8 +180,8 @@ def _stored_run(db: Path, started_at: str) -> int:
     from auditor.store import Store
 
     with Store(db) as store:
-        run_id = store.start_run("example", "http://www.example.gov.cn/", {})
-        store.db.execute("UPDATE runs SET started_at = ? WHERE id = ?", (started_at, run_id))
+        run_id = store.start_run("example", "http://www.example.gov.cn/", {},
+                                 started_at=started_at)
         store.add_page(run_id, url="http://www.example.gov.cn/", kind="home", outcome="ok",
                        status=200, reached_as="home",
                        body="<html><head><title>某县人民政府</title></head><body>首页</body></html>"

@@ -193,8 +193,7 @@ def test_interrupted_run_can_be_resumed(tmp_path):
     with serve_site(site) as base:
         run_id = crawl(CrawlOptions(start_url=base + "/", db_path=db, delay=0, max_pages=6))
         with Store(db) as store:  # as if the process had been killed midway
-            store.db.execute("UPDATE runs SET status = 'interrupted' WHERE id = ?", (run_id,))
-            store.commit()
+            store.set_run_status(run_id, "interrupted")
             before = {p.url for p in store.pages(run_id) if p.outcome == "ok"}
         crawl(CrawlOptions(start_url=base + "/", db_path=db, delay=0, resume_run=run_id))
     with Store(db) as store:

@@ -298,8 +298,9 @@ def test_comparison_across_the_fingerprint_upgrade(timeline, tmp_path):
     """A database written before schema 2: no discriminator column, v1 fingerprints (with
     host:port). Opening it migrates the table; run 3 (old) still matches run 5 (new)."""
     db = str(tmp_path / "old.db")
-    with Store(timeline["db"]) as store:
-        store.db.execute("VACUUM INTO ?", (db,))
+    source = sqlite3.connect(timeline["db"])
+    source.execute("VACUUM INTO ?", (db,))
+    source.close()
     raw = sqlite3.connect(db)
     later = raw.execute("SELECT id, discriminator FROM findings WHERE run_id > 3").fetchall()
     for fid, rule, location, disc in raw.execute(
@@ -313,13 +314,15 @@ def test_comparison_across_the_fingerprint_upgrade(timeline, tmp_path):
     raw.commit()
     raw.close()
     with Store(db) as store:  # migrates: the column is back, every row NULL
-        assert store.db.execute("SELECT value FROM meta WHERE key = 'schema_version'"
-                                ).fetchone()[0] == str(SCHEMA_VERSION)
-        assert store.db.execute("SELECT COUNT(*) FROM findings WHERE discriminator IS NOT NULL"
-                                ).fetchone()[0] == 0
-        # runs 4 and 5 as the upgraded auditor writes them
-        store.db.executemany("UPDATE findings SET discriminator = ? WHERE id = ?",
-                             [(disc, fid) for fid, disc in later])
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.known_discriminators() == []
+    # runs 4 and 5 as the upgraded auditor writes them
+    raw = sqlite3.connect(db)
+    raw.executemany("UPDATE findings SET discriminator = ? WHERE id = ?",
+                    [(disc, fid) for fid, disc in later])
+    raw.commit()
+    raw.close()
+    with Store(db) as store:
         tracked = compare(store, 3, 5)
         old_only = compare(store, 2, 3)
         report = site_report(store, 4, fingerprints=Fingerprints(store))
