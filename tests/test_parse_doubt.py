@@ -571,3 +571,21 @@ def test_html_empty_cell_under_a_merged_group_label():
     assert statuses(report)["withheld.law_prohibited"] == "present"
     assert wrong_present_rows(report) == []
     assert violations(report) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "2024年，本机关政府信息公开行政复议、行政诉讼情况如下：",
+    "本年度共发生政府信息公开行政复议4件、行政诉讼4件，情况如下：",
+    "截至2024年12月31日，行政复议和行政诉讼情况见下表（单位：件）。",
+])
+def test_prose_under_heading_four_is_not_table_four(sentence):
+    # Table 四 is where its column headers are; a year, a date or a count in the sentence
+    # under the heading is never 行政复议 结果维持.
+    tail = TAIL.replace("四、政府信息公开行政复议、行政诉讼情况\n",
+                        f"四、政府信息公开行政复议、行政诉讼情况\n{sentence}\n")
+    report = report_of(pdf_rows(), tail=tail)
+    assert report.value("table4.review.upheld") == 3
+    assert report.value("table4.litigation_direct.total") == 3
+    assert set(report.row_status[f"table4.{g}"] for g in ("review", "litigation_direct",
+                                                          "litigation_after_review")) == {"present"}
+    assert violations(report) == []

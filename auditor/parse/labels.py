@@ -80,6 +80,13 @@ TABLE3_SUBTOTALS = {
 
 # Header words of table 四; numbers after other text in section 四 are narrative, not cells.
 TABLE4_HEADER = re.compile(r"维持|纠正|结果|审结|总计|复议|诉讼|起诉|^$")
+#: The column headers under which table 四's numbers are printed.
+TABLE4_COLUMNS = re.compile(r"维持|纠正|审结|总计")
+#: Every word table 四's header and group labels are made of: text between two runs of the
+#: table's numbers (a header repeated on the next page, one group printed per row) is only these.
+TABLE4_WORDS = re.compile(r"未经复议直接起诉|复议后起诉|直接起诉|行政复议|行政诉讼|结果维持|结果纠正|"
+                          r"其他结果|尚未审结|总计|合计|结果|维持|纠正|其他|尚未|审结|起诉|复议|诉讼|"
+                          r"[^\u4e00-\u9fff]")
 
 # Format signals (domain.md §2.8): (pattern, weight).
 FORMAT_2021_SIGNALS = ("本年制发件数", "本年废止件数", "现行有效件数", "行政规范性文件",

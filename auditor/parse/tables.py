@@ -640,18 +640,15 @@ def _settle_jointly(reads: dict[str, Attribution], old_other: bool,
 # ---------------------------------------------------------------- table 四
 
 def read_table4(tokens: Sequence[Token]) -> TableRead:
-    """Table 四: the 15 numbers after its header words (numbers after other text in section
-    四 are narrative). More numbers than cells, or too few to split, is not understood."""
+    """Table 四: the 15 numbers printed under its column headers (结果维持 … 总计), in runs
+    separated by nothing but header words (a header repeated on the next page, a group per
+    row). Numbers of the prose in section 四 ("2025年", "行政复议3件") are not cells. More
+    numbers than cells, or too few to split, is not understood."""
     stream = build_stream(tokens)
-    values: list[Token] = []
-    first: Run | None = None
-    for run in stream.runs:
-        if labels.TABLE4_HEADER.search(stream.text[run.label_from:run.at]):
-            values.extend(run.values)
-            first = first or run
     size = len(TABLE4_COLUMNS)
     n = len(TABLE4_GROUPS) * size
     rows = [f"table4.{g}" for g in TABLE4_GROUPS]
+    values, first = _table4_values(stream)
     if not values:
         seen = bool(stream.text or stream.runs)
         table = {g: {c: Cell(None, method="unread" if seen else "missing",
@@ -685,6 +682,33 @@ def read_table4(tokens: Sequence[Token]) -> TableRead:
         keys = tuple(f"table4.{g}.{c}" for g in TABLE4_GROUPS for c in TABLE4_COLUMNS)
         sets.append(CandidateSet(keys, tuple(read.options)))
     return TableRead(table, status, {}, sets, warnings)
+
+
+def _table4_values(stream: Stream) -> tuple[list[Token], Run | None]:
+    """The numbers of table 四 and the run they start in: from the first run after the column
+    headers, on through runs with only header words between them."""
+    def prose(run: Run) -> bool:  # a count with its unit ("3件"): a sentence, not a cell
+        return len(run.values) <= 2 and all(t.kind == "num" and t.unit and t.unit != "%"
+                                            for t in run.values)
+
+    def header_only(text: str) -> bool:
+        return len(labels.TABLE4_WORDS.sub("", text)) <= 2
+
+    values: list[Token] = []
+    first: Run | None = None
+    for pattern in (labels.TABLE4_COLUMNS, labels.TABLE4_HEADER):
+        for run in stream.runs:
+            before = stream.text[run.label_from:run.at]
+            if first is None:
+                if prose(run) or not pattern.search(before):
+                    continue
+                first = run
+            elif not header_only(before):
+                break
+            values.extend(run.values)
+        if first is not None:
+            break
+    return values, first
 
 
 # ---------------------------------------------------------------- table 二

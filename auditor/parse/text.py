@@ -24,6 +24,9 @@ _PIECE = re.compile(
     r"(?P<num>(?<![\d.])[-−]?\d+(?:,\d{3})*(?:\.\d+)?)(?P<unit>\s*(?:万元|元|件|个|项|%))?"
 )
 _ITEM_AFTER = re.compile(r"\s*[.、]\s*(?=[^\d\s])")
+# A number of prose, never a table cell: a year, a date, a time, an ordinal ("第711号"), a count
+# of days, people, meetings ("2025年", "1月1日", "12场").
+_PROSE_AFTER = re.compile(r"\s?[年月日号时点分秒岁周天次人名家条篇期场批余多倍届]")
 
 
 def normalise(text: str) -> str:
@@ -72,6 +75,9 @@ def _cell_tokens(cell: str, line: int, out: list[Token]) -> None:
         # "00000002.其他法律…": the last digit before "." + text is the next row's item number.
         if not match.group("unit") and digits.isdigit() and _ITEM_AFTER.match(cell, end):
             label_prefix, digits = digits[-1], digits[:-1]
+        elif not match.group("unit") and (_PROSE_AFTER.match(cell, end)
+                                           or cell[max(0, start - 1):start] == "第"):
+            continue  # prose: stays in the label text around it
         if start > pos:
             text = cell[pos:start].strip()
             if text:
