@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from ..models import TABLE3_COLUMNS, TABLE4_COLUMNS, TABLE4_GROUPS, CandidateSet, Cell
 from . import labels
-from .split import Values, agree, candidates, group_totals_check, row_total_check
+from .split import Values, agree, candidates, group_totals_check, max_cells, row_total_check
 from .text import Token
 
 _TABLE3_PATTERNS = labels.compile_rows(labels.TABLE3_ROWS)
@@ -325,7 +325,7 @@ def _fit(run: Run, n: int) -> int:
 
 def _digits(run: Run) -> int:
     """How many cells a run could hold at most (every digit of a bare digit run a cell)."""
-    return sum(len(t.text) if t.splittable else 1 for t in run.values)
+    return sum(max_cells(t) for t in run.values)
 
 
 def _could_be_row(run: Run, n: int) -> bool:

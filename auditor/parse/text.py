@@ -21,7 +21,8 @@ _LONG_PAREN = re.compile(r"\([^()]{4,}\)")
 _NULL_CELLS = frozenset({"/", "-", "—", "——", "–", "－", "无", "空", "\\", BLANK_CELL, "/ ", "——/"})
 # A digit run, a decimal, a signed count, a unit; or a list-item prefix such as "2." / "3、".
 _PIECE = re.compile(
-    r"(?P<num>(?<![\d.])[-−]?\d+(?:,\d{3})*(?:\.\d+)?)(?P<unit>\s*(?:万元|元|件|个|项|%))?"
+    r"(?P<num>(?:(?<=\d)[-−]|(?<![\d.])[-−]?)\d+(?:,\d{3})*(?:\.\d+)?)"
+    r"(?P<unit>\s*(?:万元|元|件|个|项|%))?"
 )
 _ITEM_AFTER = re.compile(r"\s*[.、]\s*(?=[^\d\s])")
 # A number of prose, never a table cell: a year, a date, a time, an ordinal ("第711号"), a count
@@ -54,8 +55,12 @@ class Token:
 
     @property
     def splittable(self) -> bool:
-        """A bare digit run that may hold several cells that ran together."""
-        return self.kind == "num" and self.text.isdigit() and not self.unit
+        """A digit run that may hold several cells that ran together (a sign belongs to its
+        first cell, a fraction and a money unit to its last: "-41069", "00元")."""
+        if self.kind != "num" or self.unit not in ("", "元", "万元") or "," in self.text:
+            return False
+        whole = self.text.lstrip("-−").partition(".")[0]
+        return len(whole) > 1 and whole.isdigit()
 
 
 def _number(raw: str) -> int | float:
