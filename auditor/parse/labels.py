@@ -66,6 +66,10 @@ TABLE3_ROWS: dict[str, str] = {
     "subtotal.not_processed": r"不予处理(?:小计|合计)?$",
 }
 
+#: Group headings of table 三 printed in a column of their own left of the row labels, often
+#: wrapped ("（三）不" / "予公开") or one character per line ("三" / "、" / "本" …).
+TABLE3_GROUPS = ("三、本年度办理结果", "(三)不予公开", "(四)无法提供", "(五)不予处理", "(六)其他处理")
+
 TABLE3_WITHHELD = [k for k in TABLE3_ROWS if k.startswith("withheld.")]
 TABLE3_UNAVAILABLE = [k for k in TABLE3_ROWS if k.startswith("unavailable.")]
 TABLE3_NOT_PROCESSED = [k for k in TABLE3_ROWS if k.startswith("not_processed.")]

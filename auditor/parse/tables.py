@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from ..models import TABLE3_COLUMNS, TABLE4_COLUMNS, TABLE4_GROUPS, CandidateSet, Cell
 from . import labels
+from .order import plan, table_sequence
 from .split import Values, agree, candidates, group_totals_check, max_cells, row_total_check
 from .text import Token
 
@@ -347,18 +348,110 @@ class Rows:
     warnings: list[str]
 
 
+def _rows_in_run(run: Run, sizes: Sequence[int]) -> int | None:
+    """How many consecutive rows of ``sizes`` (cell counts) ``run`` holds: one when it has the
+    first row's cells (give or take the blank cells Word leaves at either end) or digits enough
+    to be split into them, ``k`` when it has exactly the cells of ``k`` rows; else ``None``."""
+    n = sizes[0]
+    if _fit(run, n) or len(run.values) > n and _fit(Run(_lstrip_nulls(run.values, n), 0, 0), n):
+        return 1
+    total = 0
+    for k, size in enumerate(sizes, start=1):
+        total += size
+        if total == len(run.values) and k > 1:
+            return k
+        if total > len(run.values):
+            break
+    return None
+
+
+def _lstrip_nulls(values: list[Token], n: int) -> list[Token]:
+    lead = 0
+    while len(values) - lead > n and values[lead].kind == "null":
+        lead += 1
+    return values[lead:]
+
+
+def read_by_order(stream: Stream, found: list[Occurrence], sizes: dict[str, int],
+                  expected: list[str], check: Check | None,
+                  confirm: Callable[[dict[str, Values]], bool] | None, closed: bool,
+                  table: str) -> Rows | None:
+    """The rows read by the table's row order (:mod:`.order`) when some numbers are printed
+    apart from their label (above it, or several rows' numbers on one line); ``None`` when the
+    order does not determine the reading or every run follows its own label (the label-by-label
+    reading is then the same). ``confirm`` checks the table's identities over the rows read: if
+    they fail, the rows whose numbers were placed by order alone are not understood."""
+    order = {k: i for i, k in enumerate(expected)}
+    rows = table_sequence([o for o in found if o.key in order], order)
+    if not rows or not stream.runs:
+        return None
+    steps = plan(rows, stream.runs, [sizes[o.key] for o in rows],
+                 lambda index, rest: _rows_in_run(stream.runs[index], rest))
+    if steps is None or not any(step.displaced for step in steps):
+        return None
+    following = {id(o): rows[i + 1] if i + 1 < len(rows) else None for i, o in enumerate(rows)}
+    printed = {o.key: printed_label(stream, o, following[id(o)]) for o in rows}
+    reads: dict[str, Attribution] = {}
+    displaced: set[str] = set()
+    for step in steps:
+        keys = [o.key for o in rows[step.first:step.last + 1]]
+        run = stream.runs[step.run]
+        label = printed[keys[-1]]
+        if len(keys) == 1:
+            read = read_row(keys[0], run, sizes[keys[0]], check, label)
+        else:
+            read = read_rows_together(keys, [sizes[k] for k in keys], run, check, label)
+        if step.displaced:
+            displaced.update(keys)
+            read.warning = read.warning or "numbers printed apart from the row label, " \
+                "attributed by the table's row order"
+        for key in keys:
+            reads[key] = read
+    warnings = [f"{table}: the numbers of {len(displaced)} rows are printed apart from their "
+                "labels (above them, or several rows on one line): attributed by the row order"]
+    if confirm is not None:
+        grid = {k: tuple(agree(r.row_options(k), sizes[k])) for k, r in reads.items()
+                if r.options}
+        if not confirm(grid):
+            warnings = [f"{table}: the numbers of {len(displaced)} rows are printed apart from "
+                        "their labels and, read in the row order, the table's identities do "
+                        "not hold: those rows are not understood"]
+            for key in displaced:
+                read = reads[key]
+                reads[key] = Attribution(read.rows, read.sizes, read.run, [], "unread",
+                                         "numbers printed apart from the row label; read in "
+                                         "the row order the table's identities fail",
+                                         read.label)
+    status = {key: read.status() for key, read in reads.items()}
+    for key, read in reads.items():
+        if read.warning and read.rows[-1] == key and key not in displaced:
+            warnings.append(f"{table} {key}: {read.warning}")
+    skipped = [r for i, r in enumerate(stream.runs) if i not in {s.run for s in steps}]
+    for key in expected:
+        if key not in status:
+            status[key] = _missing_status(key, expected, rows, skipped, closed)
+            warnings.append(f"{table}: row {key} not found")
+    lines = {o.key: stream.line_at(o.keyword) for o in rows}
+    return Rows(reads, status, printed, lines, warnings)
+
+
 def read_rows(tokens: Sequence[Token], patterns, sizes: dict[str, int], expected: list[str],
               *, check: Check | None = None, headings: frozenset[str] = frozenset(),
-              closed: bool = True, table: str = "table") -> Rows:
+              closed: bool = True, table: str = "table",
+              confirm: Callable[[dict[str, Values]], bool] | None = None) -> Rows:
     """Attribute the runs of a table region to its rows.
 
     ``sizes`` gives the cell count of every row key that may be read (expected rows and extra
     rows such as subtotals); ``headings`` are keys that are group headings when printed without
     numbers; ``closed`` says whether the document goes on after the region (so that a row
-    missing at its end is absent, not cut off).
+    missing at its end is absent, not cut off); ``confirm`` checks the table's identities over
+    rows attributed by their order (:func:`read_by_order`).
     """
     stream = build_stream(tokens)
     found = [o for o in find_occurrences(stream, patterns) if o.key in sizes]
+    by_order = read_by_order(stream, found, sizes, expected, check, confirm, closed, table)
+    if by_order is not None:
+        return by_order
     orphans = assign_runs(stream, found)
     warnings: list[str] = []
     following = {id(o): found[i + 1] if i + 1 < len(found) else None for i, o in enumerate(found)}
@@ -560,6 +653,7 @@ def read_table3(tokens: Sequence[Token], closed: bool = True, fmt: str | None = 
     The single 2019 row （六）其他处理 is expected when it is printed without the 2021 sub-rows,
     or, when no （六） row is printed at all, in a 2019-format report."""
     n = len(TABLE3_COLUMNS)
+    tokens = drop_group_fragments(tokens)
     found = find_occurrences(build_stream(tokens), _TABLE3_PATTERNS)
     new_rows = any(o.key in labels.TABLE3_OTHER_2021 for o in found)
     # The old single row （六）其他处理: printed without the 2021 sub-rows, or a 2019-format
@@ -575,7 +669,8 @@ def read_table3(tokens: Sequence[Token], closed: bool = True, fmt: str | None = 
         expected = [k for k in labels.TABLE3_ROWS if k != "other" and not k.startswith("subtotal.")]
         headings = frozenset({"other"} | set(labels.TABLE3_SUBTOTALS))
     rows = read_rows(tokens, _TABLE3_PATTERNS, sizes, expected, check=row_total_check,
-                     headings=headings, closed=closed, table="table3")
+                     headings=headings, closed=closed, table="table3",
+                     confirm=lambda grid: _t3_identities(grid, old_style))
     reads, status = rows.reads, rows.status
     if not old_style and "other" in reads:
         read = reads.pop("other")
@@ -594,6 +689,35 @@ def read_table3(tokens: Sequence[Token], closed: bool = True, fmt: str | None = 
     sets = candidate_sets({k: r for k, r in reads.items() if k in table
                            and status.get(k) == "present"}, _t3_cell_keys)
     return Table3(table, row_status, printed, sets, rows.warnings, old_style)
+
+
+def drop_group_fragments(tokens: Sequence[Token]) -> list[Token]:
+    """Without the pieces of group headings printed in a column left of the row labels
+    ("（六）其" before "2.申请人逾期未按收费", "他处理" before "通知要求缴纳费用…", the vertical
+    "三、本年度办理结果"): in the label text they would break the row label they sit in. A piece
+    is a cell holding part (not all) of a group heading, with another label cell after it on
+    the same line, or between two pieces of a row label ("出版" | "（五）不" | "物"). A whole
+    heading stays (it may be a subtotal row)."""
+    def piece(token: Token) -> bool:
+        text = re.sub(r"\s+", "", token.text)
+        return token.kind == "label" and bool(text) and any(
+            text in heading and text != heading for heading in labels.TABLE3_GROUPS)
+
+    left = [t for i, t in enumerate(tokens)
+            if not (piece(t) and i + 1 < len(tokens) and tokens[i + 1].kind == "label"
+                    and tokens[i + 1].line == t.line)]
+    texts = [i for i, t in enumerate(left) if t.kind == "label"]
+    drop = set()
+    for n, i in enumerate(texts):
+        if not piece(left[i]) or n == 0 or n + 1 == len(texts):
+            continue
+        before = re.sub(r"\s+", "", left[texts[n - 1]].text)[-12:]
+        after = re.sub(r"\s+", "", left[texts[n + 1]].text)[:12]
+        joined = before + after
+        if any(m.start() < len(before) < m.end() for _, p in _TABLE3_PATTERNS
+               for m in p.finditer(joined)):
+            drop.add(i)
+    return [t for i, t in enumerate(left) if i not in drop]
 
 
 def _settle_jointly(reads: dict[str, Attribution], old_other: bool,
