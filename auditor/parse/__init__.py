@@ -16,7 +16,7 @@ from .decode import decode_bytes
 from .html import embedded_html, html_to_text, looks_like_html
 from .sections import find_headings, section_spans
 from .tables import read_table2, read_table3, read_table4
-from .text import content_lines, normalise, tokenize
+from .text import content_lines, drop_running_titles, normalise, tokenize
 
 __all__ = ["parse_page_report", "parse_report", "parse_text"]
 
@@ -69,7 +69,7 @@ def parse_text(text: str, *, source: str | None = None, input_kind: str = "text"
                encoding: str | None = None, line_map: list[int] | None = None,
                page: dict[str, str] | None = None) -> AnnualReport:
     """Parse report text (already decoded; HTML already reduced to text lines)."""
-    text = normalise(text)
+    text = drop_running_titles(normalise(text))
     headings = find_headings(text)
     spans = section_spans(text, headings)
 

@@ -70,6 +70,13 @@ TABLE3_ROWS: dict[str, str] = {
 #: wrapped ("（三）不" / "予公开") or one character per line ("三" / "、" / "本" …).
 TABLE3_GROUPS = ("三、本年度办理结果", "(三)不予公开", "(四)无法提供", "(五)不予处理", "(六)其他处理")
 
+#: Table 三's header cells and the pieces they wrap into ("商业企" / "业"): printed again under
+#: a page break inside the table, where they may fall between two lines of a row label.
+TABLE3_HEADER = re.compile(
+    r"(?:申请人情况|法人或其他组织|自然人|商业企业|科研机构|社会公益组织|法律服务机构|其他|总计|"
+    r"\(?本列数据的勾稽关系为:?|第一项加第二项之和,?|等于第三项加第四项之和\)?|"
+    r"商业企?|企?业|科研机?|机?构|社会公益|公益|组织|法律服务|服务|社会|法律|科研)+")
+
 TABLE3_WITHHELD = [k for k in TABLE3_ROWS if k.startswith("withheld.")]
 TABLE3_UNAVAILABLE = [k for k in TABLE3_ROWS if k.startswith("unavailable.")]
 TABLE3_NOT_PROCESSED = [k for k in TABLE3_ROWS if k.startswith("not_processed.")]

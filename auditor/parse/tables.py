@@ -653,7 +653,7 @@ def read_table3(tokens: Sequence[Token], closed: bool = True, fmt: str | None = 
     The single 2019 row （六）其他处理 is expected when it is printed without the 2021 sub-rows,
     or, when no （六） row is printed at all, in a 2019-format report."""
     n = len(TABLE3_COLUMNS)
-    tokens = drop_group_fragments(tokens)
+    tokens = drop_repeated_header(drop_group_fragments(tokens))
     found = find_occurrences(build_stream(tokens), _TABLE3_PATTERNS)
     new_rows = any(o.key in labels.TABLE3_OTHER_2021 for o in found)
     # The old single row （六）其他处理: printed without the 2021 sub-rows, or a 2019-format
@@ -689,6 +689,26 @@ def read_table3(tokens: Sequence[Token], closed: bool = True, fmt: str | None = 
     sets = candidate_sets({k: r for k, r in reads.items() if k in table
                            and status.get(k) == "present"}, _t3_cell_keys)
     return Table3(table, row_status, printed, sets, rows.warnings, old_style)
+
+
+def drop_repeated_header(tokens: Sequence[Token]) -> list[Token]:
+    """Without table 三's header printed again after its first row (under a page break), which
+    may fall between two lines of a row label ("4.无正当理由大量反" | header | "复申请"). A
+    header cell followed by numbers on its line is kept: it may be a row ("总计 3 0 …")."""
+    out: list[Token] = []
+    started = False
+    for i, token in enumerate(tokens):
+        if token.kind == "label" and started:
+            after = tokens[i + 1] if i + 1 < len(tokens) else None
+            numbers_after = after is not None and after.kind != "label" \
+                and after.line == token.line
+            if not numbers_after and labels.TABLE3_HEADER.fullmatch(
+                    re.sub(r"\s+", "", token.text)):
+                continue
+        elif token.kind == "label" and not started:
+            started = any(p.search(token.text) for _, p in _TABLE3_PATTERNS)
+        out.append(token)
+    return out
 
 
 def drop_group_fragments(tokens: Sequence[Token]) -> list[Token]:

@@ -36,6 +36,24 @@ def normalise(text: str) -> str:
     return text.replace("\u2236", ":").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def drop_running_titles(text: str) -> str:
+    """The report's title printed again at the top of every page (a running header in text
+    extracted from a PDF) blanked after its first line: inside a table it would fall between
+    the two lines of a row label. Line numbers are kept."""
+    if text.count("年度报告") < 2:
+        return text
+    lines = text.split("\n")
+    seen: set[str] = set()
+    for i, line in enumerate(lines):
+        if "年度报告" not in line or len(line) > 80:
+            continue
+        key = "".join(line.split())
+        if key in seen:
+            lines[i] = ""
+        seen.add(key)
+    return "\n".join(lines)
+
+
 def content_lines(text: str) -> list[tuple[int, str]]:
     """Numbered lines of normalised text, without page-number lines ("-3-", "第 2 页")."""
     return [
