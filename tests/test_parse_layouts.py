@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import random
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,3 +166,77 @@ def test_report_in_a_javascript_string(fmt):
         return layouts.script_page(model).encode(), model, "page.js"
 
     assert_family(run_family(make))
+
+
+# ---------------------------------------------------------------- PDF and Word files
+
+PDF_LAYOUTS = {
+    # ruled tables with merged cells, table 三 crossing a page break under its repeated header
+    "ruled": {},
+    "ruled, header not repeated": {"repeat_header": False},
+    # labels wrapping in narrow cells, numbers vertically centred
+    "ruled, narrow labels": {"label_width": 22},
+    "ruled, vertical headers": {"vertical": True},
+    "ruled, table 三 landscape": {"landscape_t3": True, "label_width": 60},
+    "ruled, full-width digits and — blanks": {"full_width": True, "blank": "—", "blanks": 4},
+    "ruled, empty cells": {"blank": "", "blanks": 4},
+    # columns by position only
+    "borderless": {"ruled": False},
+    "borderless, narrow labels": {"ruled": False, "label_width": 24},
+    "borderless, vertical headers": {"ruled": False, "vertical": True},
+    "borderless, empty cells": {"ruled": False, "blank": "", "blanks": 4},
+}
+
+
+@pytest.mark.parametrize("fmt", ["2021", "2019"])
+@pytest.mark.parametrize("layout", list(PDF_LAYOUTS))
+def test_pdf_files(layout, fmt):
+    """PDFs made with reportlab in the layouts published PDFs have; table 四's three groups
+    in one 15-column row."""
+    options = dict(PDF_LAYOUTS[layout])
+    blanks = options.pop("blanks", 0)
+
+    def make(seed):
+        model = layouts.make_report(seed, fmt, blanks=blanks)
+        return layouts.pdf_report(model, bare_headings=seed % 2 == 0, **options), model, \
+            f"{layout}.pdf"
+
+    assert_family(run_family(make, seeds=range(1, 3)))
+
+
+WORD_LAYOUTS = {
+    "merged cells": {},
+    "table 三 split in two, 续表": {"split_after": "withheld.admin_query"},
+    "table 三 split after its first rows": {"split_after": "partial", "continued": "续表"},
+    "vertical headers, full-width digits": {"vertical": True, "full_width": True},
+    "empty cells": {"blank": ""},
+}
+
+
+@pytest.mark.parametrize("fmt", ["2021", "2019"])
+@pytest.mark.parametrize("layout", list(WORD_LAYOUTS))
+def test_word_files(layout, fmt):
+    """.docx files: merged cells, table 三 split into two tables, the 2019 format's table 二
+    as its five small tables."""
+    def make(seed):
+        model = layouts.make_report(seed, fmt, blanks=2)
+        return layouts.docx_report(model, **WORD_LAYOUTS[layout]), model, f"{layout}.docx"
+
+    assert_family(run_family(make, seeds=range(1, 3)))
+
+
+def test_ruled_pdf_tables_are_read_as_grids_and_borderless_ones_by_position():
+    from auditor.parse.pdf import extract_pdf
+
+    model = layouts.make_report(3, "2021", blanks=4)
+    ruled = extract_pdf(layouts.pdf_report(model, blank=""))
+    assert sum(p.tables for p in ruled.pages) >= 5  # four small tables of 二, 三 (two pages), 四
+    assert ruled.facts["file_grid_pages"]
+    borderless = extract_pdf(layouts.pdf_report(model, ruled=False, blank=""))
+    assert sum(p.tables for p in borderless.pages) == 0
+    assert "file_grid_pages" not in borderless.facts
+    # an empty cell is a blank cell in both, never a missing one
+    for pdf in (ruled, borderless):
+        rows = [ln.text for p in pdf.pages for ln in p.lines if "本年新收" in ln.text
+                or "结转下年度" in ln.text]
+        assert rows and all(len(re.split(r"\s*\|\s*|\s{2,}", r)) == 8 for r in rows), rows
