@@ -87,7 +87,7 @@ def build_stream(tokens: Sequence[Token]) -> Stream:
                 runs.append(current)
                 current = None
                 label_from = pos
-            text = re.sub(r"\s+", "", token.text)
+            text = "".join(token.text.split())
             if text:
                 offsets.append(pos)
                 lines.append(token.line)
@@ -703,12 +703,17 @@ def drop_repeated_header(tokens: Sequence[Token]) -> list[Token]:
             numbers_after = after is not None and after.kind != "label" \
                 and after.line == token.line
             if not numbers_after and labels.TABLE3_HEADER.fullmatch(
-                    re.sub(r"\s+", "", token.text)):
+                    "".join(token.text.split())):
                 continue
         elif token.kind == "label" and not started:
             started = any(p.search(token.text) for _, p in _TABLE3_PATTERNS)
         out.append(token)
     return out
+
+
+#: Every part (not the whole) of a group heading of table 三.
+_GROUP_PIECES = frozenset(h[i:j] for h in labels.TABLE3_GROUPS for i in range(len(h))
+                          for j in range(i + 1, len(h) + 1) if j - i < len(h))
 
 
 def drop_group_fragments(tokens: Sequence[Token]) -> list[Token]:
@@ -719,9 +724,7 @@ def drop_group_fragments(tokens: Sequence[Token]) -> list[Token]:
     the same line, or between two pieces of a row label ("出版" | "（五）不" | "物"). A whole
     heading stays (it may be a subtotal row)."""
     def piece(token: Token) -> bool:
-        text = re.sub(r"\s+", "", token.text)
-        return token.kind == "label" and bool(text) and any(
-            text in heading and text != heading for heading in labels.TABLE3_GROUPS)
+        return token.kind == "label" and "".join(token.text.split()) in _GROUP_PIECES
 
     left = [t for i, t in enumerate(tokens)
             if not (piece(t) and i + 1 < len(tokens) and tokens[i + 1].kind == "label"
@@ -731,8 +734,8 @@ def drop_group_fragments(tokens: Sequence[Token]) -> list[Token]:
     for n, i in enumerate(texts):
         if not piece(left[i]) or n == 0 or n + 1 == len(texts):
             continue
-        before = re.sub(r"\s+", "", left[texts[n - 1]].text)[-12:]
-        after = re.sub(r"\s+", "", left[texts[n + 1]].text)[:12]
+        before = "".join(left[texts[n - 1]].text.split())[-12:]
+        after = "".join(left[texts[n + 1]].text.split())[:12]
         joined = before + after
         if any(m.start() < len(before) < m.end() for _, p in _TABLE3_PATTERNS
                for m in p.finditer(joined)):

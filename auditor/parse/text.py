@@ -90,6 +90,9 @@ def _cell_tokens(cell: str, line: int, out: list[Token]) -> None:
     if cell in _NULL_CELLS:
         out.append(Token("null", cell, line))
         return
+    if cell.isdigit() and cell.isascii():  # most table cells: one bare count
+        out.append(Token("num", cell, line, int(cell)))
+        return
     pos = 0
     for match in _PIECE.finditer(cell):
         start, end = match.span()
