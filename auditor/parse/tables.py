@@ -102,7 +102,7 @@ def build_stream(tokens: Sequence[Token]) -> Stream:
     return Stream("".join(parts), runs, offsets, lines)
 
 
-@dataclass
+@dataclass(eq=False)  # one printed label: compared by identity
 class Occurrence:
     """One printed row label in the stream."""
 
@@ -152,12 +152,17 @@ def assign_runs(stream: Stream, found: list[Occurrence]) -> list[Run]:
     centred label may print its keyword only after the numbers ("5.属于三类 | 1 0 … | 内部事务
     信息"). Return the runs no row label claims (headers, footnotes)."""
     orphans = []
+
+    def begins_before(o: Occurrence, run: Run) -> bool:  # its marker or a keyword
+        if run.label_from <= o.start < run.at:
+            return True
+        i = bisect.bisect_left(o.hits, run.label_from)
+        return i < len(o.hits) and o.hits[i] < run.at
+
     for run in stream.runs:
         owner = next((o for o in found if o.keyword < run.at < o.end), None)
         if owner is None:
-            owner = next((o for o in reversed(found)
-                          if run.label_from <= o.start < run.at
-                          or any(run.label_from <= h < run.at for h in o.hits)), None)
+            owner = next((o for o in reversed(found) if begins_before(o, run)), None)
         if owner is None:
             orphans.append(run)
         else:
@@ -206,7 +211,8 @@ class Attribution:
     def cells(self, key: str) -> list[Cell]:
         i = self.rows.index(key)
         n = self.sizes[i]
-        options = self.row_options(key)
+        options = self.row_options(key) if len(self.options) != 1 or len(self.rows) > 1 \
+            else self.options
         values = agree(options, n)
         run = self.run
         where = f"row '{self.label[-40:]}'" if self.label else None
@@ -435,20 +441,53 @@ def read_by_order(stream: Stream, found: list[Occurrence], sizes: dict[str, int]
     return Rows(reads, status, printed, lines, warnings)
 
 
+def _confirm_detached(stream: Stream, reads: dict[str, Attribution], sizes: dict[str, int],
+                      verify: Callable[[dict[str, Values]], bool] | None, warnings: list[str],
+                      table: str) -> None:
+    """Rows read label by label from numbers printed on a line without any label (apart from
+    their row's label) are trusted only if ``verify`` shows the table's identities hold over
+    what was read: else their numbers may be another row's, and those rows are not
+    understood."""
+    if verify is None:
+        return
+    labelled = set(stream.lines)
+    detached = [k for k, r in reads.items() if r.options and r.run is not None
+                and any(t.line not in labelled for t in r.run.values)]
+    if not detached:
+        return
+    grid = {k: tuple(agree(r.row_options(k), sizes[k])) for k, r in reads.items() if r.options}
+    if verify(grid):
+        return
+    for key in detached:
+        read = reads[key]
+        reads[key] = Attribution(read.rows, read.sizes, read.run, [], "unread",
+                                 "numbers printed apart from the row label, and the table's "
+                                 "identities do not hold over the rows as read", read.label)
+    warnings.append(f"{table}: {len(detached)} rows' numbers are printed apart from their "
+                    "labels and the table's identities do not hold: those rows are not "
+                    "understood")
+
+
 def read_rows(tokens: Sequence[Token], patterns, sizes: dict[str, int], expected: list[str],
               *, check: Check | None = None, headings: frozenset[str] = frozenset(),
               closed: bool = True, table: str = "table",
-              confirm: Callable[[dict[str, Values]], bool] | None = None) -> Rows:
+              confirm: Callable[[dict[str, Values]], bool] | None = None,
+              verify: Callable[[dict[str, Values]], bool] | None = None,
+              stream: Stream | None = None, found: list[Occurrence] | None = None) -> Rows:
     """Attribute the runs of a table region to its rows.
 
     ``sizes`` gives the cell count of every row key that may be read (expected rows and extra
     rows such as subtotals); ``headings`` are keys that are group headings when printed without
     numbers; ``closed`` says whether the document goes on after the region (so that a row
     missing at its end is absent, not cut off); ``confirm`` checks the table's identities over
-    rows attributed by their order (:func:`read_by_order`).
+    rows attributed by their order (:func:`read_by_order`), ``verify`` that they hold and can
+    be checked over rows read from numbers printed apart from their labels;
+    ``stream`` and ``found``: the
+    tokens' stream and its row labels, when the caller has found them.
     """
-    stream = build_stream(tokens)
-    found = [o for o in find_occurrences(stream, patterns) if o.key in sizes]
+    stream = stream or build_stream(tokens)
+    found = [o for o in (find_occurrences(stream, patterns) if found is None else found)
+             if o.key in sizes]
     by_order = read_by_order(stream, found, sizes, expected, check, confirm, closed, table)
     if by_order is not None:
         return by_order
@@ -514,6 +553,7 @@ def read_rows(tokens: Sequence[Token], patterns, sizes: dict[str, int], expected
                                          "its numbers may include those of the rows above",
                                          read.label)
 
+    _confirm_detached(stream, reads, sizes, verify, warnings, table)
     for key, read in reads.items():
         status.setdefault(key, read.status())
         if read.warning and read.rows[-1] == key:
@@ -639,6 +679,16 @@ def _t3_identities(grid: dict[str, Values], old_other: bool) -> bool:
     return True
 
 
+def _t3_verified(grid: dict[str, Values], old_other: bool) -> bool:
+    """The identities hold and can be checked: every result row and （七）总计 known in the
+    总计 column (a reading they cannot check is not confirmed by them)."""
+    result_rows = (["open", "partial"] + labels.TABLE3_WITHHELD + labels.TABLE3_UNAVAILABLE
+                   + labels.TABLE3_NOT_PROCESSED
+                   + (["other"] if old_other else labels.TABLE3_OTHER_2021) + ["total"])
+    known = all(grid.get(row) is not None and grid[row][-1] is not None for row in result_rows)
+    return known and _t3_identities(grid, old_other)
+
+
 @dataclass
 class Table3(TableRead):
     old_other: bool = False  # the 2019 single row （六）其他处理 was used
@@ -653,8 +703,9 @@ def read_table3(tokens: Sequence[Token], closed: bool = True, fmt: str | None = 
     The single 2019 row （六）其他处理 is expected when it is printed without the 2021 sub-rows,
     or, when no （六） row is printed at all, in a 2019-format report."""
     n = len(TABLE3_COLUMNS)
-    tokens = drop_repeated_header(drop_group_fragments(tokens))
-    found = find_occurrences(build_stream(tokens), _TABLE3_PATTERNS)
+    tokens = drop_group_fragments(drop_repeated_header(tokens))
+    stream = build_stream(tokens)
+    found = find_occurrences(stream, _TABLE3_PATTERNS)
     new_rows = any(o.key in labels.TABLE3_OTHER_2021 for o in found)
     # The old single row （六）其他处理: printed without the 2021 sub-rows, or a 2019-format
     # report. (Whether it carries numbers of its own is its row status; STR-02 asks for that.)
@@ -670,7 +721,9 @@ def read_table3(tokens: Sequence[Token], closed: bool = True, fmt: str | None = 
         headings = frozenset({"other"} | set(labels.TABLE3_SUBTOTALS))
     rows = read_rows(tokens, _TABLE3_PATTERNS, sizes, expected, check=row_total_check,
                      headings=headings, closed=closed, table="table3",
-                     confirm=lambda grid: _t3_identities(grid, old_style))
+                     confirm=lambda grid: _t3_identities(grid, old_style),
+                     verify=lambda grid: _t3_verified(grid, old_style), stream=stream,
+                     found=found)
     reads, status = rows.reads, rows.status
     if not old_style and "other" in reads:
         read = reads.pop("other")
