@@ -211,6 +211,7 @@ def parse_page_report(page) -> AnnualReport:
 
 def _parse(data: bytes | str, source: str | None) -> AnnualReport:
     encoding = None
+    raw: bytes | None = None  # the bytes, when they are the page's clean UTF-8
     if isinstance(data, bytes):
         kind = sniff_attachment(data)
         if kind:  # PDF, Word, spreadsheet or image: auditor/parse/attachments.py
@@ -219,18 +220,23 @@ def _parse(data: bytes | str, source: str | None) -> AnnualReport:
         if decoded.error:
             return AnnualReport(source=source, encoding=decoded.encoding, error=decoded.error)
         text, encoding = decoded.text, decoded.encoding
+        raw = data if encoding == "utf-8" else None
     else:
         text = data
         if not text.strip():
             return AnnualReport(source=source, error="the input is empty")
     if not looks_like_html(text) and _HTML_IN_SCRIPT.search(text):
-        text = embedded_html(text) or text
+        embedded = embedded_html(text)
+        if embedded:
+            text, raw = embedded, None
     if looks_like_html(text):
-        return _parse_html(text, source, encoding)
+        # One tree, from the bytes themselves when they are clean UTF-8 (libxml2 reads them
+        # without the copy a str costs).
+        return _parse_html(raw if raw is not None else text, source, encoding)
     return parse_text(text, source=source, input_kind="text", encoding=encoding)
 
 
-def _parse_html(text: str, source: str | None, encoding: str | None,
+def _parse_html(text: str | bytes, source: str | None, encoding: str | None,
                 root=None) -> AnnualReport:
     page = html_to_text(text, root)
     if page.error:

@@ -31,12 +31,18 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 
 
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False)
+_UTF8_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False,
+                                encoding="utf-8")
 
 
-def parse_html(html: str):
+def parse_html(html: str | bytes):
     """The page's root element. Plain lxml.etree (not lxml.html, whose per-element class
-    lookup costs more than the parse itself on Word-pasted pages); never returns None."""
-    root = etree.fromstring(html, _PARSER) if html.strip() else None
+    lookup costs more than the parse itself on Word-pasted pages); never returns None.
+    ``bytes`` must be UTF-8 (known to decode): libxml2 then reads them without a copy."""
+    if isinstance(html, bytes):
+        root = etree.fromstring(html, _UTF8_PARSER) if html.strip() else None
+    else:
+        root = etree.fromstring(html, _PARSER) if html.strip() else None
     if root is None:
         root = etree.fromstring("<html><body></body></html>", _PARSER)
     return root
@@ -108,15 +114,15 @@ def _meta(root) -> dict[str, str]:
     return out
 
 
+_HINTED = re.compile("|".join(_CONTAINER_HINTS), re.I)
+
+
 def _container(root):
     """The smallest marked element (class/id hint) holding most of the report's words."""
     best, best_key = None, None
     for el in root.iter("div", "td", "article", "section", "span"):
         cls, ident = el.get("class"), el.get("id")
-        if not cls and not ident:
-            continue
-        marker = f"{cls or ''} {ident or ''}".lower()
-        if not any(h in marker for h in _CONTAINER_HINTS):
+        if not (cls and _HINTED.search(cls) or ident and _HINTED.search(ident)):
             continue
         text = text_of(el)
         score = sum(word in text for word in _REPORT_WORDS)
@@ -159,7 +165,7 @@ class _Lines:
 
 
 def _cell_text(td) -> str:
-    parts = [p.strip() for p in td.itertext() if p.strip()]
+    parts = [p for p in map(str.strip, td.itertext()) if p]
     out = ""
     for part in parts:
         # Keep numbers in separate <p>s apart; rejoin labels split by <br> ("商业" "企业").
@@ -170,31 +176,36 @@ def _cell_text(td) -> str:
 
 
 def _walk(el, out: _Lines) -> None:
-    tag = el.tag if isinstance(el.tag, str) else ""
-    if tag in _SKIP or not tag:
-        out.text(el.tail, None)
+    tag = el.tag
+    if tag.__class__ is not str or tag in _SKIP:
+        if el.tail:
+            out.text(el.tail, None)
         return
     if tag == "tr":
-        cells = [_cell_text(c) for c in el if isinstance(c.tag, str) and c.tag in ("td", "th")]
+        cells = [_cell_text(c) for c in el if c.tag in ("td", "th")]
         out.row(cells, el.sourceline)
-        out.text(el.tail, None)
+        if el.tail:
+            out.text(el.tail, None)
         return
     block = tag in _BLOCK
     if block:
         out.flush()
-    out.text(el.text, el.sourceline)
+    if el.text:
+        out.text(el.text, el.sourceline)
     for child in el:
         _walk(child, out)
     if block:
         out.flush()
-    out.text(el.tail, None)
+    if el.tail:
+        out.text(el.tail, None)
 
 
-def html_to_text(html: str, root=None) -> HtmlText:
+def html_to_text(html: str | bytes, root=None) -> HtmlText:
     """Extract the report text of an HTML page; never raises. ``root``: the page's tree, when
     the caller has already parsed it."""
     if root is None:
-        html = _XML_DECL.sub("", html, count=1)
+        if isinstance(html, str):
+            html = _XML_DECL.sub("", html, count=1)
         try:
             root = parse_html(html)
         except (etree.ParserError, ValueError) as exc:

@@ -152,6 +152,8 @@ def assign_runs(stream: Stream, found: list[Occurrence]) -> list[Run]:
     centred label may print its keyword only after the numbers ("5.属于三类 | 1 0 … | 内部事务
     信息"). Return the runs no row label claims (headers, footnotes)."""
     orphans = []
+    starts = [o.start for o in found]
+    reach = list(itertools.accumulate((o.end for o in found), max))  # furthest end so far
 
     def begins_before(o: Occurrence, run: Run) -> bool:  # its marker or a keyword
         if run.label_from <= o.start < run.at:
@@ -159,10 +161,20 @@ def assign_runs(stream: Stream, found: list[Occurrence]) -> list[Run]:
         i = bisect.bisect_left(o.hits, run.label_from)
         return i < len(o.hits) and o.hits[i] < run.at
 
+    def last_beginning(run: Run) -> Occurrence | None:
+        # labels that start at or after the run cannot begin before it; labels that all end
+        # before the text gathered for the run cannot begin in it
+        for i in range(bisect.bisect_left(starts, run.at) - 1, -1, -1):
+            if reach[i] < run.label_from:
+                return None
+            if begins_before(found[i], run):
+                return found[i]
+        return None
+
     for run in stream.runs:
         owner = next((o for o in found if o.keyword < run.at < o.end), None)
         if owner is None:
-            owner = next((o for o in reversed(found) if begins_before(o, run)), None)
+            owner = last_beginning(run)
         if owner is None:
             orphans.append(run)
         else:
@@ -380,20 +392,22 @@ def _lstrip_nulls(values: list[Token], n: int) -> list[Token]:
 
 def read_by_order(stream: Stream, found: list[Occurrence], sizes: dict[str, int],
                   expected: list[str], check: Check | None,
-                  confirm: Callable[[dict[str, Values]], bool] | None, closed: bool,
+                  confirm: Callable[[dict[str, Values]], bool] | None,
+                  verify: Callable[[dict[str, Values]], bool] | None, closed: bool,
                   table: str) -> Rows | None:
-    """The rows read by the table's row order (:mod:`.order`) when some numbers are printed
-    apart from their label (above it, or several rows' numbers on one line); ``None`` when the
-    order does not determine the reading or every run follows its own label (the label-by-label
-    reading is then the same). ``confirm`` checks the table's identities over the rows read: if
-    they fail, the rows whose numbers were placed by order alone are not understood."""
+    """The rows read by the table's row order (:mod:`.order`): every run of numbers matched to
+    its rows in order; ``None`` when the order does not determine the reading (a row without
+    numbers, a run left over). Where each run is beside its own label this is the label-by-
+    label reading; where some are printed apart from their label (above it, several rows'
+    numbers on one line) ``confirm`` checks the table's identities over the rows read, and if
+    they fail the rows whose numbers were placed by order alone are not understood."""
     order = {k: i for i, k in enumerate(expected)}
     rows = table_sequence([o for o in found if o.key in order], order)
     if not rows or not stream.runs:
         return None
     steps = plan(rows, stream.runs, [sizes[o.key] for o in rows],
                  lambda index, rest: _rows_in_run(stream.runs[index], rest))
-    if steps is None or not any(step.displaced for step in steps):
+    if steps is None:
         return None
     following = {id(o): rows[i + 1] if i + 1 < len(rows) else None for i, o in enumerate(rows)}
     printed = {o.key: printed_label(stream, o, following[id(o)]) for o in rows}
@@ -414,8 +428,11 @@ def read_by_order(stream: Stream, found: list[Occurrence], sizes: dict[str, int]
         for key in keys:
             reads[key] = read
     warnings = [f"{table}: the numbers of {len(displaced)} rows are printed apart from their "
-                "labels (above them, or several rows on one line): attributed by the row order"]
-    if confirm is not None:
+                "labels (above them, or several rows on one line): attributed by the row order"
+                ] if displaced else []
+    if not displaced:  # each run beside its own label: as read label by label
+        _confirm_detached(stream, reads, sizes, verify, warnings, table)
+    elif confirm is not None:
         grid = {k: tuple(agree(r.row_options(k), sizes[k])) for k, r in reads.items()
                 if r.options}
         if not confirm(grid):
@@ -488,7 +505,8 @@ def read_rows(tokens: Sequence[Token], patterns, sizes: dict[str, int], expected
     stream = stream or build_stream(tokens)
     found = [o for o in (find_occurrences(stream, patterns) if found is None else found)
              if o.key in sizes]
-    by_order = read_by_order(stream, found, sizes, expected, check, confirm, closed, table)
+    by_order = read_by_order(stream, found, sizes, expected, check, confirm, verify, closed,
+                             table)
     if by_order is not None:
         return by_order
     orphans = assign_runs(stream, found)

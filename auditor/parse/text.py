@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 #: Sentinel the HTML reader writes for an empty table cell, so a blank stays a (null) cell.
 BLANK_CELL = "\u2205"
@@ -63,13 +62,22 @@ def content_lines(text: str) -> list[tuple[int, str]]:
     ]
 
 
-@dataclass(frozen=True, slots=True)
 class Token:
-    kind: str  # "label", "num" or "null"
-    text: str
-    line: int
-    value: int | float | None = None
-    unit: str = ""
+    """One label text, number or null marker of a table region. A plain slotted class: a
+    report makes a few hundred, and a frozen dataclass costs three times as much to build."""
+
+    __slots__ = ("kind", "text", "line", "value", "unit")
+
+    def __init__(self, kind: str, text: str, line: int, value: int | float | None = None,
+                 unit: str = "") -> None:
+        self.kind = kind  # "label", "num" or "null"
+        self.text = text
+        self.line = line
+        self.value = value
+        self.unit = unit
+
+    def __repr__(self) -> str:
+        return f"Token({self.kind!r}, {self.text!r}, {self.line}, {self.value!r}, {self.unit!r})"
 
     @property
     def splittable(self) -> bool:
