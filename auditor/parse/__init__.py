@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..models import UNDERSTOOD, AnnualReport, Cell, Section
+from ..models import UNDERSTOOD, AnnualReport, Section
 from ..narrative import table2_mentions
 from . import labels, meta
 from .attachments import read_attachment, sniff_attachment
@@ -46,13 +46,20 @@ def detect_format(table_text: str) -> str | None:
     return None
 
 
-def _tokens(text: str, start: int | None, end: int | None):
+def _tokens(text: str, start: int | None, end: int | None, line_map: list[int] | None = None):
+    """Tokens of ``text[start:end]``; with ``line_map`` (text line -> source line) each token
+    also knows the source line it came from."""
     if start is None:
         return []
     end = len(text) if end is None else end
     first_line = text.count("\n", 0, start)
     lines = [(n + first_line, line) for n, line in content_lines(text[start:end])]
-    return tokenize(lines)
+    tokens = tokenize(lines)
+    if line_map:
+        for token in tokens:
+            if 0 < token.line <= len(line_map):
+                token.src = line_map[token.line - 1]
+    return tokens
 
 
 def _find(text: str, pattern: str, start: int = 0) -> int | None:
@@ -93,9 +100,9 @@ def parse_text(text: str, *, source: str | None = None, input_kind: str = "text"
     if t4_end is None and t4_start is not None:
         t4_end = min(len(text), t4_start + 2000)
 
-    tokens2 = _tokens(text, t2_start, t2_end)
-    tokens3 = _tokens(text, t3_start, t3_end)
-    tokens4 = _tokens(text, t4_start, t4_end)
+    tokens2 = _tokens(text, t2_start, t2_end, line_map)
+    tokens3 = _tokens(text, t3_start, t3_end, line_map)
+    tokens4 = _tokens(text, t4_start, t4_end, line_map)
 
     region_text = text[t2_start or 0:t3_end or t4_end or len(text)] if t2_start or t3_start else ""
     fmt = detect_format(region_text)
@@ -131,17 +138,6 @@ def parse_text(text: str, *, source: str | None = None, input_kind: str = "text"
     error = None
     if not headings and not has_values and title is None:
         error = "no annual-report title, sections or tables found (not a 政府信息公开工作年度报告?)"
-
-    if line_map:
-        def remap(cell: Cell) -> Cell:
-            if cell.line and 0 < cell.line <= len(line_map):
-                return Cell(cell.value, cell.raw, cell.where, line_map[cell.line - 1],
-                            cell.method, cell.warning, cell.options)
-            return cell
-
-        table2 = {k: remap(c) for k, c in table2.items()}
-        table3 = {r: {k: remap(c) for k, c in cols.items()} for r, cols in table3.items()}
-        table4 = {r: {k: remap(c) for k, c in cols.items()} for r, cols in table4.items()}
 
     return AnnualReport(
         title=title,

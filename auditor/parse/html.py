@@ -164,11 +164,24 @@ class _Lines:
             self.sources.append(sourceline or self.source)
 
 
+_CELL_BLOCKS = frozenset({"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+
 def _cell_text(td) -> str:
-    parts = [p for p in map(str.strip, td.itertext()) if p]
+    """A cell's text: its paragraphs apart (two numbers in two <p>s stay two), the runs of one
+    paragraph together ("<span>1</span><span>2</span>" is 12, as Word splits its runs)."""
+    if not any(child.tag in _CELL_BLOCKS for child in td):
+        text = text_of(td)
+        return _WS.sub(" ", text).strip() or BLANK_CELL if text else BLANK_CELL
+    parts = [td.text or ""]
+    for child in td:
+        parts.append(text_of(child))
     out = ""
     for part in parts:
-        # Keep numbers in separate <p>s apart; rejoin labels split by <br> ("商业" "企业").
+        part = part.strip()
+        if not part:
+            continue
+        # Keep numbers in separate <p>s apart; rejoin labels split over paragraphs.
         if out and out[-1].isdigit() and part[0].isdigit():
             out += " "
         out += part

@@ -49,6 +49,8 @@ def table_sequence(labels: Sequence[Label], order: dict[str, int]) -> list[Label
     (a row named in the prose before the table is left out); among equally long ones the one
     that starts latest, each next label the earliest that continues it."""
     n = len(labels)
+    if all(order[a.key] < order[b.key] for a, b in zip(labels, labels[1:], strict=False)):
+        return list(labels)  # printed in order, nothing else: the usual case
     best = [1] * n  # best[i]: the longest ordered sequence starting with labels[i]
     for i in range(n - 1, -1, -1):
         for j in range(i + 1, n):

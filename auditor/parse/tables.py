@@ -17,6 +17,7 @@ document that would hold it was not read); ``absent`` (the label is not in the d
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from collections.abc import Callable, Sequence
@@ -47,7 +48,8 @@ class Run:
 
     @property
     def line(self) -> int | None:
-        return self.values[0].line if self.values else None
+        """The source line of its first value (provenance)."""
+        return self.values[0].source_line if self.values else None
 
     @property
     def raw(self) -> str:
@@ -59,11 +61,13 @@ class Stream:
     text: str
     runs: list[Run]
     offsets: list[int]  # stream offset of each label token …
-    lines: list[int]  # … and its line
+    lines: list[int]  # … its line in the text parsed …
+    sources: list[int]  # … and in the source document (provenance)
 
     def line_at(self, offset: int) -> int | None:
+        """The source line of the label text at ``offset``."""
         i = bisect.bisect_right(self.offsets, offset) - 1
-        return self.lines[i] if 0 <= i < len(self.lines) else None
+        return self.sources[i] if 0 <= i < len(self.sources) else None
 
     def segments(self) -> list[tuple[int, int]]:
         """Spans of label text between runs (the last one: after the last run)."""
@@ -78,6 +82,7 @@ def build_stream(tokens: Sequence[Token]) -> Stream:
     runs: list[Run] = []
     offsets: list[int] = []
     lines: list[int] = []
+    sources: list[int] = []
     pos = 0
     label_from = 0
     current: Run | None = None
@@ -91,6 +96,7 @@ def build_stream(tokens: Sequence[Token]) -> Stream:
             if text:
                 offsets.append(pos)
                 lines.append(token.line)
+                sources.append(token.source_line)
                 parts.append(text)
                 pos += len(text)
         else:
@@ -99,7 +105,7 @@ def build_stream(tokens: Sequence[Token]) -> Stream:
             current.values.append(token)
     if current is not None:
         runs.append(current)
-    return Stream("".join(parts), runs, offsets, lines)
+    return Stream("".join(parts), runs, offsets, lines, sources)
 
 
 @dataclass(eq=False)  # one printed label: compared by identity
@@ -120,13 +126,24 @@ def find_occurrences(stream: Stream, patterns) -> list[Occurrence]:
     numbers, as a subtotal row's label)."""
     text = stream.text
     hits: set[tuple[int, int, str]] = set()
+    anchored = []
     for key, pattern in patterns:
         for m in pattern.finditer(text):
             hits.add((m.start(), m.end(), key))
         if "^" in pattern.pattern or "$" in pattern.pattern:
-            for a, b in stream.segments():
-                for m in pattern.finditer(text[a:b]):
-                    hits.add((a + m.start(), a + m.end(), key))
+            anchored.append((key, pattern))
+    if anchored:
+        # The label text with a line break where each run sits: ^ and $ (multi-line) then
+        # match at the ends of the text between two runs.
+        cuts = [r.at for r in stream.runs]
+        marked = "\n".join(text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)],
+                                                       strict=True))
+        breaks = [at + i for i, at in enumerate(cuts)]
+        for key, pattern in anchored:
+            for m in _multiline(pattern).finditer(marked):
+                start, end = m.start(), m.end()
+                hits.add((start - bisect.bisect_left(breaks, start),
+                          end - bisect.bisect_left(breaks, end), key))
     found: list[Occurrence] = []
     runs_at = [r.at for r in stream.runs]
     for start, end, key in sorted(hits):
@@ -144,6 +161,11 @@ def find_occurrences(stream: Stream, patterns) -> list[Occurrence]:
             occ.start = m.start()  # the last marker before the keyword is the row's own
         floor = occ.end
     return found
+
+
+@functools.lru_cache(maxsize=64)
+def _multiline(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile(pattern.pattern, pattern.flags | re.M)
 
 
 def assign_runs(stream: Stream, found: list[Occurrence]) -> list[Run]:
@@ -225,13 +247,15 @@ class Attribution:
         n = self.sizes[i]
         options = self.row_options(key) if len(self.options) != 1 or len(self.rows) > 1 \
             else self.options
-        values = agree(options, n)
+        values = options[0] if len(options) == 1 else agree(options, n)
         run = self.run
         where = f"row '{self.label[-40:]}'" if self.label else None
         method = self.method if options else "unread"
+        line = run.line if run else None
         # One token per cell: each cell quotes its own text; otherwise the whole run.
         own = run is not None and len(self.rows) == 1 and method == "cell" \
             and len(run.values) >= n
+        shared = None if own or run is None else run.raw
         out = []
         for index, value in enumerate(values):
             warning = self.warning
@@ -239,11 +263,12 @@ class Attribution:
             if value is None and len(options) > 1:
                 warning = warning or "ambiguous run-together cells"
                 cell_options = tuple(sorted({o[index] for o in options if o[index] is not None}))
-            raw = (run.values[index].text + run.values[index].unit) if own else \
-                (run.raw if run else None)
-            out.append(Cell(value=value, raw=raw, where=where,
-                            line=run.line if run else None, method=method, warning=warning,
-                            options=cell_options))
+            if own:
+                token = run.values[index]
+                raw = token.text + token.unit
+            else:
+                raw = shared
+            out.append(Cell(value, raw, where, line, method, warning, cell_options))
         return out
 
     def status(self) -> str:
@@ -449,7 +474,8 @@ def read_by_order(stream: Stream, found: list[Occurrence], sizes: dict[str, int]
     for key, read in reads.items():
         if read.warning and read.rows[-1] == key and key not in displaced:
             warnings.append(f"{table} {key}: {read.warning}")
-    skipped = [r for i, r in enumerate(stream.runs) if i not in {s.run for s in steps}]
+    used = {step.run for step in steps}
+    skipped = [r for i, r in enumerate(stream.runs) if i not in used]
     for key in expected:
         if key not in status:
             status[key] = _missing_status(key, expected, rows, skipped, closed)
@@ -762,6 +788,10 @@ def read_table3(tokens: Sequence[Token], closed: bool = True, fmt: str | None = 
     return Table3(table, row_status, printed, sets, rows.warnings, old_style)
 
 
+#: Any row label of table 三 (a cell that starts the table's rows).
+_ANY_TABLE3_ROW = re.compile("|".join(f"(?:{p})" for p in labels.TABLE3_ROWS.values()))
+
+
 def drop_repeated_header(tokens: Sequence[Token]) -> list[Token]:
     """Without table 三's header printed again after its first row (under a page break), which
     may fall between two lines of a row label ("4.无正当理由大量反" | header | "复申请"). A
@@ -777,7 +807,7 @@ def drop_repeated_header(tokens: Sequence[Token]) -> list[Token]:
                     "".join(token.text.split())):
                 continue
         elif token.kind == "label" and not started:
-            started = any(p.search(token.text) for _, p in _TABLE3_PATTERNS)
+            started = bool(_ANY_TABLE3_ROW.search(token.text))
         out.append(token)
     return out
 

@@ -55,26 +55,33 @@ def drop_running_titles(text: str) -> str:
 
 def content_lines(text: str) -> list[tuple[int, str]]:
     """Numbered lines of normalised text, without page-number lines ("-3-", "第 2 页")."""
-    return [
-        (number, line)
-        for number, line in enumerate(text.split("\n"), start=1)
-        if line.strip() and not _PAGE_NUMBER.match(line)
-    ]
+    out = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        bare = line.strip()
+        if bare and not (len(bare) < 24 and _PAGE_NUMBER.match(bare)):
+            out.append((number, line))
+    return out
 
 
 class Token:
     """One label text, number or null marker of a table region. A plain slotted class: a
     report makes a few hundred, and a frozen dataclass costs three times as much to build."""
 
-    __slots__ = ("kind", "text", "line", "value", "unit")
+    __slots__ = ("kind", "text", "line", "value", "unit", "src")
 
     def __init__(self, kind: str, text: str, line: int, value: int | float | None = None,
                  unit: str = "") -> None:
         self.kind = kind  # "label", "num" or "null"
         self.text = text
-        self.line = line
+        self.line = line  # the line of the text parsed (rows are told apart by it)
         self.value = value
         self.unit = unit
+        self.src: int | None = None  # the line of the source it came from (HTML), if other
+
+    @property
+    def source_line(self) -> int:
+        """The line to quote as provenance."""
+        return self.line if self.src is None else self.src
 
     def __repr__(self) -> str:
         return f"Token({self.kind!r}, {self.text!r}, {self.line}, {self.value!r}, {self.unit!r})"
@@ -131,10 +138,11 @@ def tokenize(lines: list[tuple[int, str]]) -> list[Token]:
     """Split numbered lines into cells (`|`, tabs, 2+ spaces) and cells into tokens."""
     out: list[Token] = []
     for number, line in lines:
-        line = _LONG_PAREN.sub("", line)
+        if "(" in line:
+            line = _LONG_PAREN.sub("", line)
         for cell in _CELL_SPLIT.split(line):
             cell = cell.strip()
-            if not cell or _MD_RULE.match(cell):
+            if not cell or cell[0] in "-:" and _MD_RULE.match(cell):
                 continue
             _cell_tokens(cell, number, out)
     return out
