@@ -23,6 +23,7 @@ _PIECE = re.compile(
     r"(?P<num>(?:(?<=\d)[-−]|(?<![\d.])[-−]?)\d+(?:,\d{3})*(?:\.\d+)?)"
     r"(?P<unit>\s*(?:万元|元|件|个|项|%))?"
 )
+_DIGIT = re.compile(r"\d")
 _ITEM_AFTER = re.compile(r"\s*[.、]\s*(?=[^\d\s])")
 # A number of prose, never a table cell: a year, a date, a time, an ordinal ("第711号"), a count
 # of days, people, meetings ("2025年", "1月1日", "12场").
@@ -107,6 +108,9 @@ def _cell_tokens(cell: str, line: int, out: list[Token]) -> None:
         return
     if cell.isdigit() and cell.isascii():  # most table cells: one bare count
         out.append(Token("num", cell, line, int(cell)))
+        return
+    if _DIGIT.search(cell) is None:  # a label without numbers
+        out.append(Token("label", cell, line))
         return
     pos = 0
     for match in _PIECE.finditer(cell):
