@@ -160,10 +160,13 @@ def test_html_pages(fmt):
 
 
 @pytest.mark.parametrize("fmt", ["2021", "2019"])
-def test_report_in_a_javascript_string(fmt):
+@pytest.mark.parametrize("in_html", [False, True])
+def test_report_in_a_javascript_string(fmt, in_html):
+    """The report's HTML in a JavaScript string: a script file, or a page whose article the
+    script fills in."""
     def make(seed):
         model = layouts.make_report(seed, fmt)
-        return layouts.script_page(model).encode(), model, "page.js"
+        return layouts.script_page(model, in_html).encode(), model, "page.js"
 
     assert_family(run_family(make))
 

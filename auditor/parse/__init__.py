@@ -233,7 +233,7 @@ def _parse(data: bytes | str, source: str | None) -> AnnualReport:
 
 
 def _parse_html(text: str | bytes, source: str | None, encoding: str | None,
-                root=None) -> AnnualReport:
+                root=None, nested: bool = False) -> AnnualReport:
     page = html_to_text(text, root)
     if page.error:
         return AnnualReport(source=source, encoding=encoding, error=page.error)
@@ -245,5 +245,13 @@ def _parse_html(text: str | bytes, source: str | None, encoding: str | None,
         header.append(f"发布时间: {page.meta['PubDate']}")
     body = "\n".join(header + [page.text])
     line_map = [0] * len(header) + page.line_map
-    return parse_text(body, source=source, input_kind="html", encoding=encoding,
-                      line_map=line_map, page=page.facts)
+    report = parse_text(body, source=source, input_kind="html", encoding=encoding,
+                        line_map=line_map, page=page.facts)
+    if report.error and not nested:
+        # A portal page that builds its article from a JavaScript string ("let content =
+        # '<p>…<table>…'"): the report is in a script of the page.
+        scripts = "\n".join(el.text for el in page.root.iter("script") if el.text)
+        embedded = embedded_html(scripts) if _HTML_IN_SCRIPT.search(scripts) else None
+        if embedded:
+            return _parse_html(embedded, source, encoding, nested=True)
+    return report

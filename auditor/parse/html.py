@@ -60,20 +60,18 @@ def looks_like_html(text: str) -> bool:
     return bool(_LOOKS_HTML.search(text[:4000]))
 
 
-_JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.){200,})"|\'((?:[^\'\\\n]|\\.){200,})\'')
+# A JavaScript string literal (possessive: runs of plain characters are taken at once).
+_JS_STRING = re.compile(r'"((?:[^"\\\n]++|\\.)*+)"|\'((?:[^\'\\\n]++|\\.)*+)\'')
 _HTML_TAG = re.compile(r"<\s*(?:p|td|tr|table|div|span|br)\b", re.I)
 _JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
 _JS_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "", "f": "", "v": "", "0": ""}
 
 
 def _unescape_js(literal: str) -> str:
-    def one(m: re.Match[str]) -> str:
-        code = m.group(1)
-        if code[0] in "ux" and len(code) > 1:
-            return chr(int(code[1:], 16))
-        return _JS_SIMPLE.get(code, code)
-
-    return _JS_ESCAPE.sub(one, literal)
+    parts = _JS_ESCAPE.split(literal)  # text, escape code, text, …
+    parts[1::2] = [chr(int(code[1:], 16)) if len(code) > 1 else _JS_SIMPLE.get(code, code)
+                   for code in parts[1::2]]
+    return "".join(parts)
 
 
 def embedded_html(text: str) -> str | None:
@@ -83,6 +81,8 @@ def embedded_html(text: str) -> str | None:
     best, best_tags = None, 0
     for m in _JS_STRING.finditer(text):
         literal = m.group(1) if m.group(1) is not None else m.group(2)
+        if len(literal) < 200:
+            continue
         tags = len(_HTML_TAG.findall(literal))
         if tags > best_tags:
             best, best_tags = literal, tags
@@ -99,6 +99,8 @@ class HtmlText:
     #: Page facts found outside the article (来源 in the page chrome, the canonical URL).
     facts: dict[str, str] = field(default_factory=dict)
     error: str | None = None
+    #: The page's tree (its scripts may hold the article as a string).
+    root: object = None
 
 
 def _meta(root) -> dict[str, str]:
@@ -240,4 +242,4 @@ def html_to_text(html: str | bytes, root=None) -> HtmlText:
         m = _SOURCE.search(text_of(root)[:20000])
         if m:
             facts["source"] = m.group(1)
-    return HtmlText("\n".join(out.lines), out.sources, meta, facts)
+    return HtmlText("\n".join(out.lines), out.sources, meta, facts, root=root)
