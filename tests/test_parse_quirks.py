@@ -526,3 +526,13 @@ def test_expected_files_are_internally_consistent():
         for key in ("published",):
             if exp.get(key) is not None:
                 assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", exp[key])
+
+
+def test_html_cell_number_split_over_word_runs_is_one_number():
+    # Word splits a cell's text into runs (<span>s) at will: "1" "2" in one paragraph is 12;
+    # two paragraphs are two values (not one number).
+    page = text_of(DEMO).replace(">18275<", ">182</span><span>75<")
+    assert ">182</span><span>75<" in page
+    assert parse_text(page, DEMO).value("table2.licensing.decisions") == 18275
+    page = text_of(DEMO).replace(">18275<", ">182</span></p><p><span>75<")
+    assert parse_text(page, DEMO).value("table2.licensing.decisions") is None

@@ -120,18 +120,27 @@ _HINTED = re.compile("|".join(_CONTAINER_HINTS), re.I)
 
 
 def _container(root):
-    """The smallest marked element (class/id hint) holding most of the report's words."""
-    best, best_key = None, None
+    """The smallest marked element (class/id hint) holding most of the report's words.
+    Candidates are scored innermost first: an element around one that already holds every
+    word cannot be better (more text, no more words), so its text is never gathered."""
+    candidates = []
     for el in root.iter("div", "td", "article", "section", "span"):
         cls, ident = el.get("class"), el.get("id")
-        if not (cls and _HINTED.search(cls) or ident and _HINTED.search(ident)):
+        if cls and _HINTED.search(cls) or ident and _HINTED.search(ident):
+            candidates.append(el)
+    best, best_key = None, None
+    around_complete: set = set()  # elements around a candidate holding every word
+    for el in reversed(candidates):
+        if el in around_complete:
             continue
         text = text_of(el)
         score = sum(word in text for word in _REPORT_WORDS)
+        if score == len(_REPORT_WORDS):
+            around_complete.update(el.iterancestors())
         if score < 3:
             continue
         key = (score, -len(text))
-        if best_key is None or key > best_key:
+        if best_key is None or key >= best_key:
             best, best_key = el, key
     if best is not None:
         return best
@@ -172,9 +181,9 @@ _CELL_BLOCKS = frozenset({"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6"})
 def _cell_text(td) -> str:
     """A cell's text: its paragraphs apart (two numbers in two <p>s stay two), the runs of one
     paragraph together ("<span>1</span><span>2</span>" is 12, as Word splits its runs)."""
-    if not any(child.tag in _CELL_BLOCKS for child in td):
-        text = text_of(td)
-        return _WS.sub(" ", text).strip() or BLANK_CELL if text else BLANK_CELL
+    if len(td) < 2 or not any(child.tag in _CELL_BLOCKS for child in td):
+        # one paragraph (or none): all its text, runs together
+        return " ".join(text_of(td).split()) or BLANK_CELL
     parts = [td.text or ""]
     for child in td:
         parts.append(text_of(child))
@@ -187,7 +196,7 @@ def _cell_text(td) -> str:
         if out and out[-1].isdigit() and part[0].isdigit():
             out += " "
         out += part
-    return _WS.sub(" ", out).strip() or BLANK_CELL
+    return " ".join(out.split()) or BLANK_CELL
 
 
 def _walk(el, out: _Lines) -> None:
