@@ -6,7 +6,9 @@ a readable report comes back with ``error`` set and every cell unknown.
 
 from __future__ import annotations
 
+import gc
 import re
+from contextlib import contextmanager
 
 from ..models import UNDERSTOOD, AnnualReport, Section
 from ..narrative import table2_mentions
@@ -185,11 +187,26 @@ def _cells(table2, table3, table4):
                 yield f"{row}.{col}", cell
 
 
+@contextmanager
+def _no_cycle_collection():
+    """The parse makes thousands of short-lived objects (tokens, cells) that reference counting
+    frees; the cyclic collector, triggered by their number, would only walk them (and, in a
+    long crawl, every object of the process) in the middle of the parse. It runs after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse_report(data: bytes | str, source: str | None = None) -> AnnualReport:
     """Parse an annual report from HTML, text (bytes in any encoding, or str) or an attachment
     (PDF, .docx/.doc/.wps, .xlsx/.xls; images are reported as image-only). Never raises."""
     try:
-        return _parse(data, source)
+        with _no_cycle_collection():
+            return _parse(data, source)
     except Exception as exc:  # noqa: BLE001 - the contract is "never raises"; say what broke
         return AnnualReport(source=source, error=f"internal parser error: {type(exc).__name__}: {exc}")
 
@@ -198,9 +215,10 @@ def parse_page_report(page) -> AnnualReport:
     """:func:`parse_report` of a page already read (:func:`auditor.parse.page.read_page`): the
     same result, without decoding and parsing the page a second time. Never raises."""
     try:
-        if page.is_html and looks_like_html(page.text):
-            return _parse_html(page.text, page.url, page.encoding, page.root)
-        return _parse(page.body, page.url)
+        with _no_cycle_collection():
+            if page.is_html and looks_like_html(page.text):
+                return _parse_html(page.text, page.url, page.encoding, page.root)
+            return _parse(page.body, page.url)
     except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
         return AnnualReport(source=page.url, error=f"internal parser error: {type(exc).__name__}: {exc}")
 

@@ -800,17 +800,19 @@ def drop_repeated_header(tokens: Sequence[Token]) -> list[Token]:
     started = False
     for i, token in enumerate(tokens):
         if token.kind == "label" and started:
-            after = tokens[i + 1] if i + 1 < len(tokens) else None
-            numbers_after = after is not None and after.kind != "label" \
-                and after.line == token.line
-            if not numbers_after and labels.TABLE3_HEADER.fullmatch(
+            if token.text[0] in _HEADER_STARTS and labels.TABLE3_HEADER.fullmatch(
                     "".join(token.text.split())):
-                continue
+                after = tokens[i + 1] if i + 1 < len(tokens) else None
+                if after is None or after.kind == "label" or after.line != token.line:
+                    continue
         elif token.kind == "label" and not started:
             started = bool(_ANY_TABLE3_ROW.search(token.text))
         out.append(token)
     return out
 
+
+#: The characters table 三's header cells (and their pieces) begin with.
+_HEADER_STARTS = frozenset("申法自商科社其总(本第等企业机构公组服律")
 
 #: Every part (not the whole) of a group heading of table 三.
 _GROUP_PIECES = frozenset(h[i:j] for h in labels.TABLE3_GROUPS for i in range(len(h))
@@ -825,7 +827,8 @@ def drop_group_fragments(tokens: Sequence[Token]) -> list[Token]:
     the same line, or between two pieces of a row label ("出版" | "（五）不" | "物"). A whole
     heading stays (it may be a subtotal row)."""
     def piece(token: Token) -> bool:
-        return token.kind == "label" and "".join(token.text.split()) in _GROUP_PIECES
+        return token.kind == "label" and len(token.text) < 12 \
+            and "".join(token.text.split()) in _GROUP_PIECES
 
     left = [t for i, t in enumerate(tokens)
             if not (piece(t) and i + 1 < len(tokens) and tokens[i + 1].kind == "label"
