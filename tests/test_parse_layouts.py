@@ -150,6 +150,19 @@ def test_crawler_text(fmt, spaced):
 
 
 @pytest.mark.parametrize("fmt", ["2021", "2019"])
+@pytest.mark.parametrize("per_group", [True, False])
+def test_ocr_markdown(fmt, per_group):
+    """A PDF turned into Markdown by OCR: table 三 one table per group under generic headers
+    ("类别 | 数据1 …"), table 四 one table per group."""
+    def make(seed):
+        model = layouts.make_report(seed, fmt, blanks=seed % 3)
+        return layouts.markdown_text(model, per_group=per_group,
+                                     spaced_labels=seed % 2 == 0).encode(), model, "ocr.md"
+
+    assert_family(run_family(make))
+
+
+@pytest.mark.parametrize("fmt", ["2021", "2019"])
 def test_html_pages(fmt):
     def make(seed):
         model = layouts.make_report(seed, fmt, blanks=seed % 3)
