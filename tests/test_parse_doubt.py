@@ -635,3 +635,35 @@ def test_rows_read_apart_from_their_labels_are_trusted_only_if_the_identities_ho
     assert wrong_present_rows(report) == []
     assert statuses(report)["open"] == "present"
     assert violations(report, "STR-03", "STR-04", "ARI", "TXT") == []
+
+
+TABLE4_TURNED = """四、政府信息公开行政复议、行政诉讼情况
+项目    行政复议    未经复议直接起诉    复议后起诉
+结果维持    3    2    0
+结果纠正    1    0    0
+其他结果    0    0    0
+尚未审结    0    1    0
+总计    4    3    0
+""" + TAIL[TAIL.index("五、"):]
+
+
+def test_table_four_printed_one_row_per_result_is_read_by_group():
+    report = report_of(pdf_rows(), tail=TABLE4_TURNED)
+    got = {g: [report.value(f"table4.{g}.{c}") for c in ("upheld", "corrected", "other",
+                                                          "pending", "total")]
+           for g in ("review", "litigation_direct", "litigation_after_review")}
+    assert got == {"review": [3, 1, 0, 0, 4], "litigation_direct": [2, 0, 0, 1, 3],
+                   "litigation_after_review": [0, 0, 0, 0, 0]}
+    assert violations(report) == []
+
+
+def test_table_four_numbers_in_an_unknown_layout_must_add_up():
+    # Fifteen numbers in rows of three under labels that are not the result headers: read in
+    # print order the group totals fail, so nothing is attributed (never a wrong 结果维持).
+    tail = TABLE4_TURNED.replace("结果纠正", "纠正").replace("其他结果", "其它").replace(
+        "尚未审结", "未结")
+    report = report_of(pdf_rows(), tail=tail)
+    assert all(report.value(f"table4.{g}.upheld") is None
+               for g in ("review", "litigation_direct", "litigation_after_review"))
+    assert report.row_status["table4.review"] == "not_understood"
+    assert violations(report, "ARI-04", "TXT-03") == []

@@ -900,6 +900,11 @@ def read_table4(tokens: Sequence[Token]) -> TableRead:
     n = len(TABLE4_GROUPS) * size
     rows = [f"table4.{g}" for g in TABLE4_GROUPS]
     values, first = _table4_values(stream)
+    ordered = _by_group(stream, values)
+    # The format's layouts: one row of 15, or a row of five per group (or, turned round, a row
+    # of three per result). Numbers spread otherwise are trusted only if the totals hold.
+    layout_known = ordered is not values or _run_sizes(stream, values) in ([n], [size] * 3)
+    values = ordered
     if not values:
         seen = bool(stream.text or stream.runs)
         table = {g: {c: Cell(None, method="unread" if seen else "missing",
@@ -911,6 +916,11 @@ def read_table4(tokens: Sequence[Token]) -> TableRead:
         values.pop()
     run = Run(values, first.at if first else 0, first.label_from if first else 0)
     read = read_row("table4", run, n, group_totals_check(size))
+    if read.options and not layout_known and len(values) == n \
+            and not group_totals_check(size)(tuple(t.value for t in values)):
+        read = Attribution(read.rows, read.sizes, run, [], "unread",
+                           f"{n} numbers printed in an unexpected layout whose group totals do "
+                           f"not hold: {run.raw[:60]}")
     warnings = [f"table4: {read.warning}"] if read.warning else []
     cells = read.cells("table4")
     table: dict[str, dict[str, Cell]] = {}
@@ -933,6 +943,33 @@ def read_table4(tokens: Sequence[Token]) -> TableRead:
         keys = tuple(f"table4.{g}.{c}" for g in TABLE4_GROUPS for c in TABLE4_COLUMNS)
         sets.append(CandidateSet(keys, tuple(read.options)))
     return TableRead(table, status, {}, sets, warnings)
+
+
+def _run_sizes(stream: Stream, values: list[Token]) -> list[int]:
+    """How many of ``values`` each run they came from holds, in order."""
+    ids = {id(t) for t in values}
+    return [k for k in (sum(1 for t in r.values if id(t) in ids) for r in stream.runs) if k]
+
+
+_RESULT_WORDS = (("维持",), ("纠正",), ("其他",), ("尚未", "审结"), ("总计", "合计"))
+
+
+def _by_group(stream: Stream, values: list[Token]) -> list[Token]:
+    """Table 四 printed the other way round — one row per result (结果维持 | 复议 | 直接起诉 |
+    复议后起诉 …), three numbers each — back in the format's order (group by group)."""
+    runs = [r for r in stream.runs if any(t is values[0] for t in r.values)] if values else []
+    if not runs:
+        return values
+    start = stream.runs.index(runs[0])
+    rows = stream.runs[start:start + len(_RESULT_WORDS)]
+    if len(rows) != len(_RESULT_WORDS) or sum(len(r.values) for r in rows) != len(values) \
+            or any(len(r.values) != len(TABLE4_GROUPS) for r in rows):
+        return values
+    for run, words in zip(rows, _RESULT_WORDS, strict=True):
+        before = stream.text[run.label_from:run.at]
+        if not any(w in before[-6:] for w in words):  # "结果维持", "其他结果", "总计"
+            return values
+    return [rows[r].values[g] for g in range(len(TABLE4_GROUPS)) for r in range(len(rows))]
 
 
 def _table4_values(stream: Stream) -> tuple[list[Token], Run | None]:
