@@ -69,12 +69,6 @@ class Stream:
         i = bisect.bisect_right(self.offsets, offset) - 1
         return self.sources[i] if 0 <= i < len(self.sources) else None
 
-    def segments(self) -> list[tuple[int, int]]:
-        """Spans of label text between runs (the last one: after the last run)."""
-        spans = [(r.label_from, r.at) for r in self.runs]
-        tail = self.runs[-1].at if self.runs else 0
-        spans.append((tail, len(self.text)))
-        return spans
 
 
 def build_stream(tokens: Sequence[Token]) -> Stream:
