@@ -3,10 +3,17 @@
 A table's region becomes a *label stream* — all its label text, whitespace removed — with its
 runs of numbers sitting at positions in it. Row labels are found in the stream by keyword
 (labels.py), so a label broken over lines, or interrupted by the numbers of a vertically
-centred row (PDF text), is still one label. A run of numbers belongs to the row whose label it
-follows or interrupts. A run holding the numbers of several rows whose labels were all printed
-before it (labels detached from their numbers) is shared among those rows in order, row by row
-or column by column, and only readings that pass the row identities are kept.
+centred row (PDF text), is still one label. Pieces of group headings printed in a column of
+their own and the table's header printed again under a page break are left out first.
+
+Runs are attributed to rows by the table's fixed row order first (:mod:`.order`): when every run
+pairs up with consecutive rows in order and sits by their labels, that matching is the reading
+(labels above or below their numbers, two rows' numbers on one line; the identities must
+confirm a reading that needed the order). Otherwise label by label: a run belongs to the row
+whose label it follows or interrupts; a run holding the numbers of several rows whose labels
+were all printed before it is shared among those rows in order, row by row or column by column,
+and only readings that pass the row identities are kept; rows read from numbers on a line of
+their own are trusted only if the identities hold and can be checked.
 
 Every expected row gets a status (:data:`auditor.models.ROW_STATUSES`): ``present``; ``blank``
 (its label printed with no numbers, in a table whose other rows were all read cleanly);
