@@ -275,3 +275,19 @@ def test_ruled_pdf_tables_are_read_as_grids_and_borderless_ones_by_position():
         rows = [ln.text for p in pdf.pages for ln in p.lines if "本年新收" in ln.text
                 or "结转下年度" in ln.text]
         assert rows and all(len(re.split(r"\s*\|\s*|\s{2,}", r)) == 8 for r in rows), rows
+
+
+@pytest.mark.parametrize("kind", ["docx", "ruled pdf", "html"])
+def test_empty_cells_at_the_ends_of_a_row_stay_in_their_columns(kind):
+    """An empty first cell of table 四's row and an empty 总计 of a table 三 row (the Shanghai
+    2019 report leaves the 总计 column blank) are blank cells in their own columns."""
+    model = layouts.make_report(5, "2021")
+    model.table4["review"][0] = None
+    model.table3["open"][6] = None
+    data = {"docx": lambda: layouts.docx_report(model, blank=""),
+            "ruled pdf": lambda: layouts.pdf_report(model, blank=""),
+            "html": lambda: layouts.html_page(
+                model, fmt_value=lambda v: layouts.show(v, "")).encode()}[kind]()
+    out = Score()
+    score(parse_report(data, source=kind), model.expected(), kind, out)
+    assert_family(out)

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .text import BLANK_CELL
+from .text import BLANK_CELL, trim_blank_cells
 
 #: A cell's box: (x0, top, x1, bottom), ``top`` growing downwards.
 Box = tuple[float, float, float, float]
@@ -235,11 +235,7 @@ def lay_out_page(chars: list[Char], vertical: list[tuple[float, float, float]] =
             texts = [_cell_lines(by_mid, mids, box) for box in row if box]
             if any(sum(1 for t in cell if any(ch.isdigit() for ch in t)) > 1 for cell in texts):
                 break  # numbers of several rows in one cell
-            cells = [_join_cell(cell) for cell in texts]
-            while cells and cells[0] == BLANK_CELL:  # under a merged label cell: no data
-                cells.pop(0)
-            while cells and cells[-1] == BLANK_CELL:
-                cells.pop()
+            cells = trim_blank_cells([_join_cell(cell) for cell in texts])
             if cells:
                 own = [b for b in row if b]
                 rows.append(Line(" | ".join(cells), min(b[1] for b in own),

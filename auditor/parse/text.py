@@ -30,6 +30,27 @@ _ITEM_AFTER = re.compile(r"\s*[.、]\s*(?=[^\d\s])")
 _PROSE_AFTER = re.compile(r"\s?[年月日号时点分秒岁周天次人名家条篇期场批余多倍届]")
 
 
+_NUMBER_CELL = re.compile(r"[-−－]?[\d０-９][\d０-９,，.．]*\s*(?:万元|元|件|个|项|%)?")
+
+
+def trim_blank_cells(cells: list[str]) -> list[str]:
+    """A table row's cells without the empty cells that are not data: those before its label
+    (left under a merged label cell) and, in a row without numbers, those after its text. Empty
+    cells among or around numbers are kept: they say which cell is blank (table 四's first
+    number, a row's 总计)."""
+    start = 0
+    while start < len(cells) and cells[start] == BLANK_CELL:
+        start += 1
+    first = cells[start] if start < len(cells) else ""
+    if not first or _NUMBER_CELL.fullmatch(first) or first in _NULL_CELLS:
+        start = 0  # the row starts with its numbers: its empty cells are cells
+    end = len(cells)
+    if not any(_NUMBER_CELL.fullmatch(c) for c in cells):
+        while end > start and cells[end - 1] == BLANK_CELL:
+            end -= 1
+    return cells[start:end] if any(c != BLANK_CELL for c in cells[start:end]) else []
+
+
 def normalise(text: str) -> str:
     """NFKC (full-width digits and punctuation to ASCII), odd separators, no NBSPs."""
     text = unicodedata.normalize("NFKC", text)
