@@ -55,6 +55,9 @@ def score(report, expected: dict, name: str, out: Score) -> None:
         got = getattr(report, key)
         if got != expected[key]:
             out.metadata.append(f"{name}: {key} {expected[key]!r} -> {got!r}")
+    missing = [sid for sid in "123456" if not report.sections[sid].found]
+    if missing:
+        out.metadata.append(f"{name}: sections {missing} not found")
     for table in ("table2", "table3", "table4"):
         for row, want in expected[table].items():
             cells = want.items() if isinstance(want, dict) else [(None, want)]
