@@ -189,9 +189,10 @@ def _cells(table2, table3, table4):
 
 @contextmanager
 def _no_cycle_collection():
-    """The parse makes thousands of short-lived objects (tokens, cells) that reference counting
-    frees; the cyclic collector, triggered by their number, would only walk them (and, in a
-    long crawl, every object of the process) in the middle of the parse. It runs after."""
+    """A page or text parse makes thousands of short-lived objects (tokens, cells) that
+    reference counting frees; the cyclic collector, triggered by their number, would only walk
+    them (and, in a long crawl, every object of the process) in the middle of the parse. It runs
+    after. (Not around attachments: pdfminer's objects do form cycles, over many pages.)"""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -205,6 +206,10 @@ def parse_report(data: bytes | str, source: str | None = None) -> AnnualReport:
     """Parse an annual report from HTML, text (bytes in any encoding, or str) or an attachment
     (PDF, .docx/.doc/.wps, .xlsx/.xls; images are reported as image-only). Never raises."""
     try:
+        if isinstance(data, bytes):
+            kind = sniff_attachment(data)
+            if kind:  # PDF, Word, spreadsheet or image: auditor/parse/attachments.py
+                return read_attachment(kind, data, source)
         with _no_cycle_collection():
             return _parse(data, source)
     except Exception as exc:  # noqa: BLE001 - the contract is "never raises"; say what broke
@@ -215,10 +220,10 @@ def parse_page_report(page) -> AnnualReport:
     """:func:`parse_report` of a page already read (:func:`auditor.parse.page.read_page`): the
     same result, without decoding and parsing the page a second time. Never raises."""
     try:
-        with _no_cycle_collection():
-            if page.is_html and looks_like_html(page.text):
+        if page.is_html and looks_like_html(page.text):
+            with _no_cycle_collection():
                 return _parse_html(page.text, page.url, page.encoding, page.root)
-            return _parse(page.body, page.url)
+        return parse_report(page.body, page.url)
     except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
         return AnnualReport(source=page.url, error=f"internal parser error: {type(exc).__name__}: {exc}")
 
@@ -227,9 +232,6 @@ def _parse(data: bytes | str, source: str | None) -> AnnualReport:
     encoding = None
     raw: bytes | None = None  # the bytes, when they are the page's clean UTF-8
     if isinstance(data, bytes):
-        kind = sniff_attachment(data)
-        if kind:  # PDF, Word, spreadsheet or image: auditor/parse/attachments.py
-            return read_attachment(kind, data, source)
         decoded = decode_bytes(data)
         if decoded.error:
             return AnnualReport(source=source, encoding=decoded.encoding, error=decoded.error)
