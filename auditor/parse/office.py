@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from ..models import AnnualReport
 from .attachments import open_zip, relocate
-from .text import BLANK_CELL
+from .text import BLANK_CELL, trim_blank_cells
 
 MAX_ROWS = 3000
 MAX_COLS = 64
@@ -50,11 +50,7 @@ class DocLines:
             self.locs.append((place, line if line is not None else len(self.lines)))
 
     def row(self, cells: list[str], place: str | None = None, line: int | None = None) -> None:
-        # Blank cells before the first label are merged-cell leftovers, never data.
-        while cells and cells[0] == BLANK_CELL:
-            cells = cells[1:]
-        while cells and cells[-1] == BLANK_CELL:
-            cells = cells[:-1]
+        cells = trim_blank_cells(cells)  # merged-cell leftovers out, blank data cells kept
         if cells:
             self.add(" | ".join(cells), place, line)
 

@@ -22,13 +22,14 @@ SECTION_PATTERNS: dict[str, re.Pattern[str]] = {
 
 
 # A heading printed without its separator ("。一总体情况2020年，…"): accepted only with the
-# format's own title right after the numeral, at a line or sentence start.
+# format's own title right after the numeral, at a line or sentence start or right after the
+# numbers of the table before it (crawler text: "…行政事业性收费8286三收到和处理…", "…00元三…").
 _BARE = {"1": ("一", "总体情况|基本情况"), "2": ("二", "主动公开政府信息"),
          "3": ("三", "收到和处理政府信息公开申请"), "4": ("四", "政府信息公开行政复议|因政府信息公开"),
          "5": ("五", "存在的主要问题|政府信息公开工作存在"), "6": ("六", "其他需要报告")}
 for _sid, (_numeral, _title) in _BARE.items():
     SECTION_PATTERNS[_sid] = re.compile(
-        rf"{SECTION_PATTERNS[_sid].pattern}|(?:^|(?<=[\s。；;])){_numeral}(?:{_title})", re.M)
+        rf"{SECTION_PATTERNS[_sid].pattern}|(?:^|(?<=[\s。；;\d元])){_numeral}(?:{_title})", re.M)
 
 
 @dataclass(frozen=True, slots=True)
