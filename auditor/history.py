@@ -125,9 +125,7 @@ def _track(finding: dict[str, Any]) -> str:
 
 
 def _location(finding: dict[str, Any]) -> Location:
-    loc = finding.get("location") or {}
-    return Location(**{k: loc.get(k) for k in ("url", "section", "table", "row", "column",
-                                                "line")})
+    return Location.from_dict(finding.get("location"))
 
 
 class Fingerprints:

@@ -134,9 +134,7 @@ def rule_text(finding: dict[str, Any]) -> str:
 
 
 def location_of(finding: dict[str, Any]) -> Location:
-    loc = finding.get("location") or {}
-    return Location(**{k: loc.get(k) for k in ("url", "section", "table", "row", "column",
-                                                "line")})
+    return Location.from_dict(finding.get("location"))
 
 
 def column_text(finding: dict[str, Any]) -> str:
