@@ -16,6 +16,7 @@ from .fetch import FetchError, read_target
 from .findings import Severity
 from .parse import parse_report
 from .store import StoreError
+from .timefmt import local_day, local_time
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -488,7 +489,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             if run.status == "failed":
                 against += f"  未能访问站点：{failure_of(run)}"
             sys.stdout.write(
-                f"{run.id:<6} {number.get(run.id, 0):>2}  {run.started_at[:10]}  "
+                f"{run.id:<6} {number.get(run.id, 0):>2}  {local_day(run.started_at)}  "
                 f"{run.site[:20]:<20} {run.status:<11} {by['violation']:>4} "
                 f"{by['needs_review']:>6} {by['not_assessable']:>8}  {life['new']:>6} "
                 f"{life['open']:>8} {life['fixed']:>6} {life['unchecked']:>8}  "
@@ -569,9 +570,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return EXIT_OK
     label_a = run_label(numbers.get(a) if run_a.site == run_b.site else None, a,
-                        run_a.started_at[:10], run_a.status)
+                        local_day(run_a.started_at), run_a.status)
     sys.stdout.write(f"对比：{label_a} → "
-                     f"{run_label(numbers.get(b), b, run_b.started_at[:10], run_b.status)}\n")
+                     f"{run_label(numbers.get(b), b, local_day(run_b.started_at), run_b.status)}\n")
     for note in notes:
         sys.stdout.write(note + "\n")
     for state in _DIFF_ORDER:
@@ -680,7 +681,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
             pages = sum((run.stats.get("pages") or {}).values())
             failure = failure_of(run)
             sys.stdout.write(f"{run.id:>5}  {run.site[:20]:<20} 第{numbers[run.site][run.id]:>3}次  "
-                             f"{run.started_at}  {run.status:<11} {pages:>6} 页  {run.start_url}"
+                             f"{local_time(run.started_at)}  {run.status:<11} {pages:>6} 页  {run.start_url}"
                              + (f"  （未能访问站点：{failure}）" if failure else "") + "\n")
     return EXIT_OK
 

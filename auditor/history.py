@@ -116,7 +116,10 @@ class SiteReport:
 
 
 def run_date(run: RunRecord) -> str:
-    return run.started_at[:10]
+    """The day the run started, in China (北京时间)."""
+    from .timefmt import local_day
+
+    return local_day(run.started_at)
 
 
 def _track(finding: dict[str, Any]) -> str:

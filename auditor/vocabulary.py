@@ -370,7 +370,8 @@ FETCH_OUTCOME_LABELS = {
     "ok": "成功", "timeout": "访问超时", "blocked": "被拦截", "robots": "robots.txt 禁止抓取",
     "network_error": "网络错误", "redirect_loop": "重定向循环", "offsite": "重定向至站外",
     "http_error": "HTTP 错误", "skipped": "未抓取", "too_large": "超过大小上限",
-    "empty": "内容为空", "error": "抓取出错",
+    "empty": "内容为空", "error": "抓取出错", "server_error": "服务器错误",
+    "broken": "链接失效", "not_fetched": "未抓取",
 }
 #: A crawl run's status (runs.status).
 RUN_STATUS_LABELS = {"finished": "正常完成", "failed": "抓取失败（未能访问站点）",
@@ -438,8 +439,26 @@ EVIDENCE_LABELS = {
     "domain": "域名", "from": "判断依据", "site_domain": "SiteDomain 网页标签",
     "host": "访问地址", "column_names": "栏目", "days": "天数", "url": "网址", "date": "日期",
     "source": "日期来源", "asked": "留言时间", "replied": "回复时间", "strategy": "日期来源",
-    "time": "时间", "kind": "类别", "http_status": "HTTP 状态码",
+    "time": "时间", "kind": "类别", "http_status": "HTTP 状态码", "page_kind": "页面类别",
+    "unit_type_source": "单位类型的来源", "deadlines": "各类机关的时限", "department": "部门",
+    "government": "本级人民政府", "township": "乡镇/街道", "close_reason": "抓取结束原因",
+    "cue": "识别依据", "adapter": "列表读法", "reasons": "原因", "items_fetched": "已抓取条数",
+    "gaps": "未抓取的条目", "pages_missing": "未读取的列表页", "fetched": "已抓取",
+    "skipped": "已跳过", "referer": "链接所在页面", "in_force": "现行有效件数",
+    "previous_in_force": "上年现行有效件数", "repealed": "本年废止件数",
+    "file": "文件",
 }
+#: Evidence keys that mean something else under one rule (XY-02's ``issued`` is a count).
+EVIDENCE_LABELS_BY_RULE = {"XY-02": {"issued": "本年制发件数"}}
+#: The CMS list readers (auditor.spiders.adapters), by the vendor's name as inspectors know it.
+ADAPTER_LABELS = {
+    "generic": "通用列表", "ajax-json": "脚本接口列表（JSON）", "gkmlpt": "广东政务公开目录（gkmlpt）",
+    "hanweb": "大汉 jcms 列表", "hanweb-jpaas": "大汉 JPAAS 列表", "hanweb-xxgk": "大汉信息公开目录",
+    "trs": "拓尔思 TRS 静态列表", "trs-avalon": "拓尔思 TRS 前端列表", "trs-irs": "拓尔思 TRS IRS 列表",
+    "ucap": "开普 UCAP 列表",
+}
+_PAGE_KINDS = {"document": "文件页面", "report": "年度报告页面", "list": "栏目页面", "home": "首页",
+               "column": "栏目页面", "attachment": "附件", "other": "其他页面"}
 #: Evidence values that are machine words, by the key they stand under.
 _VALUE_WORDS: dict[str, dict[str, str]] = {
     "strategy": DATE_SOURCE_LABELS, "source": DATE_SOURCE_LABELS,
@@ -447,15 +466,28 @@ _VALUE_WORDS: dict[str, dict[str, str]] = {
     "run_status": RUN_STATUS_LABELS, "unit_type": UNIT_TYPE_LABELS,
     "table_status": READ_STATE_LABELS, "state": READ_STATE_LABELS,
     "format": FORMAT_LABELS, "expected": FORMAT_LABELS, "found": FORMAT_LABELS,
+    "indicator": {"veto": "单项否决", "deduct": "扣分"},
+    "status": RUN_STATUS_LABELS,
+    "input_kind": {"image": "图片", "pdf": "PDF 文件", "docx": "Word 文件",
+                   "doc": "Word 文件（97–2003）", "wps": "WPS 文件", "xlsx": "Excel 文件",
+                   "xls": "Excel 文件（97–2003）", "html": "网页", "text": "文本", "ofd": "OFD 版式文件"},
+    "adapter": ADAPTER_LABELS,
+    "unit_type_source": {"configured": "已指定", "inferred": "据名称推断", "unknown": "未能判断"},
+    "close_reason": {"closespider_timeout": "达到抓取时间上限", "finished": "正常结束",
+                     "closespider_pagecount": "达到页数上限", "shutdown": "被中止"},
+    "page_kind": _PAGE_KINDS,
     "kind": {"issued": "成文日期", "published": "发布日期", "document": "文件页面",
              "report": "年度报告", "list": "栏目页面", "home": "首页", "column": "栏目页面",
              "attachment": "附件", "other": "其他页面"},
 }
 
 
-def evidence_label(key: str) -> str:
+def evidence_label(key: str, rule: str | None = None) -> str:
     """The Chinese name of an evidence key; a cell key names its cell; anything else unknown
     is 其他 (a key is never shown to a person)."""
+    by_rule = EVIDENCE_LABELS_BY_RULE.get(rule or "", {})
+    if key in by_rule:
+        return by_rule[key]
     if key in EVIDENCE_LABELS:
         return EVIDENCE_LABELS[key]
     if _KEY.fullmatch(key):
@@ -463,13 +495,24 @@ def evidence_label(key: str) -> str:
     return "其他"
 
 
-def evidence_value(key: str, value: Any) -> Any:
+#: Evidence keys whose values are row keys of the finding's table (STR-03, STR-04).
+_ROW_LISTS = ("missing_rows", "rows")
+
+
+def evidence_value(key: str, value: Any, table: str | None = None) -> Any:
     """An evidence value with machine words put in Chinese (a date source, a fetch outcome, a
-    run status, a cell key, an equation over keys); other values as they are."""
+    run status, a cell or row key, an equation over keys); other values as they are. ``table``
+    is the finding's table, for row keys written without it."""
+    if isinstance(value, list | tuple) and key in _ROW_LISTS and table in TABLE_LABELS:
+        return [row_label(table, v) if isinstance(v, str) else v for v in value]
     if isinstance(value, str):
         words = _VALUE_WORDS.get(key)
         if words and value in words:
             return words[value]
+        if value in TABLE_LABELS:
+            return TABLE_LABELS[value]
+        if _KEY.fullmatch(value):
+            return cell_label(value, short=True)
         if _KEY.search(value):
             return label_keys(value)
     return value

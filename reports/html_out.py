@@ -19,6 +19,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from auditor.findings import basis_line
 from auditor.history import LIFECYCLE_CN, SiteReport, TrackedFinding
 from auditor.runstatus import run_label
 
@@ -32,7 +33,7 @@ from .xlsx_out import (
     comparison_note,
     coverage_notes,
     coverage_summary,
-    evidence_items,
+    finding_evidence,
     rule_title,
     run_day,
     severity_label,
@@ -67,8 +68,9 @@ def _finding_view(t: TrackedFinding, report: SiteReport) -> dict[str, Any]:
         "severity": f["severity"], "severity_label": severity_label(f["severity"]),
         "lifecycle": t.lifecycle, "lifecycle_label": LIFECYCLE_CN.get(t.lifecycle, t.lifecycle),
         "message": f.get("message", ""), "where": column_text(f), "title": title_text(f),
-        "url": t.url or "", "legal_basis": f.get("legal_basis", ""),
-        "evidence": evidence_items(f.get("evidence")), "waived": f.get("waived") or "",
+        "url": t.url or "", "legal_basis": basis_line(f.get("legal_basis", ""))[1],
+        "basis_heading": basis_line(f.get("legal_basis", ""))[0],
+        "evidence": finding_evidence(f), "waived": f.get("waived") or "",
         "first_seen": t.first_seen or "", "last_seen": run_day(last) if last else "",
     }
 

@@ -546,7 +546,7 @@ class StatutoryColumns(Rule):
             yield self.finding(
                 ctx, Status.NOT_ASSESSABLE,
                 "未能判断网站主办机关的类型（部门、本级人民政府或乡镇街道），无法确定应设置的法定主动公开栏目"
-                "（可在配置中为站点指定 unit_type）。",
+                "（可在配置中为站点指定单位类型）。",
                 evidence={"unit_type": unit}, discriminator="unit")
             return
         names = [n for n, _ in _names(ctx)]

@@ -11,6 +11,7 @@ from auditor.engine import Rule
 from auditor.findings import FORMAT_DOCUMENTS, LegalBasis, Severity, Status
 from auditor.models import row_key_of
 from auditor.parse.text import BLANK_CELL
+from auditor.vocabulary import FORMAT_LABELS
 
 ART50 = LegalBasis("第五十条")
 FORMAT_2021 = LegalBasis("", FORMAT_DOCUMENTS["2021"])
@@ -107,7 +108,7 @@ class FormatVersion(Rule):
         if report.format != expected:
             yield self.finding(
                 ctx, Status.VIOLATION,
-                f"{report.year}年度报告应使用{expected}版格式，实际使用{report.format}版格式。",
+                f"{report.year}年度报告应使用{FORMAT_LABELS[expected]}，实际使用{FORMAT_LABELS[report.format]}。",
                 evidence={"year": report.year, "expected": expected, "found": report.format})
         elif expected == "2021" and "other" in report.table3 \
                 and report.row_state("table3.other") == "present":
@@ -395,7 +396,7 @@ class TitleYearPeriod(Rule):
     def check(self, ctx):
         report = ctx.report
         if report.title is None:
-            yield self.finding(ctx, Status.NEEDS_REVIEW, "未找到报告标题（“XX YYYY年政府信息公开工作年度报告”）。",
+            yield self.finding(ctx, Status.NEEDS_REVIEW, "未找到报告标题（“某机关某年政府信息公开工作年度报告”）。",
                                discriminator="no-title")
         text = "\n".join(s.text for s in report.sections.values()) + "\n" + (report.title or "")
         m = _PERIOD.search(re.sub(r"\s+", "", text))

@@ -46,7 +46,7 @@ class _DeadlineRule(Rule):
             return
         report = ctx.report
         unit = UNIT_TYPE_LABELS[ctx.unit_type]
-        how = "（据报告机关名称推断，可用 --unit-type 指定）" if ctx.unit_type_source == "inferred" else ""
+        how = "（单位类型据报告机关名称推断）" if ctx.unit_type_source == "inferred" else ""
         if report.year is None:
             yield self.finding(ctx, Status.NOT_ASSESSABLE, "未识别报告年度，无法确定发布时限。")
             return
@@ -57,7 +57,7 @@ class _DeadlineRule(Rule):
             yield self.finding(
                 ctx, Status.NOT_ASSESSABLE,
                 f"未找到报告的发布日期（页面元数据或落款），无法核对{unit}年报应于"
-                f"{deadline.month}月{deadline.day}日前发布的时限；可用 --published 提供。",
+                f"{deadline.month}月{deadline.day}日前发布的时限。",
                 evidence={"deadline": deadline.isoformat(), "unit_type": ctx.unit_type})
             return
         evidence = {"published": ctx.published.isoformat(), "published_from": ctx.published_source,
@@ -94,11 +94,18 @@ class _DeadlineRule(Rule):
                 f"{late_days}天；{note}是否顺延法无明文，请人工判断{how}。",
                 evidence=evidence)
             return
+        if rollover:
+            # Said once, and right: late against the statutory date, and still late if the
+            # deadline is taken to roll over to the next working day.
+            late = (f"晚于{deadline.year}年{deadline.month}月{deadline.day}日的法定时限{late_days}天；"
+                    f"截止日适逢{evidence['deadline_day_off']}，即使顺延至第一个工作日"
+                    f"{rollover.isoformat()}，也晚了{(ctx.published - rollover).days}天")
+        else:
+            late = (f"超过{deadline.year}年{deadline.month}月{deadline.day}日的发布时限{late_days}天"
+                    + (f"；{note.rstrip('；')}" if note else ""))
         yield self.finding(
             ctx, Status.VIOLATION,
-            f"{unit}年报发布于{ctx.published.isoformat()}（{ctx.published_source}），"
-            f"超过{deadline.year}年{deadline.month}月{deadline.day}日的发布时限{late_days}天"
-            f"{'；' + note.rstrip('；') if note else ''}{how}。",
+            f"{unit}年报发布于{ctx.published.isoformat()}（{ctx.published_source}），{late}{how}。",
             evidence=evidence)
 
 
@@ -135,7 +142,7 @@ class GovernmentDeadline(_DeadlineRule):
 
     为什么：第四十九条第二款: the 政府信息公开工作主管部门 publishes the level's government report
     by 3月31日. Recognised by a title naming a place or a 人民政府 (“XX县2024年政府信息公开工作
-    年度报告”); override with --unit-type.
+    年度报告”); the body type can be given (单位类型：部门 / 政府 / 乡镇 / 街道 / 其他).
 
     依据：《中华人民共和国政府信息公开条例》第四十九条第二款。
 
@@ -196,7 +203,8 @@ class PageDateConsistency(Rule):
     indicators' 单项否决 items (伪造发稿日期). Flagged for review, not as a violation: a draft
     may legitimately be created before it is published.
 
-    依据：政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“伪造发稿日期”。
+    依据：说明（不对应具体法条）：日期不一致本身不等于弄虚作假；核实为伪造发稿日期的，属政府网站与
+    政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“存在弄虚作假行为”。
 
     On crawled documents it also reports a 发布日期 earlier than the 成文日期 (日期倒挂) or later
     than the day the page was fetched (未来日期) as violations.
@@ -219,8 +227,11 @@ class PageDateConsistency(Rule):
         for message, evidence, key in inverted_or_future(ctx):
             yield self.finding(ctx, Status.VIOLATION, message, evidence=evidence,
                                discriminator=key)
-    legal_basis = LegalBasis("单项否决：存在弄虚作假行为（如伪造发稿日期等）",
-                             "政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）")
+    # A gap of days is a question, not proof of 弄虚作假: the 单项否决 is named only as what a
+    # confirmed forgery would be.
+    legal_basis = LegalBasis("页面日期应如实反映发布时间；日期不一致本身不等于弄虚作假，核实为伪造发稿日期的，"
+                             "属政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“存在弄虚作假行为”",
+                             "", note=True)
 
     def check(self, ctx):
         url = ctx.report.page.get("url") or ctx.url or ""
