@@ -11,12 +11,12 @@ from pathlib import Path
 from . import __version__
 from .audit import check, exit_code, load_report  # noqa: F401
 from .config import Config, ConfigError, config_from_dict, load_config
-from .engine import UNIT_TYPES
 from .fetch import FetchError, read_target
 from .findings import Severity
 from .parse import parse_report
 from .store import StoreError
 from .timefmt import local_day, local_time
+from .vocabulary import unit_type_key
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -40,6 +40,20 @@ def as_of_date(value: str):
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def unit_type_arg(value: str) -> str:
+    """``--unit-type``: 部门 / 政府 / 乡镇 / 街道 / 其他 (or department / government / township /
+    other), as the inventory writes it."""
+    try:
+        return unit_type_key(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+UNIT_TYPE_HELP = ("单位类型 (the body's type, which decides the report deadline): 部门 (1月31日), "
+                  "政府 (本级人民政府, 3月31日), 乡镇/街道/其他 (configurable, default 1月31日); "
+                  "English department/government/township/other also accepted")
+
+
 AS_OF_HELP = ("检查基准日 (as-of date) the time-relative rules judge against: column and home "
               "page freshness, report deadlines, 互动回应")
 
@@ -61,9 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the same body's report for the previous year (cross-year rules)")
     check.add_argument("--published", metavar="YYYY-MM-DD",
                        help="the date the report was published, when the page does not say")
-    check.add_argument("--unit-type", choices=UNIT_TYPES,
-                       help="department (1月31日), government (3月31日), township/other "
-                            "(configurable, default 1月31日); inferred from the issuer if omitted")
+    check.add_argument("--unit-type", type=unit_type_arg, metavar="部门|政府|乡镇|街道|其他",
+                       help=UNIT_TYPE_HELP + "; inferred from the issuer if omitted")
     check.add_argument("--as-of", type=as_of_date, metavar="YYYY-MM-DD",
                        help=AS_OF_HELP + " (default today)")
     add_output_options(check)
@@ -92,8 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--timeout", type=float, default=20.0, help="seconds per request")
     scan.add_argument("--domain", action="append", metavar="HOST",
                       help="another host the crawl may follow (default: the URL's host only)")
-    scan.add_argument("--unit-type", choices=UNIT_TYPES,
-                      help="the body running the site (deadline of its annual report)")
+    scan.add_argument("--unit-type", type=unit_type_arg, metavar="部门|政府|乡镇|街道|其他",
+                      help=UNIT_TYPE_HELP + " of the body running the site")
     scan.add_argument("--quiet", action="store_true", help="no progress display")
     scan.add_argument("--as-of", type=as_of_date, metavar="YYYY-MM-DD",
                       help=AS_OF_HELP + " (default: the day of the crawl, China time)")
@@ -103,7 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
                                 "rules")
     audit.add_argument("run_id", type=int, metavar="RUN_ID")
     audit.add_argument("--db", metavar="FILE")
-    audit.add_argument("--unit-type", choices=UNIT_TYPES)
+    audit.add_argument("--unit-type", type=unit_type_arg, metavar="部门|政府|乡镇|街道|其他",
+                       help=UNIT_TYPE_HELP)
     audit.add_argument("--as-of", type=as_of_date, metavar="YYYY-MM-DD",
                        help=AS_OF_HELP + " (default: the day the run was crawled, China time, "
                        "so a stored run re-audits the same way)")
@@ -219,7 +233,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     except ValueError as exc:  # a bad --published date
         raise UsageError(f"auditor check: {exc}") from None
     write_output(render(result, args.format), args.output)
+    for hint in check_hints(result):
+        print(f"auditor: 提示：{hint}", file=sys.stderr)
     return EXIT_OK if args.exit_zero else exit_code(result, config.fail_on)
+
+
+def check_hints(result) -> list[str]:
+    """What the command line could add to a check (the library's messages name no flag)."""
+    hints = []
+    deadline = [f for f in result.findings if f.rule in ("TIME-01", "TIME-02", "TIME-03")]
+    if any(f.evidence.get("published") is None and f.status == "not_assessable"
+           for f in deadline) and not result.context.get("published"):
+        hints.append("页面未给出发布日期时，可用 --published YYYY-MM-DD 指定。")
+    if deadline and result.context.get("unit_type_source") == "inferred":
+        hints.append("单位类型据报告机关名称推断；可用 --unit-type 部门|政府|乡镇|街道|其他 指定。")
+    if result.coverage.get("rules_skipped_without_previous"):
+        hints.append("可用 --previous 文件或网址 提供上年报告，运行跨年度规则（XY）。")
+    return hints
 
 
 def _progress(stream):
@@ -611,6 +641,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                                                                       store.runs()})
         fingerprints = Fingerprints(store)
         reports = []
+        parsed: dict = {}
         for site_id in wanted:
             run = latest_run(store, site_id)
             if run is None:
@@ -621,6 +652,11 @@ def cmd_report(args: argparse.Namespace) -> int:
                 store, run.id, site_id=site_id, unit_name=site.name if site else None,
                 unit_type=site.unit_type if site else None,
                 site_code=site.site_code if site else None, fingerprints=fingerprints))
+            if args.format == "html":  # the tables the findings are about, as printed
+                from .reports.html_out import pictured_urls
+                from .stored_reports import stored_reports
+
+                parsed.update(stored_reports(store, run.id, pictured_urls(reports[-1])))
     if not reports:
         raise FetchError("no runs to report on")
     if args.format == "xlsx":
@@ -635,7 +671,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         from .reports.html_out import render_html
 
-        write_output(render_html(reports, score=config.score), args.output)
+        write_output(render_html(reports, score=config.score, parsed=parsed), args.output)
     print(f"auditor: wrote {args.output} ({len(reports)} 个单位)", file=sys.stderr)
     return EXIT_OK
 
@@ -694,7 +730,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return EXIT_OK
     for r in ALL_RULES:
-        sys.stdout.write(f"{r.code:<8} {r.severity.value:<8} {r.name:<42} {r.title}\n")
+        sys.stdout.write(f"{r.code:<8} {r.severity.label:<4} {r.title}\n")
     return EXIT_OK
 
 
@@ -711,12 +747,21 @@ def cmd_rule(args: argparse.Namespace) -> int:
     rule = find_rule(args.code)
     if rule is None:
         raise UsageError(f"auditor rule: no rule {args.code!r} (see `auditor rules`)")
-    options = ", ".join(f"{k} = {v!r}" for k, v in rule.config_keys.items()) or "无"
+    from .findings import basis_line
+
+    options = "，".join(f"{k} = {v!r}" for k, v in rule.config_keys.items()) or "无"
+    heading, basis = basis_line(str(rule.legal_basis))
     sys.stdout.write(
-        f"{rule.code}  {rule.title}  ({rule.name})\n"
-        f"严重程度: {rule.severity.value}    状态: {rule.status}    对象: {rule.subject}\n"
-        f"依据: {rule.legal_basis}\n配置项: {options}\n\n{rule.doc()}\n")
+        f"{rule.code}  {rule.title}\n"
+        f"严重程度：{rule.severity.label}    状态：{_RULE_STATUS.get(rule.status, rule.status)}"
+        f"    检查对象：{_SUBJECTS.get(rule.subject, rule.subject)}\n"
+        f"{heading}：{basis}\n配置项（[rules.\"{rule.code}\"]）：{options}\n\n{rule.doc()}\n")
     return EXIT_OK
+
+
+_RULE_STATUS = {"stable": "正式", "preview": "试行"}
+_SUBJECTS = {"report": "年度报告", "report_pair": "本年与上年年度报告", "document": "文件页面",
+             "site": "整个网站"}
 
 
 def cmd_parse(args: argparse.Namespace) -> int:

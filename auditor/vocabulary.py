@@ -440,7 +440,7 @@ EVIDENCE_LABELS = {
     "host": "访问地址", "column_names": "栏目", "days": "天数", "url": "网址", "date": "日期",
     "source": "日期来源", "asked": "留言时间", "replied": "回复时间", "strategy": "日期来源",
     "time": "时间", "kind": "类别", "http_status": "HTTP 状态码", "page_kind": "页面类别",
-    "unit_type_source": "单位类型的来源", "deadlines": "各类机关的时限", "department": "部门",
+    **_TABLE4_GROUP_SHORT, "upheld": "结果维持", "unit_type_source": "单位类型的来源", "deadlines": "各类机关的时限", "department": "部门",
     "government": "本级人民政府", "township": "乡镇/街道", "close_reason": "抓取结束原因",
     "cue": "识别依据", "adapter": "列表读法", "reasons": "原因", "items_fetched": "已抓取条数",
     "gaps": "未抓取的条目", "pages_missing": "未读取的列表页", "fetched": "已抓取",
@@ -492,6 +492,8 @@ def evidence_label(key: str, rule: str | None = None) -> str:
         return EVIDENCE_LABELS[key]
     if _KEY.fullmatch(key):
         return cell_label(key, short=True)
+    if not re.search(r"[A-Za-z]", key):  # already in words (a reading's name: 本年新收总计)
+        return key
     return "其他"
 
 

@@ -131,7 +131,10 @@ class _NarrativeRule(Rule):
                 continue  # one interpretation agrees under every reading
             evidence = {"narrative": [{"value": m.value, "sentence": m.sentence,
                                        "subject": m.subject} for m in found],
-                        "table": {name: sorted(s.values)[:10] for name, s in possible.items()}}
+                        "table": {name: sorted(s.values)[:10] for name, s in possible.items()},
+                        # the cells compared, so a report can mark them on the table
+                        "cells": list(dict.fromkeys(k for _, keys in interpretations
+                                                    for k in keys))}
             some = [(m, name, chosen) for m in found for name, sums in possible.items()
                     for chosen, total in sums.sums if abs(total - m.value) < 1e-9]
             if some:
@@ -374,7 +377,8 @@ class ReviewLitigationClaims(Rule):
         report = ctx.report
         values = {g: report.value(f"table4.{g}.{column}") for g in groups}
         counted = {g: v for g, v in values.items() if v}
-        evidence = {"sentence": sentence, column: values}
+        evidence = {"sentence": sentence, column: values,
+                    "cells": [f"table4.{g}.{column}" for g in groups]}
         if counted:
             parts = "、".join(f"{_GROUP_CN[g]}{_count(v)}件" for g, v in counted.items())
             if column == "total":
