@@ -267,3 +267,4 @@ def test_csv_file_round_trips_through_a_spreadsheet(tmp_path):
     messages = [dict(zip(header, r, strict=True)) for r in rows[1:]]
     assert any("行标签有误" in m["message"] and m["status_cn"] == "违规" for m in messages)
     assert any(m["location_label"].startswith("表三") for m in messages)
+
