@@ -218,7 +218,7 @@ def write_output(text: str, output: str | None) -> None:
             with open(output, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
         except OSError as exc:
-            raise FetchError(f"{output}: cannot write ({exc.strerror or exc})") from None
+            raise FetchError(f"{output}：无法写入（{exc.strerror or exc}）") from None
     else:
         sys.stdout.write(text)
 
@@ -297,7 +297,7 @@ def cmd_scan_inventory(args: argparse.Namespace) -> int:
                 state = f"失败：{outcome.error}" if outcome.error else (
                     f"违规 {counts.get('violation', 0)}，需复核 {counts.get('needs_review', 0)}，"
                     f"无法评估 {counts.get('not_assessable', 0)}")
-                print(f"auditor: {outcome.site.id}（{outcome.site.name}）run {outcome.run_id}："
+                print(f"auditor: {outcome.site.id}（{outcome.site.name}）运行编号 {outcome.run_id}："
                       f"{state}", file=sys.stderr)
 
             outcomes = scan_all(config, path, sites=sites, parallel=args.parallel, on_done=done,
@@ -462,10 +462,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
     config = effective_config(args)
     path = db_path(args.db)
     if not Path(path).exists():
-        raise FetchError(f"{path}: no such database")
+        raise FetchError(f"{path}：数据库不存在")
     with Store(path) as store:
         if store.run(args.run_id) is None:
-            raise FetchError(f"{path}: no run {args.run_id} (see `auditor runs`)")
+            raise FetchError(f"{path}：没有运行编号 {args.run_id}（见 auditor runs）")
         result = audit_run(store, args.run_id, config=config, unit_type=args.unit_type,
                            today=args.as_of)
     write_output(render(result, args.format), args.output)
@@ -478,7 +478,7 @@ def _open_db(value: str | None):
 
     path = db_path(value)
     if not Path(path).exists():
-        raise FetchError(f"{path}: no such database")
+        raise FetchError(f"{path}：数据库不存在")
     return Store(path)
 
 
@@ -645,7 +645,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         for site_id in wanted:
             run = latest_run(store, site_id)
             if run is None:
-                print(f"auditor: no run of site {site_id!r} yet; skipped", file=sys.stderr)
+                print(f"auditor: 站点 {site_id} 尚无运行记录，已跳过", file=sys.stderr)
                 continue
             site = config.site(site_id)
             reports.append(site_report(
@@ -658,7 +658,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
                 parsed.update(stored_reports(store, run.id, pictured_urls(reports[-1])))
     if not reports:
-        raise FetchError("no runs to report on")
+        raise FetchError("没有可供生成报告的运行记录")
     if args.format == "xlsx":
         from .reports.xlsx_out import render_rectification_xlsx
 
@@ -667,12 +667,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         try:
             Path(args.output).write_bytes(data)
         except OSError as exc:
-            raise FetchError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
+            raise FetchError(f"{args.output}：无法写入（{exc.strerror or exc}）") from None
     else:
         from .reports.html_out import render_html
 
         write_output(render_html(reports, score=config.score, parsed=parsed), args.output)
-    print(f"auditor: wrote {args.output} ({len(reports)} 个单位)", file=sys.stderr)
+    print(f"auditor: 已写入 {args.output}（{len(reports)} 个单位）", file=sys.stderr)
     return EXIT_OK
 
 
@@ -693,7 +693,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         else:
             run_id = args.run_id
             if store.run(run_id) is None:
-                raise FetchError(f"{store.path}: no run {run_id} (see `auditor runs`)")
+                raise FetchError(f"{store.path}：没有运行编号 {run_id}（见 auditor runs）")
         card = scorecard_of_run(store, run_id, config_score=config.score)
     render = render_score_json if args.format == "json" else render_score_human
     write_output(render(card), args.output)
@@ -707,7 +707,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
     path = db_path(args.db)
     if not Path(path).exists():
-        raise FetchError(f"{path}: no such database")
+        raise FetchError(f"{path}：数据库不存在")
     with Store(path) as store:
         numbers: dict[str, dict[int, int]] = {}
         for run in store.runs():

@@ -41,7 +41,7 @@ def test_parse_human_is_chinese(capsys):
 
 
 @pytest.mark.parametrize("name, message", [
-    ("does-not-exist.html", "no such file"),
+    ("does-not-exist.html", "文件不存在"),
     ("random-bytes.bin", "binary"),
     ("fake-pdf.pdf", "PDF"),
     ("empty.txt", "empty"),
@@ -56,7 +56,7 @@ def test_unreadable_input_is_one_line_exit_2(capsys, name, message):
 
 def test_directory_is_an_error(capsys, tmp_path):
     code, _, err = run(capsys, "check", tmp_path)
-    assert code == 2 and "directory" in err
+    assert code == 2 and "是目录" in err
 
 
 @responses.activate
@@ -83,7 +83,7 @@ def test_url_connection_error(capsys):
     url = "http://unreachable.example.gov.cn/"
     responses.add(responses.GET, url, body=requests.ConnectionError("refused"))
     code, _, err = run(capsys, "parse", url)
-    assert code == 2 and "cannot fetch" in err
+    assert code == 2 and "无法访问" in err
 
 
 def test_check_exit_codes(capsys):

@@ -211,7 +211,7 @@ def test_score_text_and_configured_amounts(planted, tmp_path):
 def test_score_errors_are_one_line(planted, tmp_path):
     _, _, db = planted
     code, _, err = cli("score", "999", "--db", db)
-    assert code == 2 and "no run 999" in err and err.count("\n") == 1
+    assert code == 2 and "没有运行编号 999" in err and err.count("\n") == 1
     code, _, err = cli("score", "--db", db)
     assert code == 2 and "RUN_ID or --site" in err
 
