@@ -493,7 +493,7 @@ def cmd_history(args: argparse.Namespace) -> int:
                                                           else ""))
         fingerprints = Fingerprints(store)
         numbers: dict[str, dict[int, int]] = {}
-        sys.stdout.write("run    次  date        site                 status      违规 需复核 无法评估  "
+        sys.stdout.write("运行编号 次  日期        站点                 抓取状态     违规 需复核 无法评估  "
                          "新发现 仍未整改 已整改 未能复查  新增无法评估 仍无法评估 已可评估  对比\n")
         for run in runs:
             run = effective(store, run)
@@ -520,7 +520,7 @@ def cmd_history(args: argparse.Namespace) -> int:
                 against += f"  未能访问站点：{failure_of(run)}"
             sys.stdout.write(
                 f"{run.id:<6} {number.get(run.id, 0):>2}  {local_day(run.started_at)}  "
-                f"{run.site[:20]:<20} {run.status:<11} {by['violation']:>4} "
+                f"{run.site[:20]:<20} {_short_status(run.status)} {by['violation']:>4} "
                 f"{by['needs_review']:>6} {by['not_assessable']:>8}  {life['new']:>6} "
                 f"{life['open']:>8} {life['fixed']:>6} {life['unchecked']:>8}  "
                 f"{life['na_new']:>12} {life['na_open']:>10} {life['na_assessable']:>8}  "
@@ -717,7 +717,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
             pages = sum((run.stats.get("pages") or {}).values())
             failure = failure_of(run)
             sys.stdout.write(f"{run.id:>5}  {run.site[:20]:<20} 第{numbers[run.site][run.id]:>3}次  "
-                             f"{local_time(run.started_at)}  {run.status:<11} {pages:>6} 页  {run.start_url}"
+                             f"{local_time(run.started_at)}  {_short_status(run.status)} {pages:>6} 页  {run.start_url}"
                              + (f"  （未能访问站点：{failure}）" if failure else "") + "\n")
     return EXIT_OK
 
@@ -760,6 +760,15 @@ def cmd_rule(args: argparse.Namespace) -> int:
 
 
 _RULE_STATUS = {"stable": "正式", "preview": "试行"}
+#: A run's status in a column of `runs` / `history` (the long forms are in RUN_STATUS_LABELS).
+_RUN_SHORT = {"finished": "正常完成", "failed": "抓取失败", "interrupted": "中断",
+              "crashed": "异常终止", "running": "进行中"}
+
+
+def _short_status(status: str) -> str:
+    from .reports.parsed import pad
+
+    return pad(_RUN_SHORT.get(status, status), 10)
 _SUBJECTS = {"report": "年度报告", "report_pair": "本年与上年年度报告", "document": "文件页面",
              "site": "整个网站"}
 
