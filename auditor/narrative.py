@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
            "七": 7, "八": 8, "九": 9}
@@ -61,13 +62,22 @@ class Mention:
 
 
 def sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[。；;！!？?])", flatten(text)) if s]
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=16)
+def _sentences(text: str) -> tuple[str, ...]:
+    """The flattened text's sentences (cached: every mention pattern reads the same text)."""
+    return tuple(s for s in _SENTENCE_END.split(flatten(text)) if s)
+
+
+_SENTENCE_END = re.compile(r"(?<=[。；;！!？?])")
 
 
 def mentions(text: str, pattern: re.Pattern[str], must_contain: str = "") -> list[Mention]:
     """Every number the pattern captures, with its sentence; ``must_contain`` filters sentences."""
     out = []
-    for sentence in sentences(text):
+    for sentence in _sentences(text):
         if must_contain and not re.search(must_contain, sentence):
             continue
         for m in pattern.finditer(sentence):
@@ -153,6 +163,8 @@ def table2_mentions(text: str, fmt: str | None) -> dict[str, list[Mention]]:
     verbs = _T2_VERBS_2019 if fmt == "2019" else _T2_VERBS_2021
     out: dict[str, list[Mention]] = {}
     for row, subject in _T2_SUBJECTS.items():
+        if not any(subject in sentence for sentence in _sentences(text)):
+            continue
         for col, verb in verbs.items():
             pattern = re.compile(rf"{verb}(?:了|的)?{_T2_GAP}{{0,10}}?{subject}(\d+)(?:件|部|个)")
             found = mentions(text, pattern)

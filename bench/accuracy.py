@@ -18,6 +18,13 @@ parsed with ``parse_report(data, source=path)`` and scored:
 - metadata: ``title``, ``issuer``, ``year``, ``format``, ``published`` (those not uncertain).
 - sections: all six ``sections`` flags must match.
 
+Results are also grouped by *form* — ``html`` (a page, or HTML inside a script), ``pdf`` (the
+PDF file), ``pdftotext`` (text extracted from a PDF, page numbers such as "-3-"), ``ocr``
+(PDF/OCR extraction to Markdown tables), ``crawler text`` (a crawler's page text) — and by the
+gold *format* (2019 / 2021 / none), so a regression in one family shows. The form of a ``.txt``
+file is told from its text (Markdown table rules, page-number lines) and from what the parser
+found in it (HTML in a script).
+
 A document the parser does not recognise (``report.error`` set, or an exception, which the
 contract says cannot happen) is shown as ``not parsed: <error>``; the run goes on.
 
@@ -29,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,11 +119,32 @@ def lookup(parsed: dict[str, Any], key: str) -> Any:
     return cols.get(col, _ABSENT)
 
 
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.M)
+_PAGE_NUMBER_LINE = re.compile(r"^\s*[-—–]\s*\d{1,3}\s*[-—–]\s*$|\f", re.M)
+FORMS = ("html", "pdf", "pdftotext", "ocr", "crawler text")
+
+
+def form_of(kind: str, data: bytes, input_kind: str | None) -> str:
+    """The family a document belongs to (see the module docstring)."""
+    if kind in ("html", "pdf"):
+        return kind
+    if input_kind == "html":
+        return "html"
+    text = data.decode("utf-8", "replace")
+    if _MD_RULE.search(text):
+        return "ocr"
+    if len(_PAGE_NUMBER_LINE.findall(text)) >= 2:
+        return "pdftotext"
+    return "crawler text"
+
+
 @dataclass
 class DocScore:
     stem: str
     kind: str
     path: str
+    form: str = ""
+    fmt: str = ""
     error: str | None = None
     cells_exact: int = 0
     cells_total: int = 0
@@ -131,6 +160,8 @@ class DocScore:
         return {
             "stem": self.stem,
             "kind": self.kind,
+            "form": self.form,
+            "format": self.fmt,
             "path": self.path,
             "parsed": self.error is None,
             "error": self.error,
@@ -201,6 +232,36 @@ def find_documents(doc_args: list[str], gold_dir: Path) -> list[tuple[str, str, 
     return sorted(found.values(), key=lambda t: (t[0], t[1], str(t[2])))
 
 
+def group_rows(scores: list[DocScore]) -> list[list[str]]:
+    """One row per (form, format) met, then per form and per format, then all."""
+    def row(form: str, fmt: str, docs: list[DocScore]) -> list[str]:
+        parsed = [d for d in docs if d.error is None]
+        exact = sum(d.cells_exact for d in parsed)
+        total = sum(d.cells_total for d in parsed) + sum(d.gold_cells_total for d in docs
+                                                         if d.error is not None)
+        fmt_ok = sum(1 for d in parsed if d.format_ok)
+        sec_ok = sum(1 for d in parsed if d.sections_ok)
+        md_ok = sum(d.metadata_ok for d in parsed)
+        md_n = sum(d.metadata_total for d in parsed)
+        wrong = sum(1 for d in parsed for _, _, v in d.wrong if v is not _ABSENT and v is not None)
+        return [form, fmt, str(len(docs)), f"{exact}/{total}", pct(exact, total),
+                f"{fmt_ok}/{len(docs)}", f"{sec_ok}/{len(docs)}", f"{md_ok}/{md_n}",
+                f"{wrong} wrong value(s)"]
+
+    forms = sorted({d.form for d in scores}, key=lambda f: FORMS.index(f) if f in FORMS else 99)
+    fmts = sorted({d.fmt for d in scores})
+    out = []
+    for form in forms:
+        for fmt in fmts:
+            docs = [d for d in scores if d.form == form and d.fmt == fmt]
+            if docs:
+                out.append(row(form, fmt, docs))
+    out += [row(form, "all", [d for d in scores if d.form == form]) for form in forms]
+    out += [row("all", fmt, [d for d in scores if d.fmt == fmt]) for fmt in fmts]
+    out.append(row("all", "all", scores))
+    return out
+
+
 def fmt_value(value: Any) -> str:
     if value is _ABSENT:
         return "(absent)"
@@ -269,35 +330,39 @@ def main(argv: list[str] | None = None) -> int:
     scores: list[DocScore] = []
     for stem, kind, path in documents:
         gold = json.loads((gold_dir / f"{stem}.json").read_text(encoding="utf-8"))
-        doc = DocScore(stem=stem, kind=kind, path=str(path))
+        doc = DocScore(stem=stem, kind=kind, path=str(path), fmt=str(gold.get("format") or "none"))
         doc.gold_cells_total = sum(
             1 for k in gold_cells(gold) if not is_uncertain(k, set(gold.get("uncertain") or []))
         )
+        data = path.read_bytes()
+        input_kind = None
         try:
-            report = parse_report(path.read_bytes(), source=str(path))
+            report = parse_report(data, source=str(path))
             error = getattr(report, "error", None)
+            input_kind = getattr(report, "input_kind", None)
             parsed = None if error else report.to_dict()
         except Exception as exc:  # the contract says never, but a benchmark must not stop
             error = f"exception {type(exc).__name__}: {exc}"
             parsed = None
+        doc.form = form_of(kind, data, input_kind)
         if error:
             doc.error = " ".join(str(error).split())
         else:
             score(parsed, gold, doc)
         scores.append(doc)
 
-    header = ["document", "kind", "cells", "%", "format ok", "sections ok", "metadata",
+    header = ["document", "form", "cells", "%", "format ok", "sections ok", "metadata",
               "wrong cells (gold→got)"]
     rows: list[list[str]] = []
     for doc in scores:
         if doc.error is not None:
-            rows.append([doc.stem, doc.kind, "-", "-", "-", "-", "-", f"not parsed: {doc.error}"])
+            rows.append([doc.stem, doc.form, "-", "-", "-", "-", "-", f"not parsed: {doc.error}"])
             continue
         wrong = [f"{k} {fmt_value(g)}→{fmt_value(v)}" for k, g, v in doc.wrong[:MAX_WRONG_SHOWN]]
         if len(doc.wrong) > MAX_WRONG_SHOWN:
             wrong.append(f"… +{len(doc.wrong) - MAX_WRONG_SHOWN} more")
         rows.append([
-            doc.stem, doc.kind, f"{doc.cells_exact}/{doc.cells_total}",
+            doc.stem, doc.form, f"{doc.cells_exact}/{doc.cells_total}",
             pct(doc.cells_exact, doc.cells_total), yes_no(doc.format_ok),
             yes_no(doc.sections_ok), f"{doc.metadata_ok}/{doc.metadata_total}",
             "; ".join(wrong),
@@ -320,6 +385,10 @@ def main(argv: list[str] | None = None) -> int:
     ])
     print(render_table(rows, header))
 
+    print("\nby form and format (a document not parsed counts its gold cells as wrong):")
+    print(render_table(group_rows(scores), ["form", "format", "documents", "cells", "%",
+                                            "format ok", "sections ok", "metadata", "wrong"]))
+
     wrong_values = sum(1 for d in parsed_docs for _, g, v in d.wrong
                        if v is not _ABSENT and v is not None)
     unknown = sum(1 for d in parsed_docs for _, g, v in d.wrong if v is _ABSENT or v is None)
@@ -341,6 +410,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         summary = {
             "documents": [d.to_json() for d in scores],
+            "groups": [dict(zip(["form", "format", "documents", "cells", "percent",
+                                 "format_ok", "sections_ok", "metadata", "wrong"], row,
+                                strict=True)) for row in group_rows(scores)],
             "total": {
                 "documents": len(scores), "parsed": len(parsed_docs),
                 "cells_exact": t_exact, "cells_total": t_total,

@@ -248,15 +248,42 @@ def test_two_rows_numbers_that_cannot_be_shared_are_not_understood():
     assert any(f.rule == "STR-03" and str(f.status) == "not_assessable" for f in findings)
 
 
-def test_numbers_printed_above_their_labels_are_not_attributed():
-    # Every row's numbers one line above its label: read label-then-numbers, each row would
-    # get the next row's numbers. The parser must not attribute them at all.
+def numbers_above_labels(truth=None, skip: str | None = None) -> list[str]:
+    """Every row's numbers one line above its label (``skip``: a row printed without any)."""
     lines = []
-    for _, label, values in ROWS:
-        lines += ["        " + nums(values), label]
-    report = report_of(lines)
+    for key, label, _values in ROWS:
+        if key != skip:
+            lines.append("        " + nums((truth or TRUTH)[key]))
+        lines.append(label)
+    return lines
+
+
+def test_numbers_printed_above_their_labels_are_read_by_the_row_order():
+    # Read label-then-numbers, each row would get the next row's numbers. Numbers before the
+    # first label and none after the last: the one reading the row count admits is "each
+    # row's numbers above its label", and the table's identities confirm it.
+    report = report_of(numbers_above_labels())
+    assert set(statuses(report).values()) == {"present"}, statuses(report)
+    assert wrong_present_rows(report) == []
+    assert any("row order" in w for w in report.warnings)
+    assert violations(report) == []
+
+
+def test_numbers_above_labels_with_a_row_without_numbers_are_not_attributed():
+    # One row printed without numbers: the order no longer decides which row each run is.
+    report = report_of(numbers_above_labels(skip="withheld.process_info"))
+    assert "present" not in statuses(report).values(), statuses(report)
+    assert wrong_present_rows(report) == []
+    assert violations(report, "STR-03", "STR-04", "ARI", "TXT") == []
+
+
+def test_numbers_above_labels_whose_identities_fail_are_not_understood():
+    # Read in the row order, 新收 + 结转 != 办理 + 结转下年: the reading is not confirmed, and a
+    # table read by order alone never yields an arithmetic violation.
+    truth = dict(TRUTH)
+    truth["new_received"] = [81, 3, 0, 1, 2, 0, 87]
+    report = report_of(numbers_above_labels(truth))
     assert set(statuses(report).values()) == {"not_understood"}
-    assert report.table_status["table3"] == "not_understood"
     assert violations(report, "STR-03", "STR-04", "ARI", "TXT") == []
 
 
@@ -571,3 +598,72 @@ def test_html_empty_cell_under_a_merged_group_label():
     assert statuses(report)["withheld.law_prohibited"] == "present"
     assert wrong_present_rows(report) == []
     assert violations(report) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "2024年，本机关政府信息公开行政复议、行政诉讼情况如下：",
+    "本年度共发生政府信息公开行政复议4件、行政诉讼4件，情况如下：",
+    "截至2024年12月31日，行政复议和行政诉讼情况见下表（单位：件）。",
+])
+def test_prose_under_heading_four_is_not_table_four(sentence):
+    # Table 四 is where its column headers are; a year, a date or a count in the sentence
+    # under the heading is never 行政复议 结果维持.
+    tail = TAIL.replace("四、政府信息公开行政复议、行政诉讼情况\n",
+                        f"四、政府信息公开行政复议、行政诉讼情况\n{sentence}\n")
+    report = report_of(pdf_rows(), tail=tail)
+    assert report.value("table4.review.upheld") == 3
+    assert report.value("table4.litigation_direct.total") == 3
+    assert set(report.row_status[f"table4.{g}"] for g in ("review", "litigation_direct",
+                                                          "litigation_after_review")) == {"present"}
+    assert violations(report) == []
+
+
+def test_rows_read_apart_from_their_labels_are_trusted_only_if_the_identities_hold():
+    # The 不予公开 rows print their numbers above their labels, the others beside them, and a
+    # label the parser does not know (a provincial extra row) breaks the row order. Read label
+    # by label, each 不予公开 row would get the numbers of the row below it; the identities
+    # fail over that reading, so those rows are not understood rather than wrong.
+    lines = []
+    for key, label, values in ROWS:
+        if key.startswith("withheld."):
+            lines += ["        " + nums(values), label]
+            if key == "withheld.third_party":
+                lines += ["        " + nums([1, 0, 0, 0, 0, 0, 1]), "其中：涉及商业秘密"]
+        else:
+            lines.append(f"{label}        {nums(values)}")
+    report = report_of(lines)
+    assert wrong_present_rows(report) == []
+    assert statuses(report)["open"] == "present"
+    assert violations(report, "STR-03", "STR-04", "ARI", "TXT") == []
+
+
+TABLE4_TURNED = """四、政府信息公开行政复议、行政诉讼情况
+项目    行政复议    未经复议直接起诉    复议后起诉
+结果维持    3    2    0
+结果纠正    1    0    0
+其他结果    0    0    0
+尚未审结    0    1    0
+总计    4    3    0
+""" + TAIL[TAIL.index("五、"):]
+
+
+def test_table_four_printed_one_row_per_result_is_read_by_group():
+    report = report_of(pdf_rows(), tail=TABLE4_TURNED)
+    got = {g: [report.value(f"table4.{g}.{c}") for c in ("upheld", "corrected", "other",
+                                                          "pending", "total")]
+           for g in ("review", "litigation_direct", "litigation_after_review")}
+    assert got == {"review": [3, 1, 0, 0, 4], "litigation_direct": [2, 0, 0, 1, 3],
+                   "litigation_after_review": [0, 0, 0, 0, 0]}
+    assert violations(report) == []
+
+
+def test_table_four_numbers_in_an_unknown_layout_must_add_up():
+    # Fifteen numbers in rows of three under labels that are not the result headers: read in
+    # print order the group totals fail, so nothing is attributed (never a wrong 结果维持).
+    tail = TABLE4_TURNED.replace("结果纠正", "纠正").replace("其他结果", "其它").replace(
+        "尚未审结", "未结")
+    report = report_of(pdf_rows(), tail=tail)
+    assert all(report.value(f"table4.{g}.upheld") is None
+               for g in ("review", "litigation_direct", "litigation_after_review"))
+    assert report.row_status["table4.review"] == "not_understood"
+    assert violations(report, "ARI-04", "TXT-03") == []

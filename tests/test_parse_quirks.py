@@ -295,6 +295,47 @@ def test_2019_spaced_cells_and_negative_change():
     assert report.value("table2.procurement.amount") == pytest.approx(412.5)
 
 
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        # the sign of 本年增/减 belongs to the cell after it, even when digits run into it
+        ("行政许可128-3588", (None, None, None)),   # 1/28/-3588? 12/8/-3588? 128/-3/588 …
+        ("行政许可 128 -3 588", (128, -3, 588)),
+        ("行政许可128-35", (None, None, None)),     # 128/-3/5, 12/8/-35 or 1/28/-35
+    ],
+)
+def test_2019_run_together_negative_change_is_never_split_wrongly(row, expected):
+    text = re.sub(r"行政许可[^\n其]*", row, text_of(FLAT_2019), count=1)
+    report = parse_text(text, FLAT_2019)
+    got = tuple(report.value(f"table2.licensing.{c}") for c in ("prev_items", "change",
+                                                                "decisions"))
+    assert got == expected
+
+
+@pytest.mark.parametrize("printed, expected", [("00元", (0, 0)), ("6251000元", (None, None)),
+                                               ("6 251000元", (6, 251000))])
+def test_2019_procurement_cells_with_their_unit(printed, expected):
+    # "政府集中采购00元": two cells ran together, the unit belongs to the last one.
+    text = re.sub(r"政府集中采购[^\n]*", f"政府集中采购{printed}", text_of(FLAT_2019), count=1)
+    report = parse_text(text, FLAT_2019)
+    assert (report.value("table2.procurement.items"),
+            report.value("table2.procurement.amount")) == expected
+
+
+def test_long_run_together_table4_is_split_quickly():
+    # 17 digits for 15 cells: the group totals prune the walk (no 65,000 ways tried).
+    import time
+
+    from auditor.parse.split import candidates, group_totals_check
+    from auditor.parse.text import tokenize
+
+    tokens = [t for t in tokenize([(1, "25380363300630003")]) if t.kind == "num"]
+    start = time.perf_counter()
+    options, complete = candidates(tokens, 15, group_totals_check(5))
+    assert complete and options == [(25, 3, 8, 0, 36, 3, 3, 0, 0, 6, 3, 0, 0, 0, 3)]
+    assert time.perf_counter() - start < 0.5
+
+
 def test_table4_group_with_two_readings_is_unknown():
     # "51208" + "1001011" + "10001": the direct-litigation group reads (10,0,1,0,11) or
     # (1,0,0,10,11); both satisfy 总计 = 维持+纠正+其他+尚未审结, so the cells that differ are unknown.
@@ -485,3 +526,13 @@ def test_expected_files_are_internally_consistent():
         for key in ("published",):
             if exp.get(key) is not None:
                 assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", exp[key])
+
+
+def test_html_cell_number_split_over_word_runs_is_one_number():
+    # Word splits a cell's text into runs (<span>s) at will: "1" "2" in one paragraph is 12;
+    # two paragraphs are two values (not one number).
+    page = text_of(DEMO).replace(">18275<", ">182</span><span>75<")
+    assert ">182</span><span>75<" in page
+    assert parse_text(page, DEMO).value("table2.licensing.decisions") == 18275
+    page = text_of(DEMO).replace(">18275<", ">182</span></p><p><span>75<")
+    assert parse_text(page, DEMO).value("table2.licensing.decisions") is None

@@ -6,9 +6,11 @@ a readable report comes back with ``error`` set and every cell unknown.
 
 from __future__ import annotations
 
+import gc
 import re
+from contextlib import contextmanager
 
-from ..models import UNDERSTOOD, AnnualReport, Cell, Section
+from ..models import UNDERSTOOD, AnnualReport, Section
 from ..narrative import table2_mentions
 from . import labels, meta
 from .attachments import read_attachment, sniff_attachment
@@ -16,7 +18,7 @@ from .decode import decode_bytes
 from .html import embedded_html, html_to_text, looks_like_html
 from .sections import find_headings, section_spans
 from .tables import read_table2, read_table3, read_table4
-from .text import content_lines, normalise, tokenize
+from .text import content_lines, drop_running_titles, normalise, tokenize
 
 __all__ = ["parse_page_report", "parse_report", "parse_text"]
 
@@ -46,13 +48,20 @@ def detect_format(table_text: str) -> str | None:
     return None
 
 
-def _tokens(text: str, start: int | None, end: int | None):
+def _tokens(text: str, start: int | None, end: int | None, line_map: list[int] | None = None):
+    """Tokens of ``text[start:end]``; with ``line_map`` (text line -> source line) each token
+    also knows the source line it came from."""
     if start is None:
         return []
     end = len(text) if end is None else end
     first_line = text.count("\n", 0, start)
     lines = [(n + first_line, line) for n, line in content_lines(text[start:end])]
-    return tokenize(lines)
+    tokens = tokenize(lines)
+    if line_map:
+        for token in tokens:
+            if 0 < token.line <= len(line_map):
+                token.src = line_map[token.line - 1]
+    return tokens
 
 
 def _find(text: str, pattern: str, start: int = 0) -> int | None:
@@ -69,7 +78,7 @@ def parse_text(text: str, *, source: str | None = None, input_kind: str = "text"
                encoding: str | None = None, line_map: list[int] | None = None,
                page: dict[str, str] | None = None) -> AnnualReport:
     """Parse report text (already decoded; HTML already reduced to text lines)."""
-    text = normalise(text)
+    text = drop_running_titles(normalise(text))
     headings = find_headings(text)
     spans = section_spans(text, headings)
 
@@ -93,9 +102,9 @@ def parse_text(text: str, *, source: str | None = None, input_kind: str = "text"
     if t4_end is None and t4_start is not None:
         t4_end = min(len(text), t4_start + 2000)
 
-    tokens2 = _tokens(text, t2_start, t2_end)
-    tokens3 = _tokens(text, t3_start, t3_end)
-    tokens4 = _tokens(text, t4_start, t4_end)
+    tokens2 = _tokens(text, t2_start, t2_end, line_map)
+    tokens3 = _tokens(text, t3_start, t3_end, line_map)
+    tokens4 = _tokens(text, t4_start, t4_end, line_map)
 
     region_text = text[t2_start or 0:t3_end or t4_end or len(text)] if t2_start or t3_start else ""
     fmt = detect_format(region_text)
@@ -131,17 +140,6 @@ def parse_text(text: str, *, source: str | None = None, input_kind: str = "text"
     error = None
     if not headings and not has_values and title is None:
         error = "no annual-report title, sections or tables found (not a 政府信息公开工作年度报告?)"
-
-    if line_map:
-        def remap(cell: Cell) -> Cell:
-            if cell.line and 0 < cell.line <= len(line_map):
-                return Cell(cell.value, cell.raw, cell.where, line_map[cell.line - 1],
-                            cell.method, cell.warning, cell.options)
-            return cell
-
-        table2 = {k: remap(c) for k, c in table2.items()}
-        table3 = {r: {k: remap(c) for k, c in cols.items()} for r, cols in table3.items()}
-        table4 = {r: {k: remap(c) for k, c in cols.items()} for r, cols in table4.items()}
 
     return AnnualReport(
         title=title,
@@ -189,11 +187,26 @@ def _cells(table2, table3, table4):
                 yield f"{row}.{col}", cell
 
 
+@contextmanager
+def _no_cycle_collection():
+    """The parse makes thousands of short-lived objects (tokens, cells) that reference counting
+    frees; the cyclic collector, triggered by their number, would only walk them (and, in a
+    long crawl, every object of the process) in the middle of the parse. It runs after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse_report(data: bytes | str, source: str | None = None) -> AnnualReport:
     """Parse an annual report from HTML, text (bytes in any encoding, or str) or an attachment
     (PDF, .docx/.doc/.wps, .xlsx/.xls; images are reported as image-only). Never raises."""
     try:
-        return _parse(data, source)
+        with _no_cycle_collection():
+            return _parse(data, source)
     except Exception as exc:  # noqa: BLE001 - the contract is "never raises"; say what broke
         return AnnualReport(source=source, error=f"internal parser error: {type(exc).__name__}: {exc}")
 
@@ -202,15 +215,17 @@ def parse_page_report(page) -> AnnualReport:
     """:func:`parse_report` of a page already read (:func:`auditor.parse.page.read_page`): the
     same result, without decoding and parsing the page a second time. Never raises."""
     try:
-        if page.is_html and looks_like_html(page.text):
-            return _parse_html(page.text, page.url, page.encoding, page.root)
-        return _parse(page.body, page.url)
+        with _no_cycle_collection():
+            if page.is_html and looks_like_html(page.text):
+                return _parse_html(page.text, page.url, page.encoding, page.root)
+            return _parse(page.body, page.url)
     except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
         return AnnualReport(source=page.url, error=f"internal parser error: {type(exc).__name__}: {exc}")
 
 
 def _parse(data: bytes | str, source: str | None) -> AnnualReport:
     encoding = None
+    raw: bytes | None = None  # the bytes, when they are the page's clean UTF-8
     if isinstance(data, bytes):
         kind = sniff_attachment(data)
         if kind:  # PDF, Word, spreadsheet or image: auditor/parse/attachments.py
@@ -219,19 +234,24 @@ def _parse(data: bytes | str, source: str | None) -> AnnualReport:
         if decoded.error:
             return AnnualReport(source=source, encoding=decoded.encoding, error=decoded.error)
         text, encoding = decoded.text, decoded.encoding
+        raw = data if encoding == "utf-8" else None
     else:
         text = data
         if not text.strip():
             return AnnualReport(source=source, error="the input is empty")
     if not looks_like_html(text) and _HTML_IN_SCRIPT.search(text):
-        text = embedded_html(text) or text
+        embedded = embedded_html(text)
+        if embedded:
+            text, raw = embedded, None
     if looks_like_html(text):
-        return _parse_html(text, source, encoding)
+        # One tree, from the bytes themselves when they are clean UTF-8 (libxml2 reads them
+        # without the copy a str costs).
+        return _parse_html(raw if raw is not None else text, source, encoding)
     return parse_text(text, source=source, input_kind="text", encoding=encoding)
 
 
-def _parse_html(text: str, source: str | None, encoding: str | None,
-                root=None) -> AnnualReport:
+def _parse_html(text: str | bytes, source: str | None, encoding: str | None,
+                root=None, nested: bool = False) -> AnnualReport:
     page = html_to_text(text, root)
     if page.error:
         return AnnualReport(source=source, encoding=encoding, error=page.error)
@@ -243,5 +263,13 @@ def _parse_html(text: str, source: str | None, encoding: str | None,
         header.append(f"发布时间: {page.meta['PubDate']}")
     body = "\n".join(header + [page.text])
     line_map = [0] * len(header) + page.line_map
-    return parse_text(body, source=source, input_kind="html", encoding=encoding,
-                      line_map=line_map, page=page.facts)
+    report = parse_text(body, source=source, input_kind="html", encoding=encoding,
+                        line_map=line_map, page=page.facts)
+    if report.error and not nested:
+        # A portal page that builds its article from a JavaScript string ("let content =
+        # '<p>…<table>…'"): the report is in a script of the page.
+        scripts = "\n".join(el.text for el in page.root.iter("script") if el.text)
+        embedded = embedded_html(scripts) if _HTML_IN_SCRIPT.search(scripts) else None
+        if embedded:
+            return _parse_html(embedded, source, encoding, nested=True)
+    return report

@@ -31,12 +31,18 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 
 
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False)
+_UTF8_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False,
+                                encoding="utf-8")
 
 
-def parse_html(html: str):
+def parse_html(html: str | bytes):
     """The page's root element. Plain lxml.etree (not lxml.html, whose per-element class
-    lookup costs more than the parse itself on Word-pasted pages); never returns None."""
-    root = etree.fromstring(html, _PARSER) if html.strip() else None
+    lookup costs more than the parse itself on Word-pasted pages); never returns None.
+    ``bytes`` must be UTF-8 (known to decode): libxml2 then reads them without a copy."""
+    if isinstance(html, bytes):
+        root = etree.fromstring(html, _UTF8_PARSER) if html.strip() else None
+    else:
+        root = etree.fromstring(html, _PARSER) if html.strip() else None
     if root is None:
         root = etree.fromstring("<html><body></body></html>", _PARSER)
     return root
@@ -54,20 +60,18 @@ def looks_like_html(text: str) -> bool:
     return bool(_LOOKS_HTML.search(text[:4000]))
 
 
-_JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.){200,})"|\'((?:[^\'\\\n]|\\.){200,})\'')
+# A JavaScript string literal (possessive: runs of plain characters are taken at once).
+_JS_STRING = re.compile(r'"((?:[^"\\\n]++|\\.)*+)"|\'((?:[^\'\\\n]++|\\.)*+)\'')
 _HTML_TAG = re.compile(r"<\s*(?:p|td|tr|table|div|span|br)\b", re.I)
 _JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
 _JS_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "", "f": "", "v": "", "0": ""}
 
 
 def _unescape_js(literal: str) -> str:
-    def one(m: re.Match[str]) -> str:
-        code = m.group(1)
-        if code[0] in "ux" and len(code) > 1:
-            return chr(int(code[1:], 16))
-        return _JS_SIMPLE.get(code, code)
-
-    return _JS_ESCAPE.sub(one, literal)
+    parts = _JS_ESCAPE.split(literal)  # text, escape code, text, …
+    parts[1::2] = [chr(int(code[1:], 16)) if len(code) > 1 else _JS_SIMPLE.get(code, code)
+                   for code in parts[1::2]]
+    return "".join(parts)
 
 
 def embedded_html(text: str) -> str | None:
@@ -77,6 +81,8 @@ def embedded_html(text: str) -> str | None:
     best, best_tags = None, 0
     for m in _JS_STRING.finditer(text):
         literal = m.group(1) if m.group(1) is not None else m.group(2)
+        if len(literal) < 200:
+            continue
         tags = len(_HTML_TAG.findall(literal))
         if tags > best_tags:
             best, best_tags = literal, tags
@@ -93,6 +99,8 @@ class HtmlText:
     #: Page facts found outside the article (来源 in the page chrome, the canonical URL).
     facts: dict[str, str] = field(default_factory=dict)
     error: str | None = None
+    #: The page's tree (its scripts may hold the article as a string).
+    root: object = None
 
 
 def _meta(root) -> dict[str, str]:
@@ -108,22 +116,31 @@ def _meta(root) -> dict[str, str]:
     return out
 
 
+_HINTED = re.compile("|".join(_CONTAINER_HINTS), re.I)
+
+
 def _container(root):
-    """The smallest marked element (class/id hint) holding most of the report's words."""
-    best, best_key = None, None
+    """The smallest marked element (class/id hint) holding most of the report's words.
+    Candidates are scored innermost first: an element around one that already holds every
+    word cannot be better (more text, no more words), so its text is never gathered."""
+    candidates = []
     for el in root.iter("div", "td", "article", "section", "span"):
         cls, ident = el.get("class"), el.get("id")
-        if not cls and not ident:
-            continue
-        marker = f"{cls or ''} {ident or ''}".lower()
-        if not any(h in marker for h in _CONTAINER_HINTS):
+        if cls and _HINTED.search(cls) or ident and _HINTED.search(ident):
+            candidates.append(el)
+    best, best_key = None, None
+    around_complete: set = set()  # elements around a candidate holding every word
+    for el in reversed(candidates):
+        if el in around_complete:
             continue
         text = text_of(el)
         score = sum(word in text for word in _REPORT_WORDS)
+        if score == len(_REPORT_WORDS):
+            around_complete.update(el.iterancestors())
         if score < 3:
             continue
         key = (score, -len(text))
-        if best_key is None or key > best_key:
+        if best_key is None or key >= best_key:
             best, best_key = el, key
     if best is not None:
         return best
@@ -158,43 +175,61 @@ class _Lines:
             self.sources.append(sourceline or self.source)
 
 
+_CELL_BLOCKS = frozenset({"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+
 def _cell_text(td) -> str:
-    parts = [p.strip() for p in td.itertext() if p.strip()]
+    """A cell's text: its paragraphs apart (two numbers in two <p>s stay two), the runs of one
+    paragraph together ("<span>1</span><span>2</span>" is 12, as Word splits its runs)."""
+    if len(td) < 2 or not any(child.tag in _CELL_BLOCKS for child in td):
+        # one paragraph (or none): all its text, runs together
+        return " ".join(text_of(td).split()) or BLANK_CELL
+    parts = [td.text or ""]
+    for child in td:
+        parts.append(text_of(child))
     out = ""
     for part in parts:
-        # Keep numbers in separate <p>s apart; rejoin labels split by <br> ("商业" "企业").
+        part = part.strip()
+        if not part:
+            continue
+        # Keep numbers in separate <p>s apart; rejoin labels split over paragraphs.
         if out and out[-1].isdigit() and part[0].isdigit():
             out += " "
         out += part
-    return _WS.sub(" ", out).strip() or BLANK_CELL
+    return " ".join(out.split()) or BLANK_CELL
 
 
 def _walk(el, out: _Lines) -> None:
-    tag = el.tag if isinstance(el.tag, str) else ""
-    if tag in _SKIP or not tag:
-        out.text(el.tail, None)
+    tag = el.tag
+    if tag.__class__ is not str or tag in _SKIP:
+        if el.tail:
+            out.text(el.tail, None)
         return
     if tag == "tr":
-        cells = [_cell_text(c) for c in el if isinstance(c.tag, str) and c.tag in ("td", "th")]
+        cells = [_cell_text(c) for c in el if c.tag in ("td", "th")]
         out.row(cells, el.sourceline)
-        out.text(el.tail, None)
+        if el.tail:
+            out.text(el.tail, None)
         return
     block = tag in _BLOCK
     if block:
         out.flush()
-    out.text(el.text, el.sourceline)
+    if el.text:
+        out.text(el.text, el.sourceline)
     for child in el:
         _walk(child, out)
     if block:
         out.flush()
-    out.text(el.tail, None)
+    if el.tail:
+        out.text(el.tail, None)
 
 
-def html_to_text(html: str, root=None) -> HtmlText:
+def html_to_text(html: str | bytes, root=None) -> HtmlText:
     """Extract the report text of an HTML page; never raises. ``root``: the page's tree, when
     the caller has already parsed it."""
     if root is None:
-        html = _XML_DECL.sub("", html, count=1)
+        if isinstance(html, str):
+            html = _XML_DECL.sub("", html, count=1)
         try:
             root = parse_html(html)
         except (etree.ParserError, ValueError) as exc:
@@ -216,4 +251,4 @@ def html_to_text(html: str, root=None) -> HtmlText:
         m = _SOURCE.search(text_of(root)[:20000])
         if m:
             facts["source"] = m.group(1)
-    return HtmlText("\n".join(out.lines), out.sources, meta, facts)
+    return HtmlText("\n".join(out.lines), out.sources, meta, facts, root=root)

@@ -66,6 +66,17 @@ TABLE3_ROWS: dict[str, str] = {
     "subtotal.not_processed": r"不予处理(?:小计|合计)?$",
 }
 
+#: Group headings of table 三 printed in a column of their own left of the row labels, often
+#: wrapped ("（三）不" / "予公开") or one character per line ("三" / "、" / "本" …).
+TABLE3_GROUPS = ("三、本年度办理结果", "(三)不予公开", "(四)无法提供", "(五)不予处理", "(六)其他处理")
+
+#: Table 三's header cells and the pieces they wrap into ("商业企" / "业"): printed again under
+#: a page break inside the table, where they may fall between two lines of a row label.
+TABLE3_HEADER = re.compile(
+    r"(?:申请人情况|法人或其他组织|自然人|商业企业|科研机构|社会公益组织|法律服务机构|其他|总计|"
+    r"\(?本列数据的勾稽关系为:?|第一项加第二项之和,?|等于第三项加第四项之和\)?|"
+    r"商业企?|企?业|科研机?|机?构|社会公益|公益|组织|法律服务|服务|社会|法律|科研)+")
+
 TABLE3_WITHHELD = [k for k in TABLE3_ROWS if k.startswith("withheld.")]
 TABLE3_UNAVAILABLE = [k for k in TABLE3_ROWS if k.startswith("unavailable.")]
 TABLE3_NOT_PROCESSED = [k for k in TABLE3_ROWS if k.startswith("not_processed.")]
@@ -80,6 +91,13 @@ TABLE3_SUBTOTALS = {
 
 # Header words of table 四; numbers after other text in section 四 are narrative, not cells.
 TABLE4_HEADER = re.compile(r"维持|纠正|结果|审结|总计|复议|诉讼|起诉|^$")
+#: The column headers under which table 四's numbers are printed.
+TABLE4_COLUMNS = re.compile(r"维持|纠正|审结|总计")
+#: Every word table 四's header and group labels are made of: text between two runs of the
+#: table's numbers (a header repeated on the next page, one group printed per row) is only these.
+TABLE4_WORDS = re.compile(r"未经复议直接起诉|复议后起诉|直接起诉|行政复议|行政诉讼|结果维持|结果纠正|"
+                          r"其他结果|尚未审结|总计|合计|结果|维持|纠正|其他|尚未|审结|起诉|复议|诉讼|"
+                          r"[^\u4e00-\u9fff]")
 
 # Format signals (domain.md §2.8): (pattern, weight).
 FORMAT_2021_SIGNALS = ("本年制发件数", "本年废止件数", "现行有效件数", "行政规范性文件",

@@ -53,11 +53,16 @@ def find_title(text: str) -> tuple[str | None, str | None, int | None]:
         candidates.append(line)
         if i + 1 < len(lines) and len(line) <= 30:
             candidates.append(line + lines[i + 1])  # a title broken over two lines
-    for candidate in candidates:
-        compact = re.sub(r"\s+", "", candidate)
+    for n, candidate in enumerate(candidates):
+        compact = "".join(candidate.split())
+        if "报告" not in compact:
+            continue
         m = _TITLE.search(compact)
         if m and len(candidate) <= 120:
             title = m.group(0)
+            if n == 0 and labelled and title == compact:
+                # the page's own title, as the page prints it ("…管理局 2022年度…")
+                title = " ".join(candidate.split())
             return title, m.group(1), int(m.group(2))
         m = _TITLE_YEAR_FIRST.search(compact)
         if m and len(candidate) <= 120:
@@ -71,7 +76,7 @@ _SIGNATURE = re.compile(r"^[\u4e00-\u9fff()]{2,30}(人民政府|办公室|办公
 
 def _signature(text: str) -> str | None:
     """The issuing body signed at the end of the report (落款), before an optional date line."""
-    lines = [re.sub(r"\s+", "", ln).strip("#*") for ln in text.split("\n") if ln.strip()]
+    lines = ["".join(ln.split()).strip("#*") for ln in text.split("\n") if ln.strip()]
     tail = lines[-20:]
     for i in range(len(tail) - 1, -1, -1):
         if not _SIGNATURE.match(tail[i]):

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..models import AnnualReport
-from .layout import Char, Line, is_page_number, lay_out
+from .layout import Char, Grid, Line, fill_blank_columns, is_page_number, lay_out_page
 
 #: Pages read at most; an annual report has 5–30.
 MAX_PAGES = 80
@@ -55,6 +55,8 @@ class PageText:
     engine: str = "pdfminer"
     height: float = 842.0
     scanned: bool = False
+    #: Tables read as grids of cells (found by their ruling lines) on this page.
+    tables: int = 0
 
 
 @dataclass
@@ -163,6 +165,17 @@ def _plumber_page(page) -> tuple[list[Char], list[tuple[float, float, float]]]:
     return chars, vertical
 
 
+def _plumber_tables(page) -> list[Grid]:
+    """The cell grids of the tables pdfplumber finds by their ruling lines. A "table" of one
+    column is a frame or ruled writing paper around text, not a table."""
+    grids = []
+    for table in page.find_tables():
+        rows = [list(row.cells) for row in table.rows]
+        if max((sum(1 for c in row if c) for row in rows), default=0) >= 2:
+            grids.append(rows)
+    return grids
+
+
 # ---------------------------------------------------------------- document
 
 @contextmanager
@@ -228,6 +241,10 @@ def _extract(data: bytes, time_budget: float, max_pages: int) -> PdfText:
             return out
         out.warnings.append(f"pages {_ranges(unreadable)} are damaged and were not read")
     _drop_running_lines(out.pages)
+    text_pages = out.text_pages
+    for page, lines in zip(text_pages, fill_blank_columns([p.lines for p in text_pages]),
+                           strict=True):
+        page.lines = lines
     if out.pdfium_pages:
         out.warnings.append(f"pages {_ranges(out.pdfium_pages)}: fonts without a Unicode map in "
                             "pdfminer ((cid:N)/U+FFFD), text read with PDFium")
@@ -239,6 +256,9 @@ def _extract(data: bytes, time_budget: float, max_pages: int) -> PdfText:
                             "Unicode mapping in either engine; their text is unknown")
     if out.scanned_pages:
         out.facts["file_scanned_pages"] = ",".join(map(str, out.scanned_pages))
+    grid_pages = [p.number for p in out.pages if p.tables]
+    if grid_pages:  # tables found by their ruling lines and read cell by cell
+        out.facts["file_grid_pages"] = ",".join(map(str, grid_pages))
     out.facts["file_pages"] = str(out.page_count)
     return out
 
@@ -272,7 +292,7 @@ def _read_page(doc, plumber_pages, index: int, out: PdfText) -> PageText:
         page.scanned = True
     if not pd_chars:
         return page
-    chars, vertical = pd_chars, []
+    chars, vertical, grids = pd_chars, [], []
     page.engine = "pdfium"
     if heavy:
         out.heavy_pages.append(number)
@@ -280,6 +300,10 @@ def _read_page(doc, plumber_pages, index: int, out: PdfText) -> PageText:
         try:
             pl_page = plumber_pages[index]
             pl_chars, vertical = _plumber_page(pl_page)
+            try:
+                grids = _plumber_tables(pl_page)
+            except Exception:  # noqa: BLE001 - odd ruling lines: the text layout reads them
+                grids = []
             pl_page.close()
         except Exception:  # noqa: BLE001 - pdfminer failed on this page: PDFium has read it
             pl_chars, vertical = [], []
@@ -295,7 +319,10 @@ def _read_page(doc, plumber_pages, index: int, out: PdfText) -> PageText:
                 chars, page.engine = pl_chars, "pdfminer"
     if _bad_share([c.text for c in chars]) > BAD_GLYPH_SHARE:
         out.unmapped_pages.append(number)
-    page.lines = lay_out(chars, vertical)
+    # Tables with ruling lines are read as grids (their cells filled with the characters of
+    # whichever engine read the page); text elsewhere, and tables without lines, by position.
+    page.lines = lay_out_page(chars, vertical, grids)
+    page.tables = len(grids)
     if page.scanned and page.lines:
         page.scanned = False
     return page

@@ -17,6 +17,7 @@ document that would hold it was not read); ``absent`` (the label is not in the d
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from collections.abc import Callable, Sequence
@@ -24,7 +25,8 @@ from dataclasses import dataclass, field
 
 from ..models import TABLE3_COLUMNS, TABLE4_COLUMNS, TABLE4_GROUPS, CandidateSet, Cell
 from . import labels
-from .split import Values, agree, candidates, group_totals_check, row_total_check
+from .order import plan, table_sequence
+from .split import Values, agree, candidates, group_totals_check, max_cells, row_total_check
 from .text import Token
 
 _TABLE3_PATTERNS = labels.compile_rows(labels.TABLE3_ROWS)
@@ -46,7 +48,8 @@ class Run:
 
     @property
     def line(self) -> int | None:
-        return self.values[0].line if self.values else None
+        """The source line of its first value (provenance)."""
+        return self.values[0].source_line if self.values else None
 
     @property
     def raw(self) -> str:
@@ -58,11 +61,13 @@ class Stream:
     text: str
     runs: list[Run]
     offsets: list[int]  # stream offset of each label token …
-    lines: list[int]  # … and its line
+    lines: list[int]  # … its line in the text parsed …
+    sources: list[int]  # … and in the source document (provenance)
 
     def line_at(self, offset: int) -> int | None:
+        """The source line of the label text at ``offset``."""
         i = bisect.bisect_right(self.offsets, offset) - 1
-        return self.lines[i] if 0 <= i < len(self.lines) else None
+        return self.sources[i] if 0 <= i < len(self.sources) else None
 
     def segments(self) -> list[tuple[int, int]]:
         """Spans of label text between runs (the last one: after the last run)."""
@@ -77,6 +82,7 @@ def build_stream(tokens: Sequence[Token]) -> Stream:
     runs: list[Run] = []
     offsets: list[int] = []
     lines: list[int] = []
+    sources: list[int] = []
     pos = 0
     label_from = 0
     current: Run | None = None
@@ -86,10 +92,11 @@ def build_stream(tokens: Sequence[Token]) -> Stream:
                 runs.append(current)
                 current = None
                 label_from = pos
-            text = re.sub(r"\s+", "", token.text)
+            text = "".join(token.text.split())
             if text:
                 offsets.append(pos)
                 lines.append(token.line)
+                sources.append(token.source_line)
                 parts.append(text)
                 pos += len(text)
         else:
@@ -98,10 +105,10 @@ def build_stream(tokens: Sequence[Token]) -> Stream:
             current.values.append(token)
     if current is not None:
         runs.append(current)
-    return Stream("".join(parts), runs, offsets, lines)
+    return Stream("".join(parts), runs, offsets, lines, sources)
 
 
-@dataclass
+@dataclass(eq=False)  # one printed label: compared by identity
 class Occurrence:
     """One printed row label in the stream."""
 
@@ -119,13 +126,24 @@ def find_occurrences(stream: Stream, patterns) -> list[Occurrence]:
     numbers, as a subtotal row's label)."""
     text = stream.text
     hits: set[tuple[int, int, str]] = set()
+    anchored = []
     for key, pattern in patterns:
         for m in pattern.finditer(text):
             hits.add((m.start(), m.end(), key))
         if "^" in pattern.pattern or "$" in pattern.pattern:
-            for a, b in stream.segments():
-                for m in pattern.finditer(text[a:b]):
-                    hits.add((a + m.start(), a + m.end(), key))
+            anchored.append((key, pattern))
+    if anchored:
+        # The label text with a line break where each run sits: ^ and $ (multi-line) then
+        # match at the ends of the text between two runs.
+        cuts = [r.at for r in stream.runs]
+        marked = "\n".join(text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)],
+                                                       strict=True))
+        breaks = [at + i for i, at in enumerate(cuts)]
+        for key, pattern in anchored:
+            for m in _multiline(pattern).finditer(marked):
+                start, end = m.start(), m.end()
+                hits.add((start - bisect.bisect_left(breaks, start),
+                          end - bisect.bisect_left(breaks, end), key))
     found: list[Occurrence] = []
     runs_at = [r.at for r in stream.runs]
     for start, end, key in sorted(hits):
@@ -145,18 +163,40 @@ def find_occurrences(stream: Stream, patterns) -> list[Occurrence]:
     return found
 
 
+@functools.lru_cache(maxsize=64)
+def _multiline(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile(pattern.pattern, pattern.flags | re.M)
+
+
 def assign_runs(stream: Stream, found: list[Occurrence]) -> list[Run]:
     """Give each run to the row whose label it interrupts, else to the last row whose label
     begins (item marker or keyword) in the label text gathered before it — a vertically
     centred label may print its keyword only after the numbers ("5.属于三类 | 1 0 … | 内部事务
     信息"). Return the runs no row label claims (headers, footnotes)."""
     orphans = []
+    starts = [o.start for o in found]
+    reach = list(itertools.accumulate((o.end for o in found), max))  # furthest end so far
+
+    def begins_before(o: Occurrence, run: Run) -> bool:  # its marker or a keyword
+        if run.label_from <= o.start < run.at:
+            return True
+        i = bisect.bisect_left(o.hits, run.label_from)
+        return i < len(o.hits) and o.hits[i] < run.at
+
+    def last_beginning(run: Run) -> Occurrence | None:
+        # labels that start at or after the run cannot begin before it; labels that all end
+        # before the text gathered for the run cannot begin in it
+        for i in range(bisect.bisect_left(starts, run.at) - 1, -1, -1):
+            if reach[i] < run.label_from:
+                return None
+            if begins_before(found[i], run):
+                return found[i]
+        return None
+
     for run in stream.runs:
         owner = next((o for o in found if o.keyword < run.at < o.end), None)
         if owner is None:
-            owner = next((o for o in reversed(found)
-                          if run.label_from <= o.start < run.at
-                          or any(run.label_from <= h < run.at for h in o.hits)), None)
+            owner = last_beginning(run)
         if owner is None:
             orphans.append(run)
         else:
@@ -205,14 +245,17 @@ class Attribution:
     def cells(self, key: str) -> list[Cell]:
         i = self.rows.index(key)
         n = self.sizes[i]
-        options = self.row_options(key)
-        values = agree(options, n)
+        options = self.row_options(key) if len(self.options) != 1 or len(self.rows) > 1 \
+            else self.options
+        values = options[0] if len(options) == 1 else agree(options, n)
         run = self.run
         where = f"row '{self.label[-40:]}'" if self.label else None
         method = self.method if options else "unread"
+        line = run.line if run else None
         # One token per cell: each cell quotes its own text; otherwise the whole run.
         own = run is not None and len(self.rows) == 1 and method == "cell" \
             and len(run.values) >= n
+        shared = None if own or run is None else run.raw
         out = []
         for index, value in enumerate(values):
             warning = self.warning
@@ -220,11 +263,12 @@ class Attribution:
             if value is None and len(options) > 1:
                 warning = warning or "ambiguous run-together cells"
                 cell_options = tuple(sorted({o[index] for o in options if o[index] is not None}))
-            raw = (run.values[index].text + run.values[index].unit) if own else \
-                (run.raw if run else None)
-            out.append(Cell(value=value, raw=raw, where=where,
-                            line=run.line if run else None, method=method, warning=warning,
-                            options=cell_options))
+            if own:
+                token = run.values[index]
+                raw = token.text + token.unit
+            else:
+                raw = shared
+            out.append(Cell(value, raw, where, line, method, warning, cell_options))
         return out
 
     def status(self) -> str:
@@ -325,7 +369,7 @@ def _fit(run: Run, n: int) -> int:
 
 def _digits(run: Run) -> int:
     """How many cells a run could hold at most (every digit of a bare digit run a cell)."""
-    return sum(len(t.text) if t.splittable else 1 for t in run.values)
+    return sum(max_cells(t) for t in run.values)
 
 
 def _could_be_row(run: Run, n: int) -> bool:
@@ -347,18 +391,150 @@ class Rows:
     warnings: list[str]
 
 
+def _rows_in_run(run: Run, sizes: Sequence[int]) -> int | None:
+    """How many consecutive rows of ``sizes`` (cell counts) ``run`` holds: one when it has the
+    first row's cells (give or take the blank cells Word leaves at either end) or digits enough
+    to be split into them, ``k`` when it has exactly the cells of ``k`` rows; else ``None``."""
+    n = sizes[0]
+    if _fit(run, n) or len(run.values) > n and _fit(Run(_lstrip_nulls(run.values, n), 0, 0), n):
+        return 1
+    total = 0
+    for k, size in enumerate(sizes, start=1):
+        total += size
+        if total == len(run.values) and k > 1:
+            return k
+        if total > len(run.values):
+            break
+    return None
+
+
+def _lstrip_nulls(values: list[Token], n: int) -> list[Token]:
+    lead = 0
+    while len(values) - lead > n and values[lead].kind == "null":
+        lead += 1
+    return values[lead:]
+
+
+def read_by_order(stream: Stream, found: list[Occurrence], sizes: dict[str, int],
+                  expected: list[str], check: Check | None,
+                  confirm: Callable[[dict[str, Values]], bool] | None,
+                  verify: Callable[[dict[str, Values]], bool] | None, closed: bool,
+                  table: str) -> Rows | None:
+    """The rows read by the table's row order (:mod:`.order`): every run of numbers matched to
+    its rows in order; ``None`` when the order does not determine the reading (a row without
+    numbers, a run left over). Where each run is beside its own label this is the label-by-
+    label reading; where some are printed apart from their label (above it, several rows'
+    numbers on one line) ``confirm`` checks the table's identities over the rows read, and if
+    they fail the rows whose numbers were placed by order alone are not understood."""
+    order = {k: i for i, k in enumerate(expected)}
+    rows = table_sequence([o for o in found if o.key in order], order)
+    if not rows or not stream.runs:
+        return None
+    steps = plan(rows, stream.runs, [sizes[o.key] for o in rows],
+                 lambda index, rest: _rows_in_run(stream.runs[index], rest))
+    if steps is None:
+        return None
+    following = {id(o): rows[i + 1] if i + 1 < len(rows) else None for i, o in enumerate(rows)}
+    printed = {o.key: printed_label(stream, o, following[id(o)]) for o in rows}
+    reads: dict[str, Attribution] = {}
+    displaced: set[str] = set()
+    for step in steps:
+        keys = [o.key for o in rows[step.first:step.last + 1]]
+        run = stream.runs[step.run]
+        label = printed[keys[-1]]
+        if len(keys) == 1:
+            read = read_row(keys[0], run, sizes[keys[0]], check, label)
+        else:
+            read = read_rows_together(keys, [sizes[k] for k in keys], run, check, label)
+        if step.displaced:
+            displaced.update(keys)
+            read.warning = read.warning or "numbers printed apart from the row label, " \
+                "attributed by the table's row order"
+        for key in keys:
+            reads[key] = read
+    warnings = [f"{table}: the numbers of {len(displaced)} rows are printed apart from their "
+                "labels (above them, or several rows on one line): attributed by the row order"
+                ] if displaced else []
+    if not displaced:  # each run beside its own label: as read label by label
+        _confirm_detached(stream, reads, sizes, verify, warnings, table)
+    elif confirm is not None:
+        grid = {k: tuple(agree(r.row_options(k), sizes[k])) for k, r in reads.items()
+                if r.options}
+        if not confirm(grid):
+            warnings = [f"{table}: the numbers of {len(displaced)} rows are printed apart from "
+                        "their labels and, read in the row order, the table's identities do "
+                        "not hold: those rows are not understood"]
+            for key in displaced:
+                read = reads[key]
+                reads[key] = Attribution(read.rows, read.sizes, read.run, [], "unread",
+                                         "numbers printed apart from the row label; read in "
+                                         "the row order the table's identities fail",
+                                         read.label)
+    status = {key: read.status() for key, read in reads.items()}
+    for key, read in reads.items():
+        if read.warning and read.rows[-1] == key and key not in displaced:
+            warnings.append(f"{table} {key}: {read.warning}")
+    used = {step.run for step in steps}
+    skipped = [r for i, r in enumerate(stream.runs) if i not in used]
+    for key in expected:
+        if key not in status:
+            status[key] = _missing_status(key, expected, rows, skipped, closed)
+            warnings.append(f"{table}: row {key} not found")
+    lines = {o.key: stream.line_at(o.keyword) for o in rows}
+    return Rows(reads, status, printed, lines, warnings)
+
+
+def _confirm_detached(stream: Stream, reads: dict[str, Attribution], sizes: dict[str, int],
+                      verify: Callable[[dict[str, Values]], bool] | None, warnings: list[str],
+                      table: str) -> None:
+    """Rows read label by label from numbers printed on a line without any label (apart from
+    their row's label) are trusted only if ``verify`` shows the table's identities hold over
+    what was read: else their numbers may be another row's, and those rows are not
+    understood."""
+    if verify is None:
+        return
+    labelled = set(stream.lines)
+    detached = [k for k, r in reads.items() if r.options and r.run is not None
+                and any(t.line not in labelled for t in r.run.values)]
+    if not detached:
+        return
+    grid = {k: tuple(agree(r.row_options(k), sizes[k])) for k, r in reads.items() if r.options}
+    if verify(grid):
+        return
+    for key in detached:
+        read = reads[key]
+        reads[key] = Attribution(read.rows, read.sizes, read.run, [], "unread",
+                                 "numbers printed apart from the row label, and the table's "
+                                 "identities do not hold over the rows as read", read.label)
+    warnings.append(f"{table}: {len(detached)} rows' numbers are printed apart from their "
+                    "labels and the table's identities do not hold: those rows are not "
+                    "understood")
+
+
 def read_rows(tokens: Sequence[Token], patterns, sizes: dict[str, int], expected: list[str],
               *, check: Check | None = None, headings: frozenset[str] = frozenset(),
-              closed: bool = True, table: str = "table") -> Rows:
+              closed: bool = True, table: str = "table",
+              confirm: Callable[[dict[str, Values]], bool] | None = None,
+              verify: Callable[[dict[str, Values]], bool] | None = None,
+              stream: Stream | None = None, found: list[Occurrence] | None = None) -> Rows:
     """Attribute the runs of a table region to its rows.
 
     ``sizes`` gives the cell count of every row key that may be read (expected rows and extra
     rows such as subtotals); ``headings`` are keys that are group headings when printed without
     numbers; ``closed`` says whether the document goes on after the region (so that a row
-    missing at its end is absent, not cut off).
+    missing at its end is absent, not cut off); ``confirm`` checks the table's identities over
+    rows attributed by their order (:func:`read_by_order`), ``verify`` that they hold and can
+    be checked over rows read from numbers printed apart from their labels;
+    ``stream`` and ``found``: the
+    tokens' stream and its row labels, when the caller has found them.
     """
-    stream = build_stream(tokens)
-    found = [o for o in find_occurrences(stream, patterns) if o.key in sizes]
+    stream = stream or build_stream(tokens)
+    found = [o for o in (find_occurrences(stream, patterns) if found is None else found)
+             if o.key in sizes]
+    by_order = read_by_order(stream, found, sizes, expected, check, confirm, verify, closed,
+                             table)
+    if by_order is not None:
+        return by_order
     orphans = assign_runs(stream, found)
     warnings: list[str] = []
     following = {id(o): found[i + 1] if i + 1 < len(found) else None for i, o in enumerate(found)}
@@ -421,6 +597,7 @@ def read_rows(tokens: Sequence[Token], patterns, sizes: dict[str, int], expected
                                          "its numbers may include those of the rows above",
                                          read.label)
 
+    _confirm_detached(stream, reads, sizes, verify, warnings, table)
     for key, read in reads.items():
         status.setdefault(key, read.status())
         if read.warning and read.rows[-1] == key:
@@ -546,6 +723,16 @@ def _t3_identities(grid: dict[str, Values], old_other: bool) -> bool:
     return True
 
 
+def _t3_verified(grid: dict[str, Values], old_other: bool) -> bool:
+    """The identities hold and can be checked: every result row and （七）总计 known in the
+    总计 column (a reading they cannot check is not confirmed by them)."""
+    result_rows = (["open", "partial"] + labels.TABLE3_WITHHELD + labels.TABLE3_UNAVAILABLE
+                   + labels.TABLE3_NOT_PROCESSED
+                   + (["other"] if old_other else labels.TABLE3_OTHER_2021) + ["total"])
+    known = all(grid.get(row) is not None and grid[row][-1] is not None for row in result_rows)
+    return known and _t3_identities(grid, old_other)
+
+
 @dataclass
 class Table3(TableRead):
     old_other: bool = False  # the 2019 single row （六）其他处理 was used
@@ -560,7 +747,9 @@ def read_table3(tokens: Sequence[Token], closed: bool = True, fmt: str | None = 
     The single 2019 row （六）其他处理 is expected when it is printed without the 2021 sub-rows,
     or, when no （六） row is printed at all, in a 2019-format report."""
     n = len(TABLE3_COLUMNS)
-    found = find_occurrences(build_stream(tokens), _TABLE3_PATTERNS)
+    tokens = drop_group_fragments(drop_repeated_header(tokens))
+    stream = build_stream(tokens)
+    found = find_occurrences(stream, _TABLE3_PATTERNS)
     new_rows = any(o.key in labels.TABLE3_OTHER_2021 for o in found)
     # The old single row （六）其他处理: printed without the 2021 sub-rows, or a 2019-format
     # report. (Whether it carries numbers of its own is its row status; STR-02 asks for that.)
@@ -575,7 +764,10 @@ def read_table3(tokens: Sequence[Token], closed: bool = True, fmt: str | None = 
         expected = [k for k in labels.TABLE3_ROWS if k != "other" and not k.startswith("subtotal.")]
         headings = frozenset({"other"} | set(labels.TABLE3_SUBTOTALS))
     rows = read_rows(tokens, _TABLE3_PATTERNS, sizes, expected, check=row_total_check,
-                     headings=headings, closed=closed, table="table3")
+                     headings=headings, closed=closed, table="table3",
+                     confirm=lambda grid: _t3_identities(grid, old_style),
+                     verify=lambda grid: _t3_verified(grid, old_style), stream=stream,
+                     found=found)
     reads, status = rows.reads, rows.status
     if not old_style and "other" in reads:
         read = reads.pop("other")
@@ -594,6 +786,65 @@ def read_table3(tokens: Sequence[Token], closed: bool = True, fmt: str | None = 
     sets = candidate_sets({k: r for k, r in reads.items() if k in table
                            and status.get(k) == "present"}, _t3_cell_keys)
     return Table3(table, row_status, printed, sets, rows.warnings, old_style)
+
+
+#: Any row label of table 三 (a cell that starts the table's rows).
+_ANY_TABLE3_ROW = re.compile("|".join(f"(?:{p})" for p in labels.TABLE3_ROWS.values()))
+
+
+def drop_repeated_header(tokens: Sequence[Token]) -> list[Token]:
+    """Without table 三's header printed again after its first row (under a page break), which
+    may fall between two lines of a row label ("4.无正当理由大量反" | header | "复申请"). A
+    header cell followed by numbers on its line is kept: it may be a row ("总计 3 0 …")."""
+    out: list[Token] = []
+    started = False
+    for i, token in enumerate(tokens):
+        if token.kind == "label" and started:
+            if token.text[0] in _HEADER_STARTS and labels.TABLE3_HEADER.fullmatch(
+                    "".join(token.text.split())):
+                after = tokens[i + 1] if i + 1 < len(tokens) else None
+                if after is None or after.kind == "label" or after.line != token.line:
+                    continue
+        elif token.kind == "label" and not started:
+            started = bool(_ANY_TABLE3_ROW.search(token.text))
+        out.append(token)
+    return out
+
+
+#: The characters table 三's header cells (and their pieces) begin with.
+_HEADER_STARTS = frozenset("申法自商科社其总(本第等企业机构公组服律")
+
+#: Every part (not the whole) of a group heading of table 三.
+_GROUP_PIECES = frozenset(h[i:j] for h in labels.TABLE3_GROUPS for i in range(len(h))
+                          for j in range(i + 1, len(h) + 1) if j - i < len(h))
+
+
+def drop_group_fragments(tokens: Sequence[Token]) -> list[Token]:
+    """Without the pieces of group headings printed in a column left of the row labels
+    ("（六）其" before "2.申请人逾期未按收费", "他处理" before "通知要求缴纳费用…", the vertical
+    "三、本年度办理结果"): in the label text they would break the row label they sit in. A piece
+    is a cell holding part (not all) of a group heading, with another label cell after it on
+    the same line, or between two pieces of a row label ("出版" | "（五）不" | "物"). A whole
+    heading stays (it may be a subtotal row)."""
+    def piece(token: Token) -> bool:
+        return token.kind == "label" and len(token.text) < 12 \
+            and "".join(token.text.split()) in _GROUP_PIECES
+
+    left = [t for i, t in enumerate(tokens)
+            if not (piece(t) and i + 1 < len(tokens) and tokens[i + 1].kind == "label"
+                    and tokens[i + 1].line == t.line)]
+    texts = [i for i, t in enumerate(left) if t.kind == "label"]
+    drop = set()
+    for n, i in enumerate(texts):
+        if not piece(left[i]) or n == 0 or n + 1 == len(texts):
+            continue
+        before = "".join(left[texts[n - 1]].text.split())[-12:]
+        after = "".join(left[texts[n + 1]].text.split())[:12]
+        joined = before + after
+        if any(m.start() < len(before) < m.end() for _, p in _TABLE3_PATTERNS
+               for m in p.finditer(joined)):
+            drop.add(i)
+    return [t for i, t in enumerate(left) if i not in drop]
 
 
 def _settle_jointly(reads: dict[str, Attribution], old_other: bool,
@@ -640,18 +891,20 @@ def _settle_jointly(reads: dict[str, Attribution], old_other: bool,
 # ---------------------------------------------------------------- table 四
 
 def read_table4(tokens: Sequence[Token]) -> TableRead:
-    """Table 四: the 15 numbers after its header words (numbers after other text in section
-    四 are narrative). More numbers than cells, or too few to split, is not understood."""
+    """Table 四: the 15 numbers printed under its column headers (结果维持 … 总计), in runs
+    separated by nothing but header words (a header repeated on the next page, a group per
+    row). Numbers of the prose in section 四 ("2025年", "行政复议3件") are not cells. More
+    numbers than cells, or too few to split, is not understood."""
     stream = build_stream(tokens)
-    values: list[Token] = []
-    first: Run | None = None
-    for run in stream.runs:
-        if labels.TABLE4_HEADER.search(stream.text[run.label_from:run.at]):
-            values.extend(run.values)
-            first = first or run
     size = len(TABLE4_COLUMNS)
     n = len(TABLE4_GROUPS) * size
     rows = [f"table4.{g}" for g in TABLE4_GROUPS]
+    values, first = _table4_values(stream)
+    ordered = _by_group(stream, values)
+    # The format's layouts: one row of 15, or a row of five per group (or, turned round, a row
+    # of three per result). Numbers spread otherwise are trusted only if the totals hold.
+    layout_known = ordered is not values or _run_sizes(stream, values) in ([n], [size] * 3)
+    values = ordered
     if not values:
         seen = bool(stream.text or stream.runs)
         table = {g: {c: Cell(None, method="unread" if seen else "missing",
@@ -663,6 +916,11 @@ def read_table4(tokens: Sequence[Token]) -> TableRead:
         values.pop()
     run = Run(values, first.at if first else 0, first.label_from if first else 0)
     read = read_row("table4", run, n, group_totals_check(size))
+    if read.options and not layout_known and len(values) == n \
+            and not group_totals_check(size)(tuple(t.value for t in values)):
+        read = Attribution(read.rows, read.sizes, run, [], "unread",
+                           f"{n} numbers printed in an unexpected layout whose group totals do "
+                           f"not hold: {run.raw[:60]}")
     warnings = [f"table4: {read.warning}"] if read.warning else []
     cells = read.cells("table4")
     table: dict[str, dict[str, Cell]] = {}
@@ -685,6 +943,60 @@ def read_table4(tokens: Sequence[Token]) -> TableRead:
         keys = tuple(f"table4.{g}.{c}" for g in TABLE4_GROUPS for c in TABLE4_COLUMNS)
         sets.append(CandidateSet(keys, tuple(read.options)))
     return TableRead(table, status, {}, sets, warnings)
+
+
+def _run_sizes(stream: Stream, values: list[Token]) -> list[int]:
+    """How many of ``values`` each run they came from holds, in order."""
+    ids = {id(t) for t in values}
+    return [k for k in (sum(1 for t in r.values if id(t) in ids) for r in stream.runs) if k]
+
+
+_RESULT_WORDS = (("维持",), ("纠正",), ("其他",), ("尚未", "审结"), ("总计", "合计"))
+
+
+def _by_group(stream: Stream, values: list[Token]) -> list[Token]:
+    """Table 四 printed the other way round — one row per result (结果维持 | 复议 | 直接起诉 |
+    复议后起诉 …), three numbers each — back in the format's order (group by group)."""
+    runs = [r for r in stream.runs if any(t is values[0] for t in r.values)] if values else []
+    if not runs:
+        return values
+    start = stream.runs.index(runs[0])
+    rows = stream.runs[start:start + len(_RESULT_WORDS)]
+    if len(rows) != len(_RESULT_WORDS) or sum(len(r.values) for r in rows) != len(values) \
+            or any(len(r.values) != len(TABLE4_GROUPS) for r in rows):
+        return values
+    for run, words in zip(rows, _RESULT_WORDS, strict=True):
+        before = stream.text[run.label_from:run.at]
+        if not any(w in before[-6:] for w in words):  # "结果维持", "其他结果", "总计"
+            return values
+    return [rows[r].values[g] for g in range(len(TABLE4_GROUPS)) for r in range(len(rows))]
+
+
+def _table4_values(stream: Stream) -> tuple[list[Token], Run | None]:
+    """The numbers of table 四 and the run they start in: from the first run after the column
+    headers, on through runs with only header words between them."""
+    def prose(run: Run) -> bool:  # a count with its unit ("3件"): a sentence, not a cell
+        return len(run.values) <= 2 and all(t.kind == "num" and t.unit and t.unit != "%"
+                                            for t in run.values)
+
+    def header_only(text: str) -> bool:
+        return len(labels.TABLE4_WORDS.sub("", text)) <= 2
+
+    values: list[Token] = []
+    first: Run | None = None
+    for pattern in (labels.TABLE4_COLUMNS, labels.TABLE4_HEADER):
+        for run in stream.runs:
+            before = stream.text[run.label_from:run.at]
+            if first is None:
+                if prose(run) or not pattern.search(before):
+                    continue
+                first = run
+            elif not header_only(before):
+                break
+            values.extend(run.values)
+        if first is not None:
+            break
+    return values, first
 
 
 # ---------------------------------------------------------------- table 二
