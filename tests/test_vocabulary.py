@@ -268,3 +268,62 @@ def test_csv_file_round_trips_through_a_spreadsheet(tmp_path):
     assert any("行标签有误" in m["message"] and m["status_cn"] == "违规" for m in messages)
     assert any(m["location_label"].startswith("表三") for m in messages)
 
+
+
+@pytest.mark.parametrize("name", ["flat-dongjia-county-2019.txt", "demo-county-2024.html",
+                                  "trs-lanxi-county-2023.html",
+                                  "pdf-layout-xinglan-district-2023.txt"])
+def test_parse_human_names_rows_and_columns_by_label(name):
+    from pathlib import Path
+
+    from auditor.parse import parse_report
+    from auditor.reports.parsed import render_report
+
+    data = (Path(__file__).parent / "fixtures" / "reports" / name).read_bytes()
+    text = render_report(parse_report(data, source=name))
+    _check(f"parse {name}", text)
+
+
+def test_parse_warnings_are_chinese():
+    from pathlib import Path
+
+    from auditor.parse import parse_report
+
+    seen = 0
+    for path in sorted((Path(__file__).parent / "fixtures" / "reports").glob("*.*")):
+        if path.suffix not in (".txt", ".html"):
+            continue
+        report = parse_report(path.read_bytes(), source=path.name)
+        for warning in report.warnings:
+            seen += 1
+            _check(f"parse warning {path.name}", warning)
+        for key, cell in report.iter_cells():
+            if cell.warning:
+                _check(f"cell warning {path.name} {key}", cell.warning)
+    assert seen
+
+
+def test_cell_raw_is_the_cells_own_text():
+    from pathlib import Path
+
+    from auditor.parse import parse_report
+
+    data = (Path(__file__).parent / "fixtures" / "reports" / "flat-haiyu-city-2023.txt")
+    report = parse_report(data.read_bytes())
+    split = [c for _, c in report.iter_cells() if c.method == "split" and c.value is not None]
+    assert split
+    for cell in split:
+        assert cell.raw == str(cell.value) and cell.run and cell.raw in cell.run.replace(" ", "")
+
+
+def test_unknown_key_raises_with_the_nearest_key():
+    from auditor.models import AnnualReport
+
+    report = AnnualReport()
+    assert report.value("table3.new_received.total") is None  # a real key the report lacks
+    with pytest.raises(KeyError, match="table3.new_received.total"):
+        report.cell("table3.new_recieved.total")
+    with pytest.raises(KeyError, match="table2.rules.issued"):
+        report.value("table2.rules.issue")
+    with pytest.raises(KeyError):
+        report.cell("table5.anything")
