@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from auditor import vocabulary
 from auditor.engine import ReportContext, Rule
 from auditor.findings import LegalBasis, Severity, Status
 from auditor.models import TABLE3_COLUMNS, AnnualReport, row_key_of
@@ -380,7 +381,7 @@ class ReviewLitigationClaims(Rule):
         evidence = {"sentence": sentence, column: values,
                     "cells": [f"table4.{g}.{column}" for g in groups]}
         if counted:
-            parts = "、".join(f"{_GROUP_CN[g]}{_count(v)}件" for g, v in counted.items())
+            parts = "、".join(f"{_group(g)}{_count(v)}件" for g, v in counted.items())
             if column == "total":
                 text = f"表四记有案件：{parts}"
             else:
@@ -393,7 +394,7 @@ class ReviewLitigationClaims(Rule):
         if unknown:
             return self.finding(
                 ctx, Status.NOT_ASSESSABLE,
-                f"正文称“{claim}”，但表四" + "、".join(_GROUP_CN[g] for g in unknown)
+                f"正文称“{claim}”，但表四" + "、".join(_group(g) for g in unknown)
                 + "的相应单元格空白或无法识别，无法核对。",
                 table="table4", evidence=evidence, discriminator=what)
         return None
@@ -403,8 +404,8 @@ def _count(value) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-_GROUP_CN = {"review": "行政复议", "litigation_direct": "未经复议直接起诉",
-             "litigation_after_review": "复议后起诉"}
+def _group(g: str) -> str:
+    return vocabulary.row_label("table4", g, short=True)
 
 
 class ResultCategories(_NarrativeRule):
