@@ -11,11 +11,12 @@ from pathlib import Path
 from . import __version__
 from .audit import check, exit_code, load_report  # noqa: F401
 from .config import Config, ConfigError, config_from_dict, load_config
-from .engine import UNIT_TYPES
 from .fetch import FetchError, read_target
 from .findings import Severity
 from .parse import parse_report
 from .store import StoreError, store_exists
+from .timefmt import local_day, local_time
+from .vocabulary import unit_type_key
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -39,6 +40,20 @@ def as_of_date(value: str):
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def unit_type_arg(value: str) -> str:
+    """``--unit-type``: 部门 / 政府 / 乡镇 / 街道 / 其他 (or department / government / township /
+    other), as the inventory writes it."""
+    try:
+        return unit_type_key(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+UNIT_TYPE_HELP = ("单位类型 (the body's type, which decides the report deadline): 部门 (1月31日), "
+                  "政府 (本级人民政府, 3月31日), 乡镇/街道/其他 (configurable, default 1月31日); "
+                  "English department/government/township/other also accepted")
+
+
 AS_OF_HELP = ("检查基准日 (as-of date) the time-relative rules judge against: column and home "
               "page freshness, report deadlines, 互动回应")
 
@@ -60,9 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the same body's report for the previous year (cross-year rules)")
     check.add_argument("--published", metavar="YYYY-MM-DD",
                        help="the date the report was published, when the page does not say")
-    check.add_argument("--unit-type", choices=UNIT_TYPES,
-                       help="department (1月31日), government (3月31日), township/other "
-                            "(configurable, default 1月31日); inferred from the issuer if omitted")
+    check.add_argument("--unit-type", type=unit_type_arg, metavar="部门|政府|乡镇|街道|其他",
+                       help=UNIT_TYPE_HELP + "; inferred from the issuer if omitted")
     check.add_argument("--as-of", type=as_of_date, metavar="YYYY-MM-DD",
                        help=AS_OF_HELP + " (default today)")
     add_output_options(check)
@@ -98,8 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--timeout", type=float, default=20.0, help="seconds per request")
     scan.add_argument("--domain", action="append", metavar="HOST",
                       help="another host the crawl may follow (default: the URL's host only)")
-    scan.add_argument("--unit-type", choices=UNIT_TYPES,
-                      help="the body running the site (deadline of its annual report)")
+    scan.add_argument("--unit-type", type=unit_type_arg, metavar="部门|政府|乡镇|街道|其他",
+                      help=UNIT_TYPE_HELP + " of the body running the site")
     scan.add_argument("--quiet", action="store_true", help="no progress display")
     scan.add_argument("--as-of", type=as_of_date, metavar="YYYY-MM-DD",
                       help=AS_OF_HELP + " (default: the day of the crawl, China time)")
@@ -109,7 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
                                 "rules")
     audit.add_argument("run_id", type=int, metavar="RUN_ID")
     audit.add_argument("--db", metavar="FILE")
-    audit.add_argument("--unit-type", choices=UNIT_TYPES)
+    audit.add_argument("--unit-type", type=unit_type_arg, metavar="部门|政府|乡镇|街道|其他",
+                       help=UNIT_TYPE_HELP)
     audit.add_argument("--as-of", type=as_of_date, metavar="YYYY-MM-DD",
                        help=AS_OF_HELP + " (default: the day the run was crawled, China time, "
                        "so a stored run re-audits the same way)")
@@ -232,7 +247,7 @@ def write_output(text: str, output: str | None) -> None:
             with open(output, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
         except OSError as exc:
-            raise FetchError(f"{output}: cannot write ({exc.strerror or exc})") from None
+            raise FetchError(f"{output}：无法写入（{exc.strerror or exc}）") from None
     else:
         sys.stdout.write(text)
 
@@ -247,7 +262,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     except ValueError as exc:  # a bad --published date
         raise UsageError(f"auditor check: {exc}") from None
     write_output(render(result, args.format), args.output)
+    for hint in check_hints(result):
+        print(f"auditor: 提示：{hint}", file=sys.stderr)
     return EXIT_OK if args.exit_zero else exit_code(result, config.fail_on)
+
+
+def check_hints(result) -> list[str]:
+    """What the command line could add to a check (the library's messages name no flag)."""
+    hints = []
+    deadline = [f for f in result.findings if f.rule in ("TIME-01", "TIME-02", "TIME-03")]
+    if any(f.evidence.get("published") is None and f.status == "not_assessable"
+           for f in deadline) and not result.context.get("published"):
+        hints.append("页面未给出发布日期时，可用 --published YYYY-MM-DD 指定。")
+    if deadline and result.context.get("unit_type_source") == "inferred":
+        hints.append("单位类型据报告机关名称推断；可用 --unit-type 部门|政府|乡镇|街道|其他 指定。")
+    if result.coverage.get("rules_skipped_without_previous"):
+        hints.append("可用 --previous 文件或网址 提供上年报告，运行跨年度规则（XY）。")
+    return hints
 
 
 def _progress(stream):
@@ -297,7 +328,7 @@ def cmd_scan_inventory(args: argparse.Namespace) -> int:
                 state = f"失败：{outcome.error}" if outcome.error else (
                     f"违规 {counts.get('violation', 0)}，需复核 {counts.get('needs_review', 0)}，"
                     f"无法评估 {counts.get('not_assessable', 0)}")
-                print(f"auditor: {outcome.site.id}（{outcome.site.name}）run {outcome.run_id}："
+                print(f"auditor: {outcome.site.id}（{outcome.site.name}）运行编号 {outcome.run_id}："
                       f"{state}", file=sys.stderr)
 
             outcomes = scan_all(config, path, sites=sites, parallel=args.parallel, on_done=done,
@@ -531,10 +562,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
     config = effective_config(args)
     path = db_path(args.db)
     if not store_exists(path):
-        raise FetchError(f"{path}: no such database")
+        raise FetchError(f"{path}：数据库不存在")
     with Store(path) as store:
         if store.run(args.run_id) is None:
-            raise FetchError(f"{path}: no run {args.run_id} (see `auditor runs`)")
+            raise FetchError(f"{path}：没有运行编号 {args.run_id}（见 auditor runs）")
         result = audit_run(store, args.run_id, config=config, unit_type=args.unit_type,
                            today=args.as_of)
     write_output(render(result, args.format), args.output)
@@ -547,7 +578,7 @@ def _open_db(value: str | None):
 
     path = db_path(value)
     if not store_exists(path):
-        raise FetchError(f"{path}: no such database")
+        raise FetchError(f"{path}：数据库不存在")
     return Store(path)
 
 
@@ -562,7 +593,7 @@ def cmd_history(args: argparse.Namespace) -> int:
                                                           else ""))
         fingerprints = Fingerprints(store)
         numbers: dict[str, dict[int, int]] = {}
-        sys.stdout.write("run    次  date        site                 status      违规 需复核 无法评估  "
+        sys.stdout.write("运行编号 次  日期        站点                 抓取状态     违规 需复核 无法评估  "
                          "新发现 仍未整改 已整改 未能复查  新增无法评估 仍无法评估 已可评估  对比\n")
         for run in runs:
             run = effective(store, run)
@@ -588,8 +619,8 @@ def cmd_history(args: argparse.Namespace) -> int:
             if run.status == "failed":
                 against += f"  未能访问站点：{failure_of(run)}"
             sys.stdout.write(
-                f"{run.id:<6} {number.get(run.id, 0):>2}  {run.started_at[:10]}  "
-                f"{run.site[:20]:<20} {run.status:<11} {by['violation']:>4} "
+                f"{run.id:<6} {number.get(run.id, 0):>2}  {local_day(run.started_at)}  "
+                f"{run.site[:20]:<20} {_short_status(run.status)} {by['violation']:>4} "
                 f"{by['needs_review']:>6} {by['not_assessable']:>8}  {life['new']:>6} "
                 f"{life['open']:>8} {life['fixed']:>6} {life['unchecked']:>8}  "
                 f"{life['na_new']:>12} {life['na_open']:>10} {life['na_assessable']:>8}  "
@@ -669,9 +700,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return EXIT_OK
     label_a = run_label(numbers.get(a) if run_a.site == run_b.site else None, a,
-                        run_a.started_at[:10], run_a.status)
+                        local_day(run_a.started_at), run_a.status)
     sys.stdout.write(f"对比：{label_a} → "
-                     f"{run_label(numbers.get(b), b, run_b.started_at[:10], run_b.status)}\n")
+                     f"{run_label(numbers.get(b), b, local_day(run_b.started_at), run_b.status)}\n")
     for note in notes:
         sys.stdout.write(note + "\n")
     for state in _DIFF_ORDER:
@@ -710,18 +741,24 @@ def cmd_report(args: argparse.Namespace) -> int:
                                                                       store.runs()})
         fingerprints = Fingerprints(store)
         reports = []
+        parsed: dict = {}
         for site_id in wanted:
             run = latest_run(store, site_id)
             if run is None:
-                print(f"auditor: no run of site {site_id!r} yet; skipped", file=sys.stderr)
+                print(f"auditor: 站点 {site_id} 尚无运行记录，已跳过", file=sys.stderr)
                 continue
             site = config.site(site_id)
             reports.append(site_report(
                 store, run.id, site_id=site_id, unit_name=site.name if site else None,
                 unit_type=site.unit_type if site else None,
                 site_code=site.site_code if site else None, fingerprints=fingerprints))
+            if args.format == "html":  # the tables the findings are about, as printed
+                from .reports.html_out import pictured_urls
+                from .stored_reports import stored_reports
+
+                parsed.update(stored_reports(store, run.id, pictured_urls(reports[-1])))
     if not reports:
-        raise FetchError("no runs to report on")
+        raise FetchError("没有可供生成报告的运行记录")
     if args.format == "xlsx":
         from .reports.xlsx_out import render_rectification_xlsx
 
@@ -730,12 +767,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         try:
             Path(args.output).write_bytes(data)
         except OSError as exc:
-            raise FetchError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
+            raise FetchError(f"{args.output}：无法写入（{exc.strerror or exc}）") from None
     else:
         from .reports.html_out import render_html
 
-        write_output(render_html(reports, score=config.score), args.output)
-    print(f"auditor: wrote {args.output} ({len(reports)} 个单位)", file=sys.stderr)
+        write_output(render_html(reports, score=config.score, parsed=parsed), args.output)
+    print(f"auditor: 已写入 {args.output}（{len(reports)} 个单位）", file=sys.stderr)
     return EXIT_OK
 
 
@@ -756,7 +793,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         else:
             run_id = args.run_id
             if store.run(run_id) is None:
-                raise FetchError(f"{store.path}: no run {run_id} (see `auditor runs`)")
+                raise FetchError(f"{store.path}：没有运行编号 {run_id}（见 auditor runs）")
         card = scorecard_of_run(store, run_id, config_score=config.score)
     render = render_score_json if args.format == "json" else render_score_human
     write_output(render(card), args.output)
@@ -770,7 +807,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
     path = db_path(args.db)
     if not store_exists(path):
-        raise FetchError(f"{path}: no such database")
+        raise FetchError(f"{path}：数据库不存在")
     with Store(path) as store:
         numbers: dict[str, dict[int, int]] = {}
         for run in store.runs():
@@ -780,7 +817,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
             pages = sum((run.stats.get("pages") or {}).values())
             failure = failure_of(run)
             sys.stdout.write(f"{run.id:>5}  {run.site[:20]:<20} 第{numbers[run.site][run.id]:>3}次  "
-                             f"{run.started_at}  {run.status:<11} {pages:>6} 页  {run.start_url}"
+                             f"{local_time(run.started_at)}  {_short_status(run.status)} {pages:>6} 页  {run.start_url}"
                              + (f"  （未能访问站点：{failure}）" if failure else "") + "\n")
     return EXIT_OK
 
@@ -793,7 +830,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return EXIT_OK
     for r in ALL_RULES:
-        sys.stdout.write(f"{r.code:<8} {r.severity.value:<8} {r.name:<42} {r.title}\n")
+        sys.stdout.write(f"{r.code:<8} {r.severity.label:<4} {r.title}\n")
     return EXIT_OK
 
 
@@ -810,12 +847,30 @@ def cmd_rule(args: argparse.Namespace) -> int:
     rule = find_rule(args.code)
     if rule is None:
         raise UsageError(f"auditor rule: no rule {args.code!r} (see `auditor rules`)")
-    options = ", ".join(f"{k} = {v!r}" for k, v in rule.config_keys.items()) or "无"
+    from .findings import basis_line
+
+    options = "，".join(f"{k} = {v!r}" for k, v in rule.config_keys.items()) or "无"
+    heading, basis = basis_line(str(rule.legal_basis))
     sys.stdout.write(
-        f"{rule.code}  {rule.title}  ({rule.name})\n"
-        f"严重程度: {rule.severity.value}    状态: {rule.status}    对象: {rule.subject}\n"
-        f"依据: {rule.legal_basis}\n配置项: {options}\n\n{rule.doc()}\n")
+        f"{rule.code}  {rule.title}\n"
+        f"严重程度：{rule.severity.label}    状态：{_RULE_STATUS.get(rule.status, rule.status)}"
+        f"    检查对象：{_SUBJECTS.get(rule.subject, rule.subject)}\n"
+        f"{heading}：{basis}\n配置项（[rules.\"{rule.code}\"]）：{options}\n\n{rule.doc()}\n")
     return EXIT_OK
+
+
+_RULE_STATUS = {"stable": "正式", "preview": "试行"}
+#: A run's status in a column of `runs` / `history` (the long forms are in RUN_STATUS_LABELS).
+_RUN_SHORT = {"finished": "正常完成", "failed": "抓取失败", "interrupted": "中断",
+              "crashed": "异常终止", "running": "进行中"}
+
+
+def _short_status(status: str) -> str:
+    from .reports.parsed import pad
+
+    return pad(_RUN_SHORT.get(status, status), 10)
+_SUBJECTS = {"report": "年度报告", "report_pair": "本年与上年年度报告", "document": "文件页面",
+             "site": "整个网站"}
 
 
 def cmd_parse(args: argparse.Namespace) -> int:

@@ -221,7 +221,7 @@ def _waiver(item: Any, where: str) -> Waiver:
 
 
 def _site(item: Any, index: int, find_rule) -> SiteConfig:
-    from auditor.engine import UNIT_TYPES
+    from auditor.vocabulary import unit_type_key
 
     where = f"[[sites]] #{index + 1}"
     if not isinstance(item, dict):
@@ -237,11 +237,11 @@ def _site(item: Any, index: int, find_rule) -> SiteConfig:
                            for u in urls):
         raise ValueError(f"{where} needs urls = [\"http(s)://…\"]")
     unit_type = item.get("unit_type")
-    aliases = {"部门": "department", "政府": "government", "乡镇": "township", "街道": "township"}
-    unit_type = aliases.get(unit_type, unit_type)
-    if unit_type is not None and unit_type not in UNIT_TYPES:
-        raise ValueError(f"{where}: unit_type {unit_type!r} (one of {', '.join(UNIT_TYPES)}, "
-                         "or 部门/政府/乡镇/街道)")
+    if unit_type is not None:
+        try:
+            unit_type = unit_type_key(str(unit_type))
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from None
     options = {}
     for key, value in (item.get("rules") or {}).items():
         rule = find_rule(key)

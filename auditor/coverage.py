@@ -22,7 +22,7 @@ GAP_OUTCOMES = {"timeout": "访问超时", "blocked": "被反爬虫/防火墙拦
                 "redirect_loop": "重定向循环或重定向过多", "offsite": "位于站外，未抓取",
                 "skipped": "未抓取", "too_large": "超过大小上限（含解压后），未读取",
                 "empty": "页面内容为空（疑似防火墙拦截或系统故障）",
-                "server_error": "服务器错误（HTTP 5xx，重试后仍失败）"}
+                "server_error": "服务器错误（HTTP 500–599，重试后仍失败）"}
 
 
 def gap_of(page: Any) -> str | None:

@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .calendar import WorkCalendar
-from .findings import Finding, LegalBasis, Location, Severity, Status
+from .findings import Finding, LegalBasis, Location, Severity, Status, for_format
 from .models import AnnualReport
+from .vocabulary import UNIT_TYPE_LABELS, location_label, unit_type_key  # noqa: F401
 
 #: Sections every rule docstring must have (checked by a test; printed by `auditor rule`).
-DOC_SECTIONS = ("Why:", "Legal basis:", "Non-compliant:", "Compliant:")
+DOC_SECTIONS = ("为什么：", "依据：", "违规示例：", "合规示例：")
 
 UNIT_TYPES = ("department", "government", "township", "other")
-UNIT_TYPE_LABELS = {"department": "部门", "government": "本级人民政府", "township": "乡镇/街道",
-                    "other": "其他主体", "unknown": "类型不明的机关"}
 
 
 @dataclass(frozen=True)
@@ -149,15 +148,25 @@ class Rule:
     def finding(self, ctx: ReportContext, status: Status, message: str, *,
                 section: str | None = None, table: str | None = None, row: str | None = None,
                 column: str | None = None, line: int | None = None,
-                evidence: dict[str, Any] | None = None, severity: Severity | None = None,
-                discriminator: str = "", url: str | None = None) -> Finding:
-        # A configured severity override wins over the rule's own per-case choice.
-        sev = self.effective_severity if self.severity_overridden else (severity or self.severity)
+                evidence: dict[str, Any] | None = None, discriminator: str = "",
+                url: str | None = None, legal_basis: LegalBasis | None = None) -> Finding:
+        # One severity a rule, the same in `auditor rules`, its documentation and every finding
+        # (or the one configured for it).
+        sev = self.effective_severity
+        report = getattr(ctx, "report", None)
+        page = None
+        if isinstance(report, AnnualReport) and url is None:
+            found_line, page = _where_in(report, section, table, row, column)
+            line = line or found_line
+        label = location_label(table, row, column, report.format if isinstance(
+            report, AnnualReport) else None, section=section) if (table or section) else None
         return Finding(
             rule=self.code, name=self.name, status=status, severity=sev, message=message,
             location=Location(url=url or _context_url(ctx), section=section, table=table,
-                              row=row, column=column, line=line),
-            evidence=evidence or {}, legal_basis=str(self.legal_basis),
+                              row=row, column=column, line=line, page=page, label=label),
+            evidence=evidence or {},
+            legal_basis=str(for_format(legal_basis or self.legal_basis,
+                                       report.format if isinstance(report, AnnualReport) else None)),
             discriminator=discriminator,
         )
 
@@ -207,6 +216,29 @@ class AuditResult:
             "rules_run": self.rules_run,
             "findings": [f.to_dict() for f in self.findings],
         }
+
+
+_PAGE = re.compile(r"\bpage (\d+)")
+
+
+def _where_in(report: AnnualReport, section: str | None, table: str | None, row: str | None,
+              column: str | None) -> tuple[int | None, int | None]:
+    """The line (and PDF page) of a place in the report: the cell's, else the first read cell
+    of its row or table, else the section heading's line."""
+    cells = []
+    if table:
+        prefix = f"{table}.{row}." if row else f"{table}."
+        for key, cell in report.iter_cells():
+            if key.startswith(prefix) and cell.line:
+                if column and key == f"{prefix}{column}":
+                    cells.insert(0, cell)
+                else:
+                    cells.append(cell)
+    if cells:
+        m = _PAGE.search(cells[0].where or "")
+        return cells[0].line, int(m.group(1)) if m else None
+    sec = report.sections.get(section or "") if section else None
+    return (sec.line if sec is not None else None), None
 
 
 def _context_url(ctx: Any) -> str | None:
@@ -327,11 +359,11 @@ def build_context(report: AnnualReport, *, previous: AnnualReport | None = None,
                   calendar: WorkCalendar | None = None, url: str | None = None,
                   today: dt.date | None = None) -> ReportContext:
     pub = parse_date(published)
-    pub_source = "--published" if pub else None
+    pub_source = "指定的发布日期" if pub else None
     if pub is None and report.published:
         pub, pub_source = parse_date(report.published), "页面发布日期"
-    if unit_type is not None and unit_type not in UNIT_TYPES:
-        raise ValueError(f"unknown unit type {unit_type!r} (one of {', '.join(UNIT_TYPES)})")
+    if unit_type is not None:
+        unit_type = unit_type_key(unit_type)
     return ReportContext(
         report=report, previous=previous, published=pub, published_source=pub_source,
         unit_type=unit_type or infer_unit_type(report),
@@ -346,8 +378,8 @@ def _guarded(rule: Rule, ctx: Any, findings: Iterable[Finding]) -> Iterator[Find
         yield from findings
     except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the audit
         yield rule.finding(ctx, Status.NOT_ASSESSABLE,
-                           f"规则执行出错，未能评估（{type(exc).__name__}: {exc}）。",
-                           severity=Severity.INFO, evidence={"error": repr(exc)[:300]},
+                           "规则执行出错，未能评估（程序错误，已记录在证据中）。",
+                           evidence={"error": repr(exc)[:300]},
                            discriminator="rule-error")
 
 

@@ -39,22 +39,56 @@ STATUS_LABEL = {Status.VIOLATION: "违规", Status.NEEDS_REVIEW: "需人工复�
                 Status.NOT_ASSESSABLE: "无法评估"}
 
 
+#: The national report format, by version: a report in the 2019 format is judged against the
+#: 2019 trial format (国办公开办函〔2019〕60号), not the 2021 one.
+FORMAT_DOCUMENTS = {
+    "2021": "中华人民共和国政府信息公开工作年度报告格式（国办公开办函〔2021〕30号）",
+    "2019": "中华人民共和国政府信息公开工作年度报告格式（试行）（国办公开办函〔2019〕60号）",
+}
+#: How a finding's basis is headed: a legal document (依据) or a note of method (说明).
+NOTE_PREFIX = "说明："
+
+
 @dataclass(frozen=True, slots=True)
 class LegalBasis:
-    """An article of a document. ``verified=False`` marks domain.md [R] items."""
+    """An article of a document. ``verified=False`` marks domain.md [R] items. ``note=True``
+    marks a statement of this tool's method, which is no legal document: it prints as
+    说明：…, never in 《》 or under 依据."""
 
     article: str
     document: str = "中华人民共和国政府信息公开条例"
     verified: bool = True
+    note: bool = False
 
     def __str__(self) -> str:
+        if self.note:
+            return NOTE_PREFIX + self.article
         text = f"《{self.document}》{self.article}" if self.document else self.article
         return text if self.verified else f"{text}（出处未核实）"
 
 
+def for_format(basis: LegalBasis, fmt: str | None) -> LegalBasis:
+    """The basis as it applies to a report of format ``fmt``: the 2019 format's document for a
+    2019-format report."""
+    if fmt == "2019" and basis.document == FORMAT_DOCUMENTS["2021"]:
+        return LegalBasis(basis.article, FORMAT_DOCUMENTS["2019"], basis.verified, basis.note)
+    return basis
+
+
+def basis_line(legal_basis: str) -> tuple[str, str]:
+    """(heading, text) to print a finding's basis: (依据, 《…》第…) or (说明, …)."""
+    if legal_basis.startswith(NOTE_PREFIX):
+        return "说明", legal_basis[len(NOTE_PREFIX):]
+    return "依据", legal_basis
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where the problem is: the document (URL or file), then section, table, row, column."""
+    """Where the problem is: the document (URL or file), then section, table, row, column (the
+    schema keys, for software), the page of a PDF and the line; ``label`` is the same place in
+    the report's own words (表三 第（四）项“无法提供”1.本机关不掌握相关政府信息 / 自然人), set by the
+    engine from the report's format. Only the document, section, table, row and column make the
+    fingerprint: a label or line that changes does not make a finding new."""
 
     url: str | None = None
     section: str | None = None
@@ -62,6 +96,8 @@ class Location:
     row: str | None = None
     column: str | None = None
     line: int | None = None
+    page: int | None = None
+    label: str | None = None
 
     def key(self) -> str:
         """The full location as text (waivers match a substring of it: URLs with their host)."""
@@ -76,24 +112,30 @@ class Location:
 
     def to_dict(self) -> dict[str, Any]:
         return {"url": self.url, "section": self.section, "table": self.table, "row": self.row,
-                "column": self.column, "line": self.line}
+                "column": self.column, "line": self.line, "page": self.page,
+                "label": self.label or self.place() or None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Location:
+        """A location from its JSON form (stored findings; older ones lack page and label)."""
+        data = data or {}
+        return cls(**{k: data.get(k) for k in ("url", "section", "table", "row", "column",
+                                                "line", "page", "label")})
+
+    def place(self) -> str:
+        """Where in the document, in the report's words (no page or line)."""
+        from .vocabulary import location_label
+
+        return self.label or location_label(self.table, self.row, self.column,
+                                             section=self.section)
 
     def describe(self) -> str:
-        parts = []
-        if self.table:
-            parts.append({"table2": "表二", "table3": "表三", "table4": "表四"}.get(self.table,
-                                                                            self.table))
-        elif self.section:
-            parts.append(f"第{'一二三四五六'[int(self.section) - 1]}部分"
-                         if self.section.isdigit() and 1 <= int(self.section) <= 6
-                         else self.section)
-        if self.row:
-            parts.append(self.row)
-        if self.column:
-            parts.append(self.column)
-        if self.line:
-            parts.append(f"第{self.line}行")
-        return " / ".join(parts)
+        """The place with its page and line: 表三 （七）总计 / 自然人（第4页第12行）."""
+        place = self.place()
+        at = (f"第{self.page}页" if self.page else "") + (f"第{self.line}行" if self.line else "")
+        if place and at:
+            return f"{place}（{at}）"
+        return place or at
 
 
 @dataclass(frozen=True)

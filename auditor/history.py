@@ -116,7 +116,10 @@ class SiteReport:
 
 
 def run_date(run: RunRecord) -> str:
-    return run.started_at[:10]
+    """The day the run started, in China (北京时间)."""
+    from .timefmt import local_day
+
+    return local_day(run.started_at)
 
 
 def _track(finding: dict[str, Any]) -> str:
@@ -125,9 +128,7 @@ def _track(finding: dict[str, Any]) -> str:
 
 
 def _location(finding: dict[str, Any]) -> Location:
-    loc = finding.get("location") or {}
-    return Location(**{k: loc.get(k) for k in ("url", "section", "table", "row", "column",
-                                                "line")})
+    return Location.from_dict(finding.get("location"))
 
 
 class Fingerprints:

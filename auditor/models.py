@@ -51,9 +51,11 @@ UNDERSTOOD = frozenset({"present", "absent", "blank"})
 class Cell:
     """One numeric cell of a report table, with where it came from.
 
-    ``raw`` is the source text the value was read from (for a run-together row, the whole run;
-    ``""`` for a row whose label is printed with nothing after it); ``where`` says which row label
-    and which line; ``method`` is how the value was obtained: ``cell`` (its own cell), ``split``
+    ``raw`` is the cell's own text: what the report printed in that cell, or for a cell split
+    out of a run-together row the digits it was given (``None`` while the row admits several
+    readings; ``""`` for a row whose label is printed with nothing after it); ``run`` is the
+    whole run-together text a split cell came from; ``where`` says which row label and which
+    line; ``method`` is how the value was obtained: ``cell`` (its own cell), ``split``
     (a run-together row with exactly one split admitted by the table identities),
     ``split+identity`` (the column identities chose it), ``split+narrative`` (the narrative named
     the number), ``rows`` (the numbers of several rows printed together after their labels,
@@ -70,6 +72,8 @@ class Cell:
     #: When the value is unknown because a run-together row admits several readings: the
     #: values this cell takes in those readings (so a narrative number can still be refuted).
     options: tuple[Number, ...] = ()
+    #: The run-together text the cell was split from (``None`` for a cell printed on its own).
+    run: str | None = None
 
     @property
     def printed_blank(self) -> bool:
@@ -84,6 +88,8 @@ class Cell:
             out["warning"] = self.warning
         if self.options:
             out["options"] = list(self.options)
+        if self.run is not None and self.run != self.raw:
+            out["run"] = self.run
         return out
 
 
@@ -105,6 +111,33 @@ class CandidateSet:
 
     def to_dict(self) -> dict[str, Any]:
         return {"cells": list(self.cells), "readings": [list(r) for r in self.readings]}
+
+
+def schema_keys() -> frozenset[str]:
+    """Every cell key of tables 二, 三 and 四 in the 2019 and 2021 formats (report-schema.md),
+    subtotal rows included."""
+    global _SCHEMA_KEYS
+    if _SCHEMA_KEYS is None:
+        from . import vocabulary as v
+
+        keys = {f"table2.{k}" for fmt in v.FORMATS for k in v.TABLE2_COLUMNS[fmt]}
+        rows = [*v.TABLE3_TOP_ROWS, *v.TABLE3_ITEMS, *(f"subtotal.{g}" for g in v.TABLE3_GROUPS)]
+        keys |= {f"table3.{r}.{c}" for r in rows for c in TABLE3_COLUMNS}
+        keys |= {f"table4.{g}.{c}" for g in TABLE4_GROUPS for c in TABLE4_COLUMNS}
+        _SCHEMA_KEYS = frozenset(keys)
+    return _SCHEMA_KEYS
+
+
+_SCHEMA_KEYS: frozenset[str] | None = None
+
+
+def unknown_key(key: str) -> str:
+    """The message of the KeyError for a key no format has: the nearest keys, if any."""
+    import difflib
+
+    near = difflib.get_close_matches(key, sorted(schema_keys()), n=3, cutoff=0.6)
+    hint = f"；最接近的是 {'、'.join(near)}" if near else ""
+    return f"{key} 不是年报数据结构中的单元格（docs/report-schema.md）{hint}"
 
 
 def row_key_of(cell_key: str) -> str:
@@ -162,14 +195,23 @@ class AnnualReport:
         return self.error is None
 
     def cell(self, key: str) -> Cell:
-        """The cell at a dotted schema path, e.g. ``table3.new_received.total``."""
+        """The cell at a dotted schema path, e.g. ``table3.new_received.total``: the cell as
+        read, or an unknown ``missing`` cell when the report does not have it. A key that is in
+        no format's schema (a typo: ``table3.new_recieved.total``) raises :class:`KeyError`
+        naming the nearest key, never a quiet ``None``."""
         table, _, rest = key.partition(".")
         if table == "table2":
-            return self.table2.get(rest, MISSING)
-        if table in ("table3", "table4"):
+            found = self.table2.get(rest)
+        elif table in ("table3", "table4"):
             row, _, col = rest.rpartition(".")
-            return getattr(self, table).get(row, {}).get(col, MISSING)
-        raise KeyError(key)
+            found = getattr(self, table).get(row, {}).get(col)
+        else:
+            found = None
+        if found is not None:
+            return found
+        if key not in schema_keys():
+            raise KeyError(unknown_key(key))
+        return MISSING
 
     def value(self, key: str) -> Number | None:
         return self.cell(key).value
@@ -266,7 +308,8 @@ def _cell_from(value: Any) -> Cell:
     if isinstance(value, dict):
         return Cell(value=value.get("value"), raw=value.get("raw"), where=value.get("where"),
                     line=value.get("line"), method=value.get("method", "cell"),
-                    warning=value.get("warning"), options=tuple(value.get("options", ())))
+                    warning=value.get("warning"), options=tuple(value.get("options", ())),
+                    run=value.get("run"))
     if isinstance(value, str):
         return Cell(value=None, raw=value, method="cell")
     if value is None:

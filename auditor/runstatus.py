@@ -17,14 +17,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .store import RunRecord, Store
+from .vocabulary import FETCH_OUTCOME_LABELS, RUN_STATUS_LABELS
 
-RUN_STATUS_CN = {"finished": "正常完成", "failed": "抓取失败（未能访问站点）",
-                 "interrupted": "中断（已保存已抓取部分）", "crashed": "异常终止",
-                 "running": "进行中（未结束）"}
-
-_OUTCOME_CN = {"timeout": "访问超时", "blocked": "被拦截", "robots": "robots.txt 禁止抓取",
-               "network_error": "网络错误", "redirect_loop": "重定向循环",
-               "offsite": "重定向至站外", "http_error": "HTTP 错误", "skipped": "未抓取"}
+RUN_STATUS_CN = RUN_STATUS_LABELS
+_OUTCOME_CN = FETCH_OUTCOME_LABELS
 
 
 def unreachable_reason(store: Store, run_id: int) -> str | None:

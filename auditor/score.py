@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from auditor.vocabulary import RUN_STATUS_LABELS
+
 from .findings import site_path
 
 INDICATORS = "政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）"
@@ -236,7 +238,7 @@ def _judge(item: Item, findings: list[dict[str, Any]], rules_run: set[str] | Non
     ran = [r for r in item.rules if rules_run is None or r in rules_run]
     if not ran:
         return Line(item, RESULT_NOT_RUN, note="相关规则未运行（未选用，或本次运行审计时尚无此规则："
-                    "可用 auditor audit RUN_ID 重新审计）")
+                    "可重新审计该次运行）")
     mine = [f for f in findings if _selected(item, f)]
     deductions, total = [], 0.0
     for f in mine:
@@ -293,8 +295,7 @@ def build_scorecard(findings: list[dict[str, Any]], *, site: str, run_id: int, s
                          settings["full_marks"], settings["pass_mark"], 0.0, "not_checked",
                          "抓取失败，未能访问站点，未作检查", ["本次抓取未能访问站点：各项均未检查，不能视为合格。"])
     if rules_run is None:
-        notes.append("本次运行未记录所运行的规则（在本功能之前审计）：各项记为未运行，请用 auditor audit "
-                     "RUN_ID 重新审计。")
+        notes.append("本次运行未记录所运行的规则（在本功能之前审计）：各项记为未运行，请重新审计该次运行。")
         rules_run = set()
     lines = [_judge(item, findings, rules_run, settings, start_url) for item in LAYOUT]
     deducted = sum(line.points for line in lines)
@@ -303,7 +304,8 @@ def build_scorecard(findings: list[dict[str, Any]], *, site: str, run_id: int, s
     open_items = [line for line in lines if line.result in (RESULT_NA, RESULT_MANUAL,
                                                              RESULT_NOT_RUN)]
     if run_status != "finished":
-        notes.append(f"抓取未正常结束（{run_status}），结果只覆盖已抓取的页面。")
+        notes.append(f"抓取未正常结束（{RUN_STATUS_LABELS.get(run_status, run_status)}），"
+                     "结果只覆盖已抓取的页面。")
     if vetoes or score < settings["pass_mark"]:
         why = [f"单项否决：{'、'.join(line.item.name for line in vetoes)}"] if vetoes else []
         if score < settings["pass_mark"]:
@@ -320,8 +322,8 @@ def build_scorecard(findings: list[dict[str, Any]], *, site: str, run_id: int, s
     if gaps:
         notes.append(f"抓取覆盖不完整：{len(gaps)}项无法评估（SCAN-01，如：{gaps[0].get('message', '')[:60]}），"
                      "相关内容未检查。")
-    notes.append("扣分标准出处未核实（国办秘函〔2019〕19号扣分细则原文未取得）：扣分值为配置值，见 "
-                 "auditor.toml [score]。")
+    notes.append("扣分标准出处未核实（国办秘函〔2019〕19号扣分细则原文未取得）：扣分值为配置值，见配置文件的"
+                 "评分设置。")
     return Scorecard(site, run_id, start_url, run_status, stats.get("as_of"), lines,
                      settings["full_marks"], settings["pass_mark"], deducted, verdict, text, notes)
 

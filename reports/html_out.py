@@ -19,9 +19,12 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from auditor.findings import basis_line
 from auditor.history import LIFECYCLE_CN, SiteReport, TrackedFinding
+from auditor.models import AnnualReport
 from auditor.runstatus import run_label
 
+from .table_picture import PICTURED, picture_of
 from .xlsx_out import (
     CHANGE_CN,
     RUN_STATUS_CN,
@@ -32,7 +35,7 @@ from .xlsx_out import (
     comparison_note,
     coverage_notes,
     coverage_summary,
-    evidence_items,
+    finding_evidence,
     rule_title,
     run_day,
     severity_label,
@@ -43,6 +46,11 @@ from .xlsx_out import (
 )
 
 TEMPLATES = Path(__file__).with_name("templates")
+
+
+def pictured_urls(report: SiteReport) -> set[str]:
+    """The report pages whose tables the HTML report draws for this unit's findings."""
+    return {t.url for t in active(report) if t.url and t.rule.split("-")[0] in PICTURED}
 
 
 def _environment() -> Environment:
@@ -58,7 +66,8 @@ def _signed(value: int | None) -> str:
     return f"+{value}" if value > 0 else ("±0" if value == 0 else str(value))
 
 
-def _finding_view(t: TrackedFinding, report: SiteReport) -> dict[str, Any]:
+def _finding_view(t: TrackedFinding, report: SiteReport,
+                  parsed: dict[str, AnnualReport] | None = None) -> dict[str, Any]:
     f = t.finding
     last = report.run if t.run_id == report.run.id else report.previous
     return {
@@ -67,9 +76,11 @@ def _finding_view(t: TrackedFinding, report: SiteReport) -> dict[str, Any]:
         "severity": f["severity"], "severity_label": severity_label(f["severity"]),
         "lifecycle": t.lifecycle, "lifecycle_label": LIFECYCLE_CN.get(t.lifecycle, t.lifecycle),
         "message": f.get("message", ""), "where": column_text(f), "title": title_text(f),
-        "url": t.url or "", "legal_basis": f.get("legal_basis", ""),
-        "evidence": evidence_items(f.get("evidence")), "waived": f.get("waived") or "",
+        "url": t.url or "", "legal_basis": basis_line(f.get("legal_basis", ""))[1],
+        "basis_heading": basis_line(f.get("legal_basis", ""))[0],
+        "evidence": finding_evidence(f), "waived": f.get("waived") or "",
         "first_seen": t.first_seen or "", "last_seen": run_day(last) if last else "",
+        "picture": picture_of(f, (parsed or {}).get(t.url or "")),
     }
 
 
@@ -106,8 +117,8 @@ def _score_view(report: SiteReport, score: dict[str, Any] | None) -> dict[str, A
             "pass_mark": f"{card.pass_mark:g}", "sections": sections, "notes": card.notes}
 
 
-def _unit_view(report: SiteReport, index: int, score: dict[str, Any] | None = None
-               ) -> dict[str, Any]:
+def _unit_view(report: SiteReport, index: int, score: dict[str, Any] | None = None,
+               parsed: dict[str, AnnualReport] | None = None) -> dict[str, Any]:
     now, change = report.counts("now"), trend(report)
     notes = coverage_notes(report)
     return {
@@ -131,7 +142,7 @@ def _unit_view(report: SiteReport, index: int, score: dict[str, Any] | None = No
                      "dated": c.get("items_dated", 0), "found_by": c.get("found_by", ""),
                      "reasons": "；".join(c.get("reasons") or [])}
                     for c in (report.coverage or {}).get("columns") or []],
-        "active": [_finding_view(t, report) for t in active(report)],
+        "active": [_finding_view(t, report, parsed) for t in active(report)],
         "fixed": [_finding_view(t, report) for t in closed(report) if t.lifecycle == "fixed"],
         "assessable": [_finding_view(t, report) for t in closed(report)
                        if t.lifecycle == "na_assessable"],
@@ -144,10 +155,14 @@ def _unit_view(report: SiteReport, index: int, score: dict[str, Any] | None = No
 
 
 def render_html(reports: list[SiteReport], *, title: str = "政府网站政务公开检查报告",
-                generated: dt.date | None = None, score: dict[str, Any] | None = None) -> str:
+                generated: dt.date | None = None, score: dict[str, Any] | None = None,
+                parsed: dict[str, AnnualReport] | None = None) -> str:
     """The whole report as one self-contained HTML page (UTF-8, no scripts, print CSS for A4).
-    ``score`` is the [score] table of the config (the 检查指标 amounts)."""
-    units = [_unit_view(r, i, score) for i, r in enumerate(reports, start=1)]
+    ``score`` is the [score] table of the config (the 检查指标 amounts); ``parsed`` the annual
+    reports the findings are about, by URL (:func:`auditor.stored_reports.stored_reports`):
+    with them, a table or narrative finding shows the table as the report printed it, its
+    cells marked (:mod:`.table_picture`)."""
+    units = [_unit_view(r, i, score, parsed) for i, r in enumerate(reports, start=1)]
     totals = {k: sum(u["counts"][k] for u in units) for k in STATUS_SHORT}
     totals["unchecked"] = sum(u["lifecycle"]["unchecked"] for u in units)
     failed = [u["name"] for u in units if u["failed"]]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from auditor.engine import UNIT_TYPE_LABELS, AuditResult
-from auditor.findings import STATUS_LABEL, Severity, Status
+from auditor.engine import AuditResult
+from auditor.findings import STATUS_LABEL, Severity, Status, basis_line
 from auditor.runstatus import run_label, status_label
+from auditor.timefmt import local_time
+from auditor.vocabulary import FORMAT_LABELS, UNIT_TYPE_LABELS
 
 _MARK = {Status.VIOLATION: "✗", Status.NEEDS_REVIEW: "?", Status.NOT_ASSESSABLE: "…"}
 
@@ -14,7 +16,7 @@ def _site_header(result: AuditResult) -> list[str]:
     # site_run: which run of this site it is (set by scheduled scans); run_id is global.
     run = run_label(ctx.get("site_run"), ctx.get("run_id"))
     return [
-        f"检查站点  {ctx.get('start_url')}    （{run}，{ctx.get('started_at')}）",
+        f"检查站点  {ctx.get('start_url')}    （{run}，{local_time(ctx.get('started_at'))}）",
         *([f"检查基准日  {ctx['as_of']}"] if ctx.get("as_of") else []),
         f"抓取状态  {status_label(str(ctx.get('run_status')))}：页面 {cov.get('pages_total', 0)} 个，成功 "
         f"{cov.get('pages_fetched', 0)}，HTTP 错误 {cov.get('http_errors', 0)}，超时 "
@@ -69,7 +71,7 @@ def render_human(result: AuditResult) -> str:
         lines = [
             f"检查对象  {report.get('title') or report.get('source') or '（未识别标题）'}",
             f"报告机关  {report.get('issuer') or '（未识别）'}    年度  {report.get('year') or '（未识别）'}"
-        f"    格式  {report.get('format') or '（未识别）'}",
+        f"    格式  {FORMAT_LABELS.get(report.get('format') or '', '（未识别）')}",
         f"单位类型  {UNIT_TYPE_LABELS.get(ctx.get('unit_type'), ctx.get('unit_type'))}"
         f"（{'指定' if ctx.get('unit_type_source') == 'configured' else '据名称推断'}）"
         f"    发布日期  {ctx.get('published') or '未知'}"
@@ -85,13 +87,13 @@ def render_human(result: AuditResult) -> str:
         lines.append(f"【{severity.label}】")
         for f in group:
             waived = f"（已豁免：{f.waived}）" if f.waived else ""
-            where = f.location.describe()
-            lines.append(f"  {_MARK[f.status]} {f.rule} {STATUS_LABEL[f.status]}{waived}"
-                         f"{'  ' + where if where else ''}")
+            lines.append(f"  {_MARK[f.status]} {f.rule} {STATUS_LABEL[f.status]}{waived}")
             lines.append(f"    {f.message}")
-            if site and f.location.url:
-                lines.append(f"    位置：{f.location.url}")
-            lines.append(f"    依据：{f.legal_basis}")
+            where = "  ".join(p for p in (f.location.url, f.location.describe()) if p)
+            if where:
+                lines.append(f"    位置：{where}")
+            heading, basis = basis_line(f.legal_basis)
+            lines.append(f"    {heading}：{basis}")
         lines.append("")
     lines.append(f"违规 {counts['violation']} 项，需人工复核 {counts['needs_review']} 项，"
                  f"无法评估 {counts['not_assessable']} 项，已豁免 {counts['waived']} 项。")
@@ -112,5 +114,5 @@ def render_human(result: AuditResult) -> str:
                      + "，结果不能视为全站合格。")
     skipped = result.coverage.get("rules_skipped_without_previous")
     if skipped:
-        lines.append(f"未提供上年报告（--previous），跨年度规则未运行：{'、'.join(skipped)}。")
+        lines.append(f"未提供上年报告，跨年度规则未运行：{'、'.join(skipped)}。")
     return "\n".join(lines) + "\n"

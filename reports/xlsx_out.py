@@ -35,7 +35,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from auditor.calendar import CalendarNotCovered, WorkCalendar
-from auditor.engine import UNIT_TYPE_LABELS
 from auditor.findings import STATUS_LABEL, Location, Severity
 from auditor.history import (
     ACTIVE,
@@ -46,6 +45,8 @@ from auditor.history import (
     rectification_deadline,
 )
 from auditor.runstatus import RUN_STATUS_CN, run_label
+from auditor.timefmt import local_day
+from auditor.vocabulary import UNIT_TYPE_LABELS, evidence_label, evidence_value
 
 from .csv_out import neutralise
 
@@ -55,50 +56,6 @@ STATUS_ORDER = {"violation": 0, "needs_review": 1, "not_assessable": 2}
 STATUS_SHORT = {"violation": "违规", "needs_review": "需复核", "not_assessable": "无法评估"}
 CHANGE_CN = {"edited": "发布后内容被修改", "disappeared": "已删除或无法访问"}
 
-#: Chinese labels of the evidence keys rules write; unknown keys are shown as they are.
-EVIDENCE_LABELS = {
-    "title": "标题", "issued": "成文日期", "published": "发布日期", "limit": "时限（工作日）",
-    "working_days": "实际用时（工作日）", "deadline": "截止日期", "linked_from": "链接所在页面",
-    "crawl_status": "抓取状态", "outcome": "抓取结果", "count": "数量", "urls": "网址",
-    "reason": "原因", "equation": "勾稽关系", "lhs": "左边", "rhs": "右边", "key": "字段",
-    "value": "数值", "raw": "原文", "sentence": "原句", "narrative": "正文表述", "year": "年度",
-    "previous_year": "上一年度", "missing": "缺少", "missing_section": "缺少部分",
-    "missing_rows": "缺少行", "due_year": "应公布年度", "years_found": "已找到的年度",
-    "similarity": "相似度", "previous_source": "上年报告", "text": "原文",
-    "section6": "第六部分原文", "unit_type": "单位类型", "expected": "应为", "found": "实际",
-    "code": "标识码", "codes": "标识码", "examples": "示例", "tags": "标签", "pages": "页面数",
-    "footer": "页脚", "cells": "单元格", "unassessable": "无法评估项",
-    "deadline_day_off": "截止日为休息日", "next_workday": "顺延后的工作日",
-    "published_from": "发布日期来源", "carried_in": "本年结转", "previous_carried_out": "上年结转",
-    "max_pages": "页数上限", "input_kind": "输入类型", "scanned_pages": "扫描页",
-    "images": "图片", "columns": "列", "totals": "合计", "corrected": "纠错数",
-    "pending": "尚未审结", "fee_unpaid_total": "收费数", "notices": "通知数",
-    "new_received_total": "新收申请总数", "PubDate": "PubDate 标签", "meta": "页面标签日期",
-    "visible": "页面显示日期", "issuer": "发布机关", "page_source": "页面来源",
-    "report_issuer": "报告机关", "period": "统计期限", "format": "格式", "printed": "表中文字",
-    "ordinals": "序号", "found_row": "表中的行", "column": "栏目", "column_name": "栏目",
-    "input": "输入", "status": "状态",
-    # website indicators (rules/freshness.py, rules/platform.py)
-    "column_url": "栏目地址", "newest": "最新一条", "items_listed": "列出条数",
-    "undated": "未注明日期条数", "after_as_of": "晚于检查基准日条数", "state": "读取状态",
-    "column_class": "栏目类别", "since": "应有更新的起始日", "as_of": "检查基准日",
-    "window": "更新周期", "why": "原因", "indicator": "指标类型", "threshold": "否决数量",
-    "hit_columns": "涉及栏目", "not_assessable": "无法评估的栏目", "home": "首页",
-    "items": "条目数", "second_level": "二级栏目", "second_level_newest": "二级栏目最新信息",
-    "script": "列表脚本", "placeholder": "页面文字", "window_start": "留言起算日期",
-    "reply_months": "回复时限（月）", "messages": "留言数", "recent": "一年内留言数",
-    "hits": "超时未回应的留言", "unknown": "回复情况不明的留言", "guide": "指南页面",
-    "present": "已有内容", "attachments": "附件", "guide_date": "指南日期",
-    "guide_date_raw": "指南日期原文", "change": "机构变动文件", "change_title": "机构变动标题",
-    "change_date": "机构变动日期", "institution_page": "机构信息页面",
-    "institution_date": "机构信息日期", "links": "链接", "doubt": "无法断定的原因",
-    "catalogue": "目录", "catalogue_url": "目录地址", "entries_read": "已核对的条目页面",
-    "shown": "已显示的内容", "pages_read": "已读取的页面", "item": "事项", "pattern": "识别词",
-    "domain": "域名", "from": "判断依据", "site_domain": "SiteDomain 标签", "host": "访问地址",
-    "column_names": "栏目", "days": "天数", "url": "网址", "date": "日期",
-    "source": "日期来源", "asked": "留言时间", "replied": "回复时间",
-}
-_DATE_STRATEGY = {"meta": "页面标签", "visible": "页面正文", "list": "列表页", "url": "网址"}
 MAX_TEXT = 4000  # characters of evidence per cell / block; the rest is cut with a note
 
 
@@ -134,9 +91,7 @@ def rule_text(finding: dict[str, Any]) -> str:
 
 
 def location_of(finding: dict[str, Any]) -> Location:
-    loc = finding.get("location") or {}
-    return Location(**{k: loc.get(k) for k in ("url", "section", "table", "row", "column",
-                                                "line")})
+    return Location.from_dict(finding.get("location"))
 
 
 def column_text(finding: dict[str, Any]) -> str:
@@ -158,28 +113,34 @@ def title_text(finding: dict[str, Any]) -> str:
     return str(title) if title else ""
 
 
-def _value_text(value: Any) -> str:
+def _value_text(value: Any, key: str = "", rule: str | None = None,
+                table: str | None = None) -> str:
+    """A piece of evidence as a person reads it: machine words (keys, date sources, outcomes)
+    in the vocabulary's Chinese."""
+    value = evidence_value(key, value, table)
     if value is None:
         return "（无）"
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, dict):
         if "date" in value and ("raw" in value or "strategy" in value):  # a date with evidence
-            how = _DATE_STRATEGY.get(value.get("strategy") or "", value.get("strategy") or "")
+            how = evidence_value("strategy", value.get("strategy") or "")
             raw = value.get("raw")
             extra = "，".join(p for p in (f"来源：{how}" if how else "",
                                           f"原文：{raw}" if raw else "") if p)
             return f"{value['date']}（{extra}）" if extra else str(value["date"])
-        return "；".join(f"{EVIDENCE_LABELS.get(str(k), k)}：{_value_text(v)}"
+        return "；".join(f"{evidence_label(str(k), rule)}：{_value_text(v, str(k), rule, table)}"
                         for k, v in value.items())
     if isinstance(value, list | tuple | set):
-        return "、".join(_value_text(v) for v in value) if value else "（无）"
+        return "、".join(_value_text(v, key, rule, table) for v in value) if value else "（无）"
     return str(value)
 
 
-def evidence_items(evidence: Any) -> list[tuple[str, str]]:
+def evidence_items(evidence: Any, *, rule: str | None = None,
+                   table: str | None = None) -> list[tuple[str, str]]:
     """Evidence as (Chinese label, readable value) pairs, in the rule's order; the document
-    title is left out (it has a column / line of its own: :func:`title_text`)."""
+    title is left out (it has a column / line of its own: :func:`title_text`). ``rule`` and
+    ``table`` (the finding's) name keys whose meaning depends on them."""
     if not evidence:
         return []
     if not isinstance(evidence, dict):
@@ -188,15 +149,17 @@ def evidence_items(evidence: Any) -> list[tuple[str, str]]:
     for key, value in evidence.items():
         if key == "title":
             continue
-        text = _value_text(value)
+        text = _value_text(value, str(key), rule, table)
         if len(text) > MAX_TEXT:
             text = text[:MAX_TEXT] + "…（已截断）"
-        out.append((EVIDENCE_LABELS.get(str(key), str(key)), text))
+        out.append((evidence_label(str(key), rule), text))
     return out
 
 
-def evidence_text(evidence: Any) -> str:
-    return "\n".join(f"{label}：{value}" for label, value in evidence_items(evidence))
+def finding_evidence(finding: dict[str, Any]) -> list[tuple[str, str]]:
+    """A stored finding's evidence as (label, text) pairs."""
+    return evidence_items(finding.get("evidence"), rule=finding.get("rule"),
+                          table=(finding.get("location") or {}).get("table"))
 
 
 def active(report: SiteReport) -> list[TrackedFinding]:
@@ -311,7 +274,8 @@ def unit_type_label(unit_type: str | None) -> str:
 
 
 def run_day(run: Any) -> str:
-    return (getattr(run, "started_at", "") or "")[:10]
+    """The day the run started, in China (北京时间)."""
+    return local_day(getattr(run, "started_at", "") or "")
 
 
 def deadline_for(notice_date: dt.date, days: int, calendar: WorkCalendar | None
@@ -465,7 +429,8 @@ def _identity(report: SiteReport, t: TrackedFinding) -> list[Any]:
     f = t.finding
     return [report.site_code or "（未配置）", report.unit_name, column_text(f), title_text(f),
             t.url or "", rule_text(f), f.get("legal_basis", ""), f.get("message", ""),
-            evidence_text(f.get("evidence")), status_label(f["status"]),
+            "\n".join(f"{label}：{value}" for label, value in finding_evidence(f)),
+            status_label(f["status"]),
             severity_label(f["severity"])]
 
 

@@ -7,8 +7,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from auditor import vocabulary
 from auditor.engine import ReportContext, Rule
-from auditor.findings import Finding, LegalBasis, Severity, Status
+from auditor.findings import FORMAT_DOCUMENTS, Finding, LegalBasis, Severity, Status
 from auditor.models import MISSING, TABLE3_COLUMNS, TABLE4_GROUPS, AnnualReport, Cell
 from auditor.parse.labels import (
     TABLE3_NOT_PROCESSED,
@@ -19,44 +20,18 @@ from auditor.parse.labels import (
 )
 
 FORMAT_NOTE = LegalBasis("表三表头“本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和”",
-                         "中华人民共和国政府信息公开工作年度报告格式（国办公开办函〔2021〕30号）")
+                         FORMAT_DOCUMENTS["2021"])
 FORMAT_TOTALS = LegalBasis("表三、表四“总计”栏",
-                           "中华人民共和国政府信息公开工作年度报告格式（国办公开办函〔2021〕30号）")
-COLUMN_CN = dict(zip(TABLE3_COLUMNS, ("自然人", "商业企业", "科研机构", "社会公益组织",
-                                      "法律服务机构", "其他", "总计"), strict=True))
-_TABLE_CN = {"table2": "表二", "table3": "表三", "table4": "表四"}
-GROUP_CN = {"review": "行政复议", "litigation_direct": "未经复议直接起诉",
-            "litigation_after_review": "复议后起诉"}
+                           FORMAT_DOCUMENTS["2021"])
 
 
-T4_COLUMN_CN = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果",
-                "pending": "尚未审结", "total": "总计"}
-T3_ROW_CN = {"new_received": "本年新收", "carried_in": "上年结转", "total": "（七）总计",
-             "carried_out": "结转下年度", "open": "予以公开", "partial": "部分公开",
-             "other": "（六）其他处理"}
+def cell_label(key: str, fmt: str | None = None) -> str:
+    """A cell's label for sentences naming several cells (表三本年新收/自然人, 上年报告…)."""
+    return vocabulary.cell_label(key, fmt, short=True)
 
 
-T2_ROW_CN = {"rules": "规章", "normative": "规范性文件", "licensing": "行政许可",
-             "penalty": "行政处罚", "coercion": "行政强制", "fees": "行政事业性收费",
-             "other_services": "其他对外管理服务事项", "procurement": "政府集中采购"}
-T2_COLUMN_CN = {"issued": "本年制发", "repealed": "本年废止", "in_force": "现行有效",
-                "decisions": "处理决定数量", "amount": "金额", "made": "本年新制作",
-                "published": "本年新公开", "total": "对外公开总数量", "prev_items": "上一年项目数量",
-                "change": "本年增/减", "items": "采购项目数量"}
-
-
-def cell_label(key: str) -> str:
-    """A Chinese name for a dotted cell key, for messages: 表三本年新收/自然人."""
-    table, _, rest = key.partition(".")
-    row, _, col = rest.rpartition(".")
-    if table == "table4":
-        return f"{GROUP_CN.get(row, row)}{T4_COLUMN_CN.get(col, col)}"
-    if table == "table3":
-        return f"{T3_ROW_CN.get(row, row)}/{COLUMN_CN.get(col, col)}"
-    if table.startswith(PREVIOUS):
-        return "上年" + cell_label(key[len(PREVIOUS):])
-    row, _, col = rest.partition(".")
-    return f"表二{T2_ROW_CN.get(row, row)}{T2_COLUMN_CN.get(col, col)}"
+def _column(c: str) -> str:
+    return vocabulary.column_label("table3", c)
 
 
 @dataclass(frozen=True)
@@ -81,7 +56,7 @@ def _terms(side: str) -> list[tuple[int, str]]:
 #: Combinations of candidate readings an identity is evaluated over, at most.
 MAX_COMBINATIONS = 20000
 #: Prefix of a key in the previous year's report (cross-year identities).
-PREVIOUS = "prev:"
+PREVIOUS = vocabulary.PREVIOUS
 
 
 class CellSpace:
@@ -255,7 +230,7 @@ def not_assessable_reason(evaluation: Evaluation) -> str:
     if evaluation.mixed and evaluation.holding:
         return (f"连写单元格有{evaluation.readings}种读法组合，其中{len(evaluation.holding)}种成立"
                 f"（如{show_reading(evaluation.holding[0])}），无法确定")
-    return f"未知项：{', '.join(evaluation.unknown)}"
+    return "空白或无法识别：" + "、".join(cell_label(k) for k in evaluation.unknown)
 
 
 def broken_evidence(equation: str, result: Evaluation) -> dict:
@@ -295,7 +270,7 @@ class _IdentityRule(Rule):
             # One finding for the table, not one per identity (STR-01/STR-03 say what is missing).
             why = "未找到" if state == "absent" else "的数字未能对应到各行（如标签与数字分离），"
             yield self.finding(
-                ctx, Status.NOT_ASSESSABLE, f"{_TABLE_CN[self.table_name]}{why}无法核对勾稽关系。",
+                ctx, Status.NOT_ASSESSABLE, f"{vocabulary.table_label(self.table_name)}{why}无法核对勾稽关系。",
                 table=self.table_name, evidence={"table_status": state},
                 discriminator="unknown-terms")
             return
@@ -340,14 +315,14 @@ def _show(value) -> str:
 class Table3Balance(_IdentityRule):
     """表三每列：本年新收 + 上年结转 = 办理结果总计 + 结转下年度。
 
-    Why: the format prints this identity in the table's own header; a column that does not
+    为什么：the format prints this identity in the table's own header; a column that does not
     balance means applications were lost or double counted.
 
-    Legal basis: 国办公开办函〔2021〕30号 年度报告格式，表三表头的勾稽关系说明。
+    依据：国办公开办函〔2021〕30号 年度报告格式，表三表头的勾稽关系说明。
 
-    Non-compliant: 新收 21 + 结转 0, but （七）总计 18 and 结转下年度 0.
+    违规示例：新收 21 + 结转 0, but （七）总计 18 and 结转下年度 0.
 
-    Compliant: 新收 70 + 结转 0 = （七）总计 69 + 结转下年度 1.
+    合规示例：新收 70 + 结转 0 = （七）总计 69 + 结转下年度 1.
     """
 
     code = "ARI-01"
@@ -363,20 +338,20 @@ class Table3Balance(_IdentityRule):
             yield self.identity, {"c": c}, {"table": "table3", "row": "total", "column": c}
 
     def describe(self, fill):
-        return f"表三“{COLUMN_CN[fill['c']]}”列（新收+上年结转=总计+结转下年度）"
+        return f"表三“{_column(fill['c'])}”列（新收+上年结转=总计+结转下年度）"
 
 
 class Table3RowTotals(_IdentityRule):
     """表三每行：总计列 = 自然人 + 五类法人或其他组织之和。
 
-    Why: the 总计 column is by definition the sum of the applicant columns; a mismatch is a
+    为什么：the 总计 column is by definition the sum of the applicant columns; a mismatch is a
     published arithmetic error.
 
-    Legal basis: 国办公开办函〔2021〕30号 年度报告格式，表三“总计”栏。
+    依据：国办公开办函〔2021〕30号 年度报告格式，表三“总计”栏。
 
-    Non-compliant: 予以公开 自然人 27, 社会公益组织 2, 其他 1, 总计 31.
+    违规示例：予以公开 自然人 27, 社会公益组织 2, 其他 1, 总计 31.
 
-    Compliant: 予以公开 自然人 27, 社会公益组织 2, 其他 1, 总计 30.
+    合规示例：予以公开 自然人 27, 社会公益组织 2, 其他 1, 总计 30.
     """
 
     code = "ARI-02"
@@ -393,20 +368,20 @@ class Table3RowTotals(_IdentityRule):
                                                    "column": "total"}
 
     def describe(self, fill):
-        return f"表三“{fill['r']}”行合计"
+        return f"表三“{vocabulary.row_label('table3', fill['r'])}”行合计"
 
 
 class Table3ResultTotals(_IdentityRule):
     """表三每列：（七）总计 = 予以公开 + 部分公开 + 不予公开1–8 + 无法提供1–3 + 不予处理1–5 + 其他处理。
 
-    Why: （七）总计 is the sum of the outcomes; 2019-format tables have one （六）其他处理 row,
+    为什么：（七）总计 is the sum of the outcomes; 2019-format tables have one （六）其他处理 row,
     2021-format tables three sub-rows, and the identity follows whichever the report printed.
 
-    Legal basis: 国办公开办函〔2021〕30号 年度报告格式，表三“（七）总计”。
+    依据：国办公开办函〔2021〕30号 年度报告格式，表三“（七）总计”。
 
-    Non-compliant: outcomes add up to 81 in the 总计 column but （七）总计 says 80.
+    违规示例：outcomes add up to 81 in the 总计 column but （七）总计 says 80.
 
-    Compliant: 22 + 20 + 5 + 31 + 1 + 2 = 81 = （七）总计.
+    合规示例：22 + 20 + 5 + 31 + 1 + 2 = 81 = （七）总计.
     """
 
     code = "ARI-03"
@@ -422,7 +397,7 @@ class Table3ResultTotals(_IdentityRule):
                    {"table": "table3", "row": "total", "column": c})
 
     def describe(self, fill):
-        return f"表三“{COLUMN_CN[fill['c']]}”列办理结果合计"
+        return f"表三“{_column(fill['c'])}”列办理结果合计"
 
     def explain(self, result):
         if result.rhs is None:
@@ -433,14 +408,14 @@ class Table3ResultTotals(_IdentityRule):
 class Table4Totals(_IdentityRule):
     """表四每组：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结。
 
-    Why: each of 行政复议, 未经复议直接起诉 and 复议后起诉 has its own 总计 cell, which must be
+    为什么：each of 行政复议, 未经复议直接起诉 and 复议后起诉 has its own 总计 cell, which must be
     the sum of its four outcomes.
 
-    Legal basis: 国办公开办函〔2021〕30号 年度报告格式，表四“总计”栏。
+    依据：国办公开办函〔2021〕30号 年度报告格式，表四“总计”栏。
 
-    Non-compliant: 行政复议 维持 10, 纠正 1, 其他 0, 未审结 0, 总计 0.
+    违规示例：行政复议 维持 10, 纠正 1, 其他 0, 未审结 0, 总计 0.
 
-    Compliant: 行政复议 维持 10, 纠正 1, 其他 0, 未审结 0, 总计 11.
+    合规示例：行政复议 维持 10, 纠正 1, 其他 0, 未审结 0, 总计 11.
     """
 
     code = "ARI-04"
@@ -457,20 +432,20 @@ class Table4Totals(_IdentityRule):
             yield self.identity, {"g": g}, {"table": "table4", "row": g, "column": "total"}
 
     def describe(self, fill):
-        return f"表四“{GROUP_CN[fill['g']]}”总计"
+        return f"表四“{vocabulary.row_label('table4', fill['g'])}”总计"
 
 
 class Table3Subtotals(_IdentityRule):
     """表三小计行（如“（三）不予公开 小计”）= 其各分项之和。
 
-    Why: some agencies add subtotal rows; a subtotal that does not match its items is a
+    为什么：some agencies add subtotal rows; a subtotal that does not match its items is a
     published arithmetic error. Reports without subtotal rows are not affected.
 
-    Legal basis: 国办公开办函〔2021〕30号 年度报告格式（合计栏的含义）。
+    依据：国办公开办函〔2021〕30号 年度报告格式（合计栏的含义）。
 
-    Non-compliant: （三）不予公开 小计 5, items 1–8 add up to 4.
+    违规示例：（三）不予公开 小计 5, items 1–8 add up to 4.
 
-    Compliant: （三）不予公开 小计 4, items 1–8 add up to 4.
+    合规示例：（三）不予公开 小计 4, items 1–8 add up to 4.
     """
 
     code = "ARI-06"
@@ -488,20 +463,21 @@ class Table3Subtotals(_IdentityRule):
                        {"c": c, "s": subtotal}, {"table": "table3", "row": subtotal, "column": c})
 
     def describe(self, fill):
-        return f"表三“{fill['s']}”小计（{COLUMN_CN[fill['c']]}列）"
+        return (f"表三“{vocabulary.row_label('table3', fill['s'])}”"
+                f"（{_column(fill['c'])}列）")
 
 
 class NonNegativeIntegers(Rule):
     """表三、表四及表二第（一）项的件数是非负整数。
 
-    Why: counts of applications, cases and documents cannot be negative or fractional; only
+    为什么：counts of applications, cases and documents cannot be negative or fractional; only
     the 2019 format's 本年增/减 may be negative and only amounts (万元) may be decimal.
 
-    Legal basis: 国办公开办函〔2021〕30号 年度报告格式（各栏为件数）。
+    依据：国办公开办函〔2021〕30号 年度报告格式（各栏为件数）。
 
-    Non-compliant: 表三 予以公开 总计 "12.5"; 表四 行政复议 总计 "-1".
+    违规示例：表三 予以公开 总计 "12.5"; 表四 行政复议 总计 "-1".
 
-    Compliant: every count is 0, 1, 2…
+    合规示例：every count is 0, 1, 2…
     """
 
     code = "ARI-05"
@@ -522,7 +498,9 @@ class NonNegativeIntegers(Rule):
             row, _, column = rest.rpartition(".")
             if isinstance(value, float) and not value.is_integer() or value < 0:
                 yield self.finding(
-                    ctx, Status.VIOLATION, f"{key} 应为非负整数，报告为 {cell.raw or value}。",
+                    ctx, Status.VIOLATION,
+                    f"{vocabulary.cell_label(key, ctx.report.format)}应为非负整数，"
+                    f"报告为 {cell.raw or value}。",
                     table=table, row=row, column=column, line=cell.line,
                     evidence={"key": key, "value": value, "raw": cell.raw},
                 )
@@ -539,18 +517,18 @@ _PLACE_CHARS = re.compile(r"省|市|县|区|州|盟|旗|乡|镇|街道")
 class RuleMakingPower(Rule):
     """无规章制定权的机关，表二“规章”各栏应为 0 或“/”。
 
-    Why: only 国务院部门 and the governments of provinces, autonomous regions, municipalities,
+    为什么：only 国务院部门 and the governments of provinces, autonomous regions, municipalities,
     设区的市 and 自治州 may make 规章 (《立法法》第九十一条、第九十三条). A county, district,
     township or a local department reporting 规章 counts has misfiled its documents (usually
     规范性文件) in the wrong row. Whether a 市 is 设区的市 cannot be told from the name, so city
     governments are not judged. A government's general office (人民政府办公厅/办公室) reports
     that government's 规章 and is judged as that government.
 
-    Legal basis: 《中华人民共和国立法法》（2023）第九十一条、第九十三条。
+    依据：《中华人民共和国立法法》（2023）第九十一条、第九十三条。
 
-    Non-compliant: 某县人民政府 reports 规章 本年制发 2.
+    违规示例：某县人民政府 reports 规章 本年制发 2.
 
-    Compliant: 某县人民政府 reports 规章 0 / 0 / 0 (or "/").
+    合规示例：某县人民政府 reports 规章 0 / 0 / 0 (or "/").
     """
 
     code = "ARI-07"
@@ -578,7 +556,8 @@ class RuleMakingPower(Rule):
             if key.startswith("rules.") and cell.value:
                 yield self.finding(
                     ctx, Status.VIOLATION,
-                    f"{issuer or '报告机关'}无规章制定权，但表二“规章”{key.split('.')[1]}为 "
+                    f"{issuer or '报告机关'}无规章制定权，但表二“规章”"
+                    f"{vocabulary.column_label('table2', key.split('.')[1], report.format, row='rules')}为 "
                     f"{_show(cell.value)}，应为 0 或“/”（可能将规范性文件填入了规章栏）。",
                     table="table2", row="rules", column=key.split(".")[1], line=cell.line,
                     evidence={"issuer": issuer, "key": f"table2.{key}", "value": cell.value},

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
+from auditor import vocabulary
 from auditor.engine import ReportContext, Rule
-from auditor.findings import LegalBasis, Severity, Status
+from auditor.findings import FORMAT_DOCUMENTS, LegalBasis, Severity, Status
 from auditor.models import TABLE3_COLUMNS
 from auditor.rules.arithmetic import (
-    COLUMN_CN,
     PREVIOUS,
     Identity,
     evaluate,
@@ -34,14 +34,14 @@ def _consecutive(rule: Rule, ctx: ReportContext):
 class CarryOver(Rule):
     """本年“上年结转”= 上年“结转下年度继续办理”（表三每列）。
 
-    Why: applications carried into this year are by definition those the previous report
+    为什么：applications carried into this year are by definition those the previous report
     carried out; a difference means one of the two reports is wrong.
 
-    Legal basis: 国办公开办函〔2021〕30号 年度报告格式（表三“上年结转”“结转下年度继续办理”的定义）。
+    依据：国办公开办函〔2021〕30号 年度报告格式（表三“上年结转”“结转下年度继续办理”的定义）。
 
-    Non-compliant: 2024 上年结转 总计 0, while the 2023 report carried out 5.
+    违规示例：2024 上年结转 总计 0, while the 2023 report carried out 5.
 
-    Compliant: 2024 上年结转 34 = 2023 结转下年度 34.
+    合规示例：2024 上年结转 34 = 2023 结转下年度 34.
     """
 
     code = "XY-01"
@@ -49,7 +49,7 @@ class CarryOver(Rule):
     title = "上年结转衔接"
     severity = Severity.HIGH
     legal_basis = LegalBasis("表三“上年结转”“结转下年度继续办理”",
-                             "中华人民共和国政府信息公开工作年度报告格式（国办公开办函〔2021〕30号）")
+                             FORMAT_DOCUMENTS["2021"])
     subject = "report_pair"
     identity = Identity("table3.carried_in.{c} == prev:table3.carried_out.{c}")
 
@@ -63,15 +63,15 @@ class CarryOver(Rule):
             result = evaluate(ctx.report, self.identity, ctx.previous, c=c)
             now_key, before_key = f"table3.carried_in.{c}", f"{PREVIOUS}table3.carried_out.{c}"
             if result.holds is None:
-                unknown.append(f"{COLUMN_CN[c]}（{not_assessable_reason(result)}）")
+                unknown.append(f"{vocabulary.column_label('table3', c)}（{not_assessable_reason(result)}）")
             elif not result.holds:
                 now, before = result.values[now_key], result.values[before_key]
                 if result.readings > 1:
-                    message = (f"{ctx.report.year}年度表三“上年结转”（{COLUMN_CN[c]}）与"
+                    message = (f"{ctx.report.year}年度表三“上年结转”（{vocabulary.column_label('table3', c)}）与"
                                f"{ctx.previous.year}年度报告“结转下年度继续办理”在连写数字的全部"
                                f"{result.readings}种读法下均不相等（{show_options(result)}）。")
                 else:
-                    message = (f"{ctx.report.year}年度表三“上年结转”（{COLUMN_CN[c]}）为{now}件，"
+                    message = (f"{ctx.report.year}年度表三“上年结转”（{vocabulary.column_label('table3', c)}）为{now}件，"
                                f"但{ctx.previous.year}年度报告“结转下年度继续办理”为{before}件。")
                 yield self.finding(
                     ctx, Status.VIOLATION, message, table="table3", row="carried_in", column=c,
@@ -93,15 +93,15 @@ def _candidates(result) -> dict:
 class InForceCarryOver(Rule):
     """现行有效件数(Y) = 现行有效件数(Y−1) + 本年制发(Y) − 本年废止(Y)（规章、行政规范性文件）。
 
-    Why: the stock of documents in force changes only by what was issued and repealed; other
+    为什么：the stock of documents in force changes only by what was issued and repealed; other
     causes (expiry, 清理, reorganisation) exist, so a difference asks for an explanation rather
     than proving an error. Not checked across the 2020→2021 format change.
 
-    Legal basis: 国办公开办函〔2021〕30号 年度报告格式（表二第二十条第（一）项）。
+    依据：国办公开办函〔2021〕30号 年度报告格式（表二第二十条第（一）项）。
 
-    Non-compliant: 2023 现行有效 470 while 2022's 698 + 77 issued − 132 repealed = 643.
+    违规示例：2023 现行有效 470 while 2022's 698 + 77 issued − 132 repealed = 643.
 
-    Compliant: 2024 现行有效 440 = 2023's 407 + 58 − 25.
+    合规示例：2024 现行有效 440 = 2023's 407 + 58 − 25.
     """
 
     code = "XY-02"
@@ -109,7 +109,7 @@ class InForceCarryOver(Rule):
     title = "现行有效件数衔接"
     severity = Severity.MEDIUM
     legal_basis = LegalBasis("表二第二十条第（一）项",
-                             "中华人民共和国政府信息公开工作年度报告格式（国办公开办函〔2021〕30号）")
+                             FORMAT_DOCUMENTS["2021"])
     subject = "report_pair"
     identity = Identity("table2.{r}.in_force == prev:table2.{r}.in_force + table2.{r}.issued"
                         " - table2.{r}.repealed")
@@ -169,15 +169,15 @@ def similarity(a: str, b: str) -> float:
 class CopiedNarrative(Rule):
     """年报正文（一、五、六部分）不得与上年雷同。
 
-    Why: the 2021 format names “内容雷同、敷衍塞责” as a failure with consequences; CASS
+    为什么：the 2021 format names “内容雷同、敷衍塞责” as a failure with consequences; CASS
     found reports 90% identical to the year before. Numbers are ignored, so changing only the
     year and the figures still counts as copied.
 
-    Legal basis: 国办公开办函〔2021〕30号 工作要求（四）明确责任；《中华人民共和国政府信息公开条例》第四十七条。
+    依据：国办公开办函〔2021〕30号 工作要求（四）明确责任；《中华人民共和国政府信息公开条例》第四十七条。
 
-    Non-compliant: part 五 of 2024 identical to part 五 of 2023 except the year.
+    违规示例：part 五 of 2024 identical to part 五 of 2023 except the year.
 
-    Compliant: a part 五 that reports this year's problems and last year's rectification.
+    合规示例：a part 五 that reports this year's problems and last year's rectification.
     """
 
     code = "XY-04"
@@ -209,8 +209,7 @@ class CopiedNarrative(Rule):
                     ctx, Status.VIOLATION,
                     f"“{name}”与{ctx.previous.year}年度报告相似度{score:.0%}"
                     f"{'，基本照搬上年' if strong else ''}。",
-                    section=sid, severity=Severity.MEDIUM,
-                    evidence={"similarity": round(score, 3), "previous_source": ctx.previous.source},
+                    section=sid, evidence={"similarity": round(score, 3), "previous_source": ctx.previous.source},
                     discriminator=sid)
 
 

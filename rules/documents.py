@@ -18,18 +18,18 @@ def _ev(evidence) -> dict | None:
 class ProactiveDisclosureTimeliness(Rule):
     """主动公开的政府信息应自形成之日起20个工作日内公开（第二十六条）。
 
-    Why: 第二十六条 sets 20 working days from the day the information is formed (成文日期) to
+    为什么：第二十六条 sets 20 working days from the day the information is formed (成文日期) to
     publication. Working days follow the State Council's holiday schedule with 调休; day 1 is the
     first working day after the 成文日期. A year the official calendar does not cover gives
     needs_review, never a guess. Columns where another law sets the period can be exempted
     (`exempt_columns`).
 
-    Legal basis: 《中华人民共和国政府信息公开条例》第二十六条。
+    依据：《中华人民共和国政府信息公开条例》第二十六条。
 
-    Non-compliant: 成文日期 2024-01-26, 发布日期 2024-03-13 (Spring Festival counted as days off:
+    违规示例：成文日期 2024-01-26, 发布日期 2024-03-13 (Spring Festival counted as days off:
     still 21+ working days).
 
-    Compliant: 成文日期 2024-02-08, 发布日期 2024-03-07 (the 春节 holiday is not counted).
+    合规示例：成文日期 2024-02-08, 发布日期 2024-03-07 (the 春节 holiday is not counted).
     """
 
     code = "TIME-05"
@@ -78,15 +78,15 @@ class ProactiveDisclosureTimeliness(Rule):
 class MissingPublishDate(Rule):
     """文件页面应注明信息发布时间。
 
-    Why: the inspection indicators treat items without a visible publication time as not
+    为什么：the inspection indicators treat items without a visible publication time as not
     updated (“未注明信息发布时间的视为不更新”), and without it timeliness cannot be judged. A
     date only recoverable from the URL does not count as stated on the page.
 
-    Legal basis: 全国政府网站普查评分表（国办发〔2015〕15号）注“未注明信息发布时间的视为不更新”。
+    依据：全国政府网站普查评分表（国办发〔2015〕15号）注“未注明信息发布时间的视为不更新”。
 
-    Non-compliant: a document page with no 发布日期, no PubDate tag and no date in its list.
+    违规示例：a document page with no 发布日期, no PubDate tag and no date in its list.
 
-    Compliant: “发布日期：2025-01-10” in the page's 信息公开 table.
+    合规示例：“发布日期：2025-01-10” in the page's 信息公开 table.
     """
 
     code = "TIME-07"
@@ -117,15 +117,15 @@ class MissingPublishDate(Rule):
 class PubDateMatchesVisible(Rule):
     """页面 PubDate 标签应与页面显示的发布时间一致。
 
-    Why: the 《政府网站发展指引》 page tags let monitoring tools read the publication time; a
+    为什么：the 《政府网站发展指引》 page tags let monitoring tools read the publication time; a
     PubDate different from the visible date misleads them and can hide back-dating.
 
-    Legal basis: 《政府网站发展指引》（国办发〔2017〕47号）网页标签（具体条文未核实）。
+    依据：《政府网站发展指引》（国办发〔2017〕47号）网页标签（具体条文未核实）。
 
-    Non-compliant: `<meta name="PubDate" content="2025-01-15 09:00">` with visible 发布日期
+    违规示例：`<meta name="PubDate" content="2025-01-15 09:00">` with visible 发布日期
     2025-01-10.
 
-    Compliant: both 2025-01-10.
+    合规示例：both 2025-01-10.
     """
 
     code = "WEB-04"

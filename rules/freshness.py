@@ -272,13 +272,13 @@ class _StaleCounting(Rule):
                 ctx, Status.VIOLATION,
                 f"单项否决（{self.veto_item}）：{len(hits)}个栏目{self.hit_words}，达到（含）{threshold}个"
                 f"：{'、'.join(hits[:10])}{'等' if len(hits) > 10 else ''}。",
-                severity=Severity.CRITICAL, evidence=evidence, discriminator="veto")
+                evidence=evidence, discriminator="veto")
         elif unknown and len(hits) + len(unknown) >= threshold:
             yield self.finding(
                 ctx, Status.NOT_ASSESSABLE,
                 f"无法判断是否构成单项否决（{self.veto_item}）：已确认{len(hits)}个栏目{self.hit_words}，"
                 f"另有{len(unknown)}个栏目无法评估，合计可能达到{threshold}个。",
-                severity=Severity.HIGH, evidence=evidence, discriminator="veto")
+                evidence=evidence, discriminator="veto")
 
 
 NEWS_PATTERN = r"动态|要闻|新闻|时政|资讯|工作信息|政务信息|头条|热点"
@@ -289,7 +289,7 @@ EXCLUDE_PATTERN = r"年报|年度报告|指南|目录|解读|咨询|留言|信�
 class ColumnNotUpdated(_StaleCounting):
     """动态、要闻类栏目2周内、通知公告和政策文件类栏目6个月内应有更新；未更新栏目累计5个（含）以上单项否决。
 
-    Why: 栏目不更新 is a 单项否决 item of the national inspection indicators: “监测时间点前2周内的
+    为什么：栏目不更新 is a 单项否决 item of the national inspection indicators: “监测时间点前2周内的
     动态、要闻类栏目，以及监测时间点前6个月内的通知公告、政策文件类一级栏目，累计超过（含）5个未
     更新”. Columns are classed by name (`news_pattern`, `notice_pattern`; 年报, 指南, 目录, 解读,
     咨询 columns are judged by their own rules, `exclude_pattern`). A column's last update is its
@@ -302,12 +302,12 @@ class ColumnNotUpdated(_StaleCounting):
     indicator's “一级栏目” cannot be told from the crawl: every 通知公告/政策文件 column counts.
     The thresholds are in the indicator text (2周, 6个月, 5个); they stay configurable.
 
-    Legal basis: 政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“栏目不更新”第1项。
+    依据：政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“栏目不更新”第1项。
 
-    Non-compliant: on 检查基准日 2026-06-30, the completely listed “工作动态” column's newest
+    违规示例：on 检查基准日 2026-06-30, the completely listed “工作动态” column's newest
     item is dated 2026-06-01; “通知公告” lists nothing after 2025-11-20.
 
-    Compliant: “工作动态” has an item of 2026-06-25, “通知公告” one of 2026-03-02.
+    合规示例：“工作动态” has an item of 2026-06-25, “通知公告” one of 2026-03-02.
     """
 
     code = "WEB-06"
@@ -345,7 +345,7 @@ DEFAULT_FREQUENCIES = [
 class ColumnLongUnupdated(_StaleCounting):
     """应更新的栏目（按配置的更新频率，默认人事类、规划计划类1年）不得长期未更新；累计10个（含）以上单项否决。
 
-    Why: the indicators' 栏目不更新 item 2 is “应更新但长期未更新的栏目数量超过（含）10个”. Which
+    为什么：the indicators' 栏目不更新 item 2 is “应更新但长期未更新的栏目数量超过（含）10个”. Which
     columns should be updated, and how often, is a table (`frequencies`: label, name pattern,
     months); by default 人事类 and 规划计划类 columns once a year — the 普查 explainer names these
     families, the one-year period is unverified (出处未核实), so set your local 考核细则's
@@ -353,11 +353,11 @@ class ColumnLongUnupdated(_StaleCounting):
     item at the 检查基准日, only on a complete list, 无法评估 otherwise; each stale column is a
     violation (medium), `veto_count` of them one critical finding (单项否决).
 
-    Legal basis: 政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“栏目不更新”第2项（各类栏目的更新周期出处未核实）。
+    依据：政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“栏目不更新”第2项（各类栏目的更新周期出处未核实）。
 
-    Non-compliant: on 2026-06-30, “人事信息” lists nothing after 2025-03-01.
+    违规示例：on 2026-06-30, “人事信息” lists nothing after 2025-03-01.
 
-    Compliant: “规划计划” has an item of 2025-12-10.
+    合规示例：“规划计划” has an item of 2025-12-10.
     """
 
     code = "WEB-07"
@@ -396,7 +396,7 @@ class ColumnLongUnupdated(_StaleCounting):
 class BlankColumn(Rule):
     """不得有空白栏目（栏目页无任何信息，含“暂无信息”页面）；空白栏目5个（含）以上单项否决。
 
-    Why: the indicators' 栏目不更新 item 3 counts 空白栏目 (“空白栏目数量超过（含）5个”); the
+    为什么：the indicators' 栏目不更新 item 3 counts 空白栏目 (“空白栏目数量超过（含）5个”); the
     普查 explainer defines one as a column that never offered any information. A column is blank
     only on the page's own word: a list page that says so (“暂无信息”, “共0条”), with no items and
     no list script left unread. A page whose list could not be read, or a page of another kind
@@ -404,11 +404,11 @@ class BlankColumn(Rule):
     when it could matter to the 单项否决 count. Each blank column is a violation (medium); the
     count reaching `veto_count` one critical finding.
 
-    Legal basis: 政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“栏目不更新”第3项（空白栏目）。
+    依据：政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“栏目不更新”第3项（空白栏目）。
 
-    Non-compliant: the “重点项目” column page shows only “暂无信息”.
+    违规示例：the “重点项目” column page shows only “暂无信息”.
 
-    Compliant: every column page lists at least one item.
+    合规示例：every column page lists at least one item.
     """
 
     code = "WEB-08"
@@ -446,19 +446,19 @@ class BlankColumn(Rule):
                 ctx, Status.VIOLATION,
                 f"单项否决（栏目不更新）：空白栏目{len(blank)}个，达到（含）{threshold}个："
                 f"{'、'.join(blank[:10])}{'等' if len(blank) > 10 else ''}。",
-                severity=Severity.CRITICAL, evidence=evidence, discriminator="veto")
+                evidence=evidence, discriminator="veto")
         elif unknown and len(blank) + len(unknown) >= threshold:
             yield self.finding(
                 ctx, Status.NOT_ASSESSABLE,
                 f"无法判断空白栏目是否达到单项否决：已确认{len(blank)}个空白栏目，另有{len(unknown)}个"
                 f"栏目未能读取（如“{unknown[0]}”），合计可能达到{threshold}个。",
-                severity=Severity.HIGH, evidence=evidence, discriminator="veto")
+                evidence=evidence, discriminator="veto")
 
 
 class HomePageUpdated(Rule):
     """首页在检查基准日前2周内应有信息更新；首页仅为导航入口的，其二级页面应有更新。
 
-    Why: 首页不更新 is a 单项否决 item: “监测2周，首页无信息更新的，即单项否决。如首页仅为网站栏目
+    为什么：首页不更新 is a 单项否决 item: “监测2周，首页无信息更新的，即单项否决。如首页仅为网站栏目
     导航入口，所有二级页面无信息更新的，即单项否决。” The home page's dated links are its
     information; the newest dated one on or before the 检查基准日 (`--as-of`) must be within
     `days` (14). Undated links are not updates. A home page with no information links at all is
@@ -468,11 +468,11 @@ class HomePageUpdated(Rule):
     complete evidence: the home page read without list scripts, and every second-level column
     listed completely; a column whose list could not be read leaves it 无法评估.
 
-    Legal basis: 政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“首页不更新”。
+    依据：政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“首页不更新”。
 
-    Non-compliant: on 检查基准日 2026-06-30 the home page's newest dated item is of 2026-06-10.
+    违规示例：on 检查基准日 2026-06-30 the home page's newest dated item is of 2026-06-10.
 
-    Compliant: the home page lists an item of 2026-06-26; or a navigation-only home page links
+    合规示例：the home page lists an item of 2026-06-26; or a navigation-only home page links
     a “工作动态” column updated on 2026-06-29.
     """
 
@@ -685,7 +685,7 @@ def messages_of(column, pages: list) -> list[Message]:
 class InteractionResponse(Rule):
     """政务咨询类栏目对检查基准日前1年内的网民留言应在3个月内回应。
 
-    Why: 互动回应差 is a 单项否决 item: “监测时间点前1年内，对网民留言应及时答复处理的政务咨询类
+    为什么：互动回应差 is a 单项否决 item: “监测时间点前1年内，对网民留言应及时答复处理的政务咨询类
     栏目（在线访谈、调查征集、网上信访、纪检举报类栏目除外）存在超过3个月未回应有效留言的现象”.
     Consultation columns are found by name (`pattern`: 咨询, 留言, 信箱, 问政…; `exclude_pattern`
     leaves out 访谈, 征集, 信访, 举报). Each message's 留言时间 and 回复时间 or status (已回复 / 办理中 /
@@ -697,12 +697,12 @@ class InteractionResponse(Rule):
     consultation column with dated messages, too (whether the site offers a 咨询建言 channel at
     all is left to the inspector). The 3-month and 1-year periods are in the indicator text.
 
-    Legal basis: 政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“互动回应差”第2项。
+    依据：政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“互动回应差”第2项。
 
-    Non-compliant: on 2026-06-30, a message of 2026-02-10 in “在线咨询” still shows 未回复; one
+    违规示例：on 2026-06-30, a message of 2026-02-10 in “在线咨询” still shows 未回复; one
     of 2025-09-01 was answered on 2026-01-15.
 
-    Compliant: every message of the last year was answered within three months, or is less
+    合规示例：every message of the last year was answered within three months, or is less
     than three months old.
     """
 
@@ -771,7 +771,7 @@ class InteractionResponse(Rule):
                 yield self.finding(
                     ctx, Status.NOT_ASSESSABLE,
                     f"政务咨询栏目“{column.label}”无法判断是否存在超过{reply}个月未回应的留言：{doubt}。",
-                    severity=Severity.MEDIUM, url=column.url,
+                    url=column.url,
                     evidence={**evidence, "why": doubt,
                               "unknown": [m.to_dict() for m in unknown[:10]]},
                     discriminator=f"column:{url_key(column.url)}")
@@ -780,7 +780,7 @@ class InteractionResponse(Rule):
                 ctx, Status.NOT_ASSESSABLE,
                 "未找到政务咨询类栏目（在线咨询、留言、信箱等）的留言列表，未能评估互动回应情况"
                 "（是否提供网上咨询建言渠道请人工核实）。",
-                severity=Severity.INFO, evidence=base, discriminator="no-column")
+                evidence=base, discriminator="no-column")
 
 
 FRESHNESS_RULES = [HomePageUpdated, ColumnNotUpdated, ColumnLongUnupdated, BlankColumn,

@@ -129,7 +129,7 @@ def _guide_pages(ctx: SiteContext) -> list:
 class DisclosureGuide(Rule):
     """应公开政府信息公开指南，内容包括分类、编排体系、获取方式和工作机构名称、办公地址、办公时间、联系电话、传真号码、互联网联系方式，并及时更新。
 
-    Why: 第十二条 requires every body to publish a 指南 with these parts and keep it current;
+    为什么：第十二条 requires every body to publish a 指南 with these parts and keep it current;
     第五十三条 names 不及时更新指南 a violation. The 指南 is found by name (a column or page
     “政府信息公开指南”) and each part by the words guides use for it (办公地址/地址, 联系电话/电话,
     传真, 电子邮箱/网址…), in the page's text without its header and footer. A part not found is a
@@ -140,12 +140,12 @@ class DisclosureGuide(Rule):
     violation only when the crawl found the 政府信息公开 area and read every navigation page of
     it (a page not fetched or a menu built by script could hide it).
 
-    Legal basis: 《中华人民共和国政府信息公开条例》第十二条；第五十三条第（二）项。
+    依据：《中华人民共和国政府信息公开条例》第十二条；第五十三条第（二）项。
 
-    Non-compliant: a 指南 with no 传真号码 and no 办公时间; a 指南 of 2023-05-10 on a site that
+    违规示例：a 指南 with no 传真号码 and no 办公时间; a 指南 of 2023-05-10 on a site that
     published “关于县农业农村局更名的通知” on 2024-03-01.
 
-    Compliant: a 指南 giving the 信息分类与编排体系, 获取方式, and 受理机构的名称、办公地址、办公时间、
+    合规示例：a 指南 giving the 信息分类与编排体系, 获取方式, and 受理机构的名称、办公地址、办公时间、
     联系电话、传真、电子邮箱, dated after the last 机构 change.
     """
 
@@ -265,7 +265,7 @@ def _subtree(ctx: SiteContext, roots: list) -> list:
 class DisclosureCatalogue(Rule):
     """应编制公布政府信息公开目录，目录条目包括索引、名称、内容概述、生成日期。
 
-    Why: 第十二条: “政府信息公开目录包括政府信息的索引、名称、内容概述、生成日期等内容”. The
+    为什么：第十二条: “政府信息公开目录包括政府信息的索引、名称、内容概述、生成日期等内容”. The
     catalogue is the column named 政府信息公开目录 with the columns under it. Each part counts as
     shown when the catalogue's list pages print its label (索引号, 名称/标题, 内容概述/摘要,
     生成日期/成文日期/发布日期) or at least half of the entries read show it in their metadata
@@ -277,12 +277,12 @@ class DisclosureCatalogue(Rule):
     with what its entries show; with neither, the catalogue is missing — a violation only when
     the crawl found the 政府信息公开 area and read every navigation page of it.
 
-    Legal basis: 《中华人民共和国政府信息公开条例》第十二条。
+    依据：《中华人民共和国政府信息公开条例》第十二条。
 
-    Non-compliant: a 政府信息公开目录 list headed 索引号、名称、发布日期 (no 内容概述); entries
+    违规示例：a 政府信息公开目录 list headed 索引号、名称、发布日期 (no 内容概述); entries
     without 索引号; a completely read 政府信息公开 area with no 目录 (nor 法定主动公开内容) column.
 
-    Compliant: the catalogue list prints 索引号、名称、内容概述、生成日期 for each entry.
+    合规示例：the catalogue list prints 索引号、名称、内容概述、生成日期 for each entry.
     """
 
     code = "WEB-12"
@@ -406,7 +406,7 @@ _FORM_FIELDS = re.compile(r"申请|姓名|名称|证件|联系|内容|所需")
 class ApplicationChannel(Rule):
     """应提供依申请公开渠道：在线申请，或至少当面、邮寄等申请方式的说明。
 
-    Why: 第二十八、二十九条 oblige bodies to take 政府信息公开申请 in writing (including by
+    为什么：第二十八、二十九条 oblige bodies to take 政府信息公开申请 in writing (including by
     data-message), so the site must say how to apply. Evidence of a channel: an online form
     asking for the applicant and the information wanted, a link “在线申请/网上申请/申请平台”, or text
     on the 依申请公开 page or in the 指南 on applying in person or by post (当面、邮寄、信函、受理地点、
@@ -414,11 +414,11 @@ class ApplicationChannel(Rule):
     it, or when every navigation page of the area was read and there is no such page (the 指南,
     if any, saying nothing of it either); 无法评估 otherwise.
 
-    Legal basis: 《中华人民共和国政府信息公开条例》第二十七条、第二十八条、第二十九条。
+    依据：《中华人民共和国政府信息公开条例》第二十七条、第二十八条、第二十九条。
 
-    Non-compliant: a 依申请公开 page that only quotes the 条例 and a 指南 without any channel.
+    违规示例：a 依申请公开 page that only quotes the 条例 and a 指南 without any channel.
 
-    Compliant: “申请人可以通过当面提交、邮政寄送或网上申请平台提出申请”.
+    合规示例：“申请人可以通过当面提交、邮政寄送或网上申请平台提出申请”.
     """
 
     code = "WEB-14"
@@ -494,7 +494,7 @@ DEFAULT_ITEMS: dict[str, dict[str, Any]] = {
 class StatutoryColumns(Rule):
     """政府信息公开专栏应设置第二十条规定的法定主动公开内容栏目（按机关类型适用，可配置）。
 
-    Why: 第二十条 lists what every body publishes on its own initiative, and 国办公开办函〔2019〕61号
+    为什么：第二十条 lists what every body publishes on its own initiative, and 国办公开办函〔2019〕61号
     puts it in the 法定主动公开内容 column of the platform. Which items apply depends on the body
     (a 乡镇 has no 统计 column of its own; a 局 may grant no 行政许可): `items` is a table of
     第二十条 items with the column-name words that show each and the body types it applies to
@@ -505,12 +505,12 @@ class StatutoryColumns(Rule):
     it; with doubt, one 无法评估 finding lists what was not found. A body of unknown type is not
     judged.
 
-    Legal basis: 《中华人民共和国政府信息公开条例》第二十条；国办公开办函〔2019〕61号（适用范围按机关类型配置）。
+    依据：《中华人民共和国政府信息公开条例》第二十条；国办公开办函〔2019〕61号（适用范围按机关类型配置）。
 
-    Non-compliant: a county government's completely read 法定主动公开内容 with no 统计信息 and
+    违规示例：a county government's completely read 法定主动公开内容 with no 统计信息 and
     no 财政预决算 column.
 
-    Compliant: 机构职能, 政策文件, 规划计划, 统计信息 and 财政预决算 columns are linked.
+    合规示例：机构职能, 政策文件, 规划计划, 统计信息 and 财政预决算 columns are linked.
     """
 
     code = "WEB-15"
@@ -546,8 +546,8 @@ class StatutoryColumns(Rule):
             yield self.finding(
                 ctx, Status.NOT_ASSESSABLE,
                 "未能判断网站主办机关的类型（部门、本级人民政府或乡镇街道），无法确定应设置的法定主动公开栏目"
-                "（可在配置中为站点指定 unit_type）。",
-                severity=Severity.LOW, evidence={"unit_type": unit}, discriminator="unit")
+                "（可在配置中为站点指定单位类型）。",
+                evidence={"unit_type": unit}, discriminator="unit")
             return
         names = [n for n, _ in _names(ctx)]
         missing = []
@@ -589,16 +589,16 @@ FOOTER_MARKS = {
 class FooterIdentifiers(Rule):
     """网站页脚应标注网站标识码、ICP备案号和公安机关备案号。
 
-    Why: the 《政府网站发展指引》 has the page-bottom area carry the 网站标识码 and the ICP and
+    为什么：the 《政府网站发展指引》 has the page-bottom area carry the 网站标识码 and the ICP and
     公安机关 registration numbers, so visitors can tell an official site. Read from the home page's
     footer (the elements marked as footer, else the end of the page). A home page that could
     not be read, or shows almost no text (built by script), is 无法评估.
 
-    Legal basis: 《政府网站发展指引》（国办发〔2017〕47号）页面底部功能区（条文未核实）。
+    依据：《政府网站发展指引》（国办发〔2017〕47号）页面底部功能区（条文未核实）。
 
-    Non-compliant: a footer with “网站标识码：3500000001　闽ICP备05012345号” and no 公网安备.
+    违规示例：a footer with “网站标识码：3500000001　闽ICP备05012345号” and no 公网安备.
 
-    Compliant: “网站标识码：3500000001　闽ICP备05012345号　闽公网安备 35010202000123号”.
+    合规示例：“网站标识码：3500000001　闽ICP备05012345号　闽公网安备 35010202000123号”.
     """
 
     code = "WEB-17"
@@ -648,18 +648,18 @@ def _host(value: str) -> str:
 class DomainName(Rule):
     """政府网站应使用以.gov.cn为后缀的英文域名（或符合要求的中文“.政务”域名），页面标签 SiteDomain 应与之一致。
 
-    Why: the 《政府网站发展指引》: “政府网站要使用以.gov.cn为后缀的英文域名和符合要求的中文域名，
+    为什么：the 《政府网站发展指引》: “政府网站要使用以.gov.cn为后缀的英文域名和符合要求的中文域名，
     不得使用其他后缀的英文域名”. The host the site was scanned at is judged; a site reached by an
     IP address or localhost (a replica, a test server) is judged by the domain its pages declare
     in SiteDomain, and is 无法评估 when they declare none. A SiteDomain tag naming another host
     than the one scanned is a (low) violation too.
 
-    Legal basis: 《政府网站发展指引》（国办发〔2017〕47号）域名规范。
+    依据：《政府网站发展指引》（国办发〔2017〕47号）域名规范。
 
-    Non-compliant: a county portal at www.hmxzf.com; pages at www.heming.gov.cn tagged SiteDomain
+    违规示例：a county portal at www.hmxzf.com; pages at www.heming.gov.cn tagged SiteDomain
     “www.hm.gov.cn”.
 
-    Compliant: www.heming.gov.cn, its pages tagged SiteDomain “www.heming.gov.cn”.
+    合规示例：www.heming.gov.cn, its pages tagged SiteDomain “www.heming.gov.cn”.
     """
 
     code = "WEB-03"
@@ -680,7 +680,7 @@ class DomainName(Rule):
                 yield self.finding(
                     ctx, Status.NOT_ASSESSABLE,
                     f"站点以地址 {host} 访问，页面未声明域名（SiteDomain），无法判断域名是否规范。",
-                    severity=Severity.INFO, evidence={"host": host}, discriminator="domain")
+                    evidence={"host": host}, discriminator="domain")
                 return
             judged, how = tag, f"页面标签 SiteDomain（站点以地址 {host} 访问）"
         else:

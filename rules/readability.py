@@ -15,7 +15,7 @@ def _tables_unread(report) -> bool:
 class MachineReadable(Rule):
     """年度报告应以可检索、可复制的文字发布，表格不得仅为图片或扫描件。
 
-    Why: a report published only as a picture or a scanned PDF cannot be searched, copied or
+    为什么：a report published only as a picture or a scanned PDF cannot be searched, copied or
     checked by machine, and readers using screen readers cannot read it; its statistics cannot
     be audited at all. The parser reports such input as ``input_kind="image"`` (a .jpg/.png
     report, a PDF whose pages are only images, a Word file holding only pictures); a PDF or Word
@@ -24,14 +24,14 @@ class MachineReadable(Rule):
     and no text table is not assessable (the pictures may be the tables, or the tables may be
     missing). This tool does no OCR, so the other checks of such a report cannot run.
 
-    Legal basis: 《中华人民共和国政府信息公开条例》第二十四条（政府信息公开平台应当具备信息检索、
+    依据：《中华人民共和国政府信息公开条例》第二十四条（政府信息公开平台应当具备信息检索、
     查阅、下载等功能）；政府网站与政务公开评估实践（扫描件、图片形式发布视为不便于公众获取）。
 
-    Non-compliant: the 年报 attachment is a scanned PDF of six page images with no text layer;
+    违规示例：the 年报 attachment is a scanned PDF of six page images with no text layer;
     the article page holds only a JPEG of the report; pages 3–4 (tables 二 to 四) of an otherwise
     text PDF are scans.
 
-    Compliant: an HTML page or a text PDF/Word file whose tables are text (a scanned signature
+    合规示例：an HTML page or a text PDF/Word file whose tables are text (a scanned signature
     and seal page next to readable tables is fine).
     """
 

@@ -35,20 +35,20 @@ KIND_CN = {"document": "文章页面", "report": "文章页面", "list": "栏目
 class PageTags(Rule):
     """页面应有《政府网站发展指引》规定的网页标签：文章页 SiteName、SiteDomain、SiteIDCode、ArticleTitle、PubDate、ContentSource；栏目页 SiteName、SiteDomain、SiteIDCode、ColumnName；首页站点类标签。
 
-    Why: the page tags let national and provincial monitoring read every page's site, column,
+    为什么：the page tags let national and provincial monitoring read every page's site, column,
     title and publication time. Each page is judged by the tag set of its own kind (decided from
     its evidence: a column page carries no ArticleTitle or PubDate, and is not faulted for it).
     A tag missing on every page of a kind is a site-wide template defect (medium for articles);
     missing on some article pages, a per-page defect (low). Landing pages, forms and pages the
     crawler could not classify are not judged.
 
-    Legal basis: 《政府网站发展指引》（国办发〔2017〕47号）网页标签（附录条文未核实；按页面类型分组的
+    依据：《政府网站发展指引》（国办发〔2017〕47号）网页标签（附录条文未核实；按页面类型分组的
     标签集合为实际网站做法）。
 
-    Non-compliant: article pages without `<meta name="SiteIDCode">`; column pages without
+    违规示例：article pages without `<meta name="SiteIDCode">`; column pages without
     ColumnName.
 
-    Compliant: every article page carries the six tags with values; a column list page carries
+    合规示例：every article page carries the six tags with values; a column list page carries
     SiteName, SiteDomain, SiteIDCode and ColumnName.
     """
 
@@ -83,7 +83,6 @@ class PageTags(Rule):
             yield self.finding(
                 ctx, Status.VIOLATION,
                 f"全站{len(pages)}个{what}均缺少网页标签：{'、'.join(sitewide)}。",
-                severity=Severity.MEDIUM if kind == "document" else Severity.LOW,
                 evidence={"tags": sitewide, "pages": len(pages), "page_kind": kind,
                           "examples": [u for u, _ in pages[:3]]},
                 discriminator="sitewide" if kind == "document" else f"sitewide:{kind}")
@@ -102,16 +101,16 @@ class PageTags(Rule):
 class SiteIdCode(Rule):
     """网站标识码（SiteIDCode）格式正确、全站一致，并与页脚所示一致。
 
-    Why: the 网站标识码 identifies the site in national monitoring; it is 10 digits (division
+    为什么：the 网站标识码 identifies the site in national monitoring; it is 10 digits (division
     code + sequence) or “bm” + 8 digits for central departments, printed in the footer and
     carried by every page's SiteIDCode tag.
 
-    Legal basis: 《政府网站发展指引》（国办发〔2017〕47号）网站标识码（条文未核实）。
+    依据：《政府网站发展指引》（国办发〔2017〕47号）网站标识码（条文未核实）。
 
-    Non-compliant: SiteIDCode “35900001” (9 digits); pages with two different codes; a footer
+    违规示例：SiteIDCode “35900001” (9 digits); pages with two different codes; a footer
     “网站标识码：3590000001” on pages tagged 3590000002.
 
-    Compliant: every page tagged 3590000001 and the footer says the same.
+    合规示例：every page tagged 3590000001 and the footer says the same.
     """
 
     code = "WEB-02"
@@ -151,19 +150,19 @@ class SiteIdCode(Rule):
 class BrokenLinks(Rule):
     """抓取范围内的文件链接和附件应能正常访问。
 
-    Why: the inspection indicators deduct for links that do not open (链接可用性); a 404 on a
+    为什么：the inspection indicators deduct for links that do not open (链接可用性); a 404 on a
     document or attachment in the 政府信息公开 area means the information is not in fact public.
     Other client errors (403…) are flagged for review. Server errors (5xx after retries) may be
     passing: they are coverage gaps (SCAN-01, 无法评估 at their URL), never a 违规 here. Further
     pages of a list that a script pager claims (``createPageHTML(5000, …)``) are not links
     printed on a page: the coverage report says how far the list was read.
 
-    Legal basis: 政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）扣分指标“链接可用性”（扣分标准未核实）。
+    依据：政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）扣分指标“链接可用性”（扣分标准未核实）。
 
-    Non-compliant: a list item linking to a page that answers HTTP 404; an attachment “附件1.pdf”
+    违规示例：a list item linking to a page that answers HTTP 404; an attachment “附件1.pdf”
     that answers 404.
 
-    Compliant: every listed document and attachment answers 200.
+    合规示例：every listed document and attachment answers 200.
     """
 
     code = "WEB-10"
@@ -227,7 +226,7 @@ def _title_year(title: str | None) -> int | None:
 class ReportColumn(Rule):
     """政府信息公开专栏应设年报栏目，并在时限届满后刊载上一年度的年度报告。
 
-    Why: 第四十九条 requires the report to be 向社会公布; 国办公开办函〔2019〕61号 lists the
+    为什么：第四十九条 requires the report to be 向社会公布; 国办公开办函〔2019〕61号 lists the
     年度报告 column among the four columns of every 政府信息公开 area. Absence is asserted only
     on complete evidence: the due report is missing when the report column was listed
     completely (all its list pages read, nothing left to a script) and no listed item is that
@@ -235,12 +234,12 @@ class ReportColumn(Rule):
     fetched, the finding is not assessable with the reason; when no report column was found, it
     is a violation only if the crawl read the whole 政府信息公开 area it found.
 
-    Legal basis: 《中华人民共和国政府信息公开条例》第四十九条；国办公开办函〔2019〕61号。
+    依据：《中华人民共和国政府信息公开条例》第四十九条；国办公开办函〔2019〕61号。
 
-    Non-compliant: on 2025-04-10, the completely listed report column lists reports up to 2023
+    违规示例：on 2025-04-10, the completely listed report column lists reports up to 2023
     only.
 
-    Compliant: the 2024 report is listed by 2025-01-31 (departments) or 2025-03-31 (governments).
+    合规示例：the 2024 report is listed by 2025-01-31 (departments) or 2025-03-31 (governments).
     """
 
     code = "WEB-13"
@@ -354,7 +353,7 @@ _KIND_CN = {"home": "起始页", "column": "栏目页", "list": "列表页", "do
 class CrawlCoverage(Rule):
     """抓取未能覆盖的内容如实报告为“无法评估”，不视为合格。
 
-    Why: an audit is only as good as what it saw. Pages blocked, timed out, forbidden by
+    为什么：an audit is only as good as what it saw. Pages blocked, timed out, forbidden by
     robots.txt, unparseable, or cut off by the page budget are listed with the reason, so a run
     hit by blocking never reads as a clean pass. (An extension code: not in the domain list.)
 
@@ -364,19 +363,19 @@ class CrawlCoverage(Rule):
     listed but not fetched) is reported with what is missing. A run that found no column or no
     document at all is never a clean pass.
 
-    Legal basis: 说明（不对应具体法条）：检查方法要求无法访问或未能读取的内容既不计为合格，也不认定为缺失。
+    依据：说明（不对应具体法条）：检查方法要求无法访问或未能读取的内容既不计为合格，也不认定为缺失。
 
-    Non-compliant: —（this rule reports coverage gaps, not violations of the site.）
+    违规示例：—（this rule reports coverage gaps, not violations of the site.）
 
-    Compliant: a crawl in which every page in scope was fetched and every column read.
+    合规示例：a crawl in which every page in scope was fetched and every column read.
     """
 
     code = "SCAN-01"
     name = "coverage.crawl_gaps"
     title = "抓取覆盖不完整"
     severity = Severity.MEDIUM
-    legal_basis = LegalBasis("说明：无法访问或未能读取的内容既不计为合格，也不认定为缺失", "",
-                             verified=True)
+    legal_basis = LegalBasis("无法访问或未能读取的内容既不计为合格，也不认定为缺失（本工具的检查方法）",
+                             "", note=True)
     subject = "site"
 
     #: Gaps of one kind reported one by one at their URL; beyond this many, the rest together.
@@ -389,7 +388,6 @@ class CrawlCoverage(Rule):
             if gap and gap != "offsite":  # staying on the site is the point: not a gap
                 by_outcome[gap].append(page)
         for outcome, pages in by_outcome.items():
-            severity = Severity.HIGH if outcome in ("blocked", "empty") else Severity.MEDIUM
             for page in pages[:self.per_url]:
                 what = _KIND_CN.get(page.reached_as or page.kind, "页面")
                 detail = f"（{page.error}）" if page.error and page.error not in GAP_OUTCOMES[
@@ -397,7 +395,7 @@ class CrawlCoverage(Rule):
                 yield self.finding(
                     ctx, Status.NOT_ASSESSABLE,
                     f"{what}{GAP_OUTCOMES[outcome]}{detail}，其内容未能检查：{page.title or page.url}。",
-                    severity=severity, url=page.url,
+                    url=page.url,
                     evidence={"outcome": outcome, "status": page.status, "error": page.error,
                               "linked_from": page.referer},
                     discriminator=f"gap:{outcome}")
@@ -407,7 +405,7 @@ class CrawlCoverage(Rule):
                     ctx, Status.NOT_ASSESSABLE,
                     f"另有{len(rest)}个页面{GAP_OUTCOMES[outcome]}，其内容未能检查："
                     f"{'、'.join(p.url for p in rest[:3])}等。",
-                    severity=severity, evidence={"outcome": outcome, "count": len(rest),
+                    evidence={"outcome": outcome, "count": len(rest),
                                                  "urls": [p.url for p in rest[:20]]},
                     discriminator=f"gaps:{outcome}")
         for page in ctx.pages:
@@ -416,25 +414,25 @@ class CrawlCoverage(Rule):
                 yield self.finding(
                     ctx, Status.NOT_ASSESSABLE,
                     f"起始页无法访问（{page.error or page.outcome}），站点内容未能检查。",
-                    severity=Severity.HIGH, url=page.url,
+                    url=page.url,
                     evidence={"outcome": page.outcome, "status": page.status},
                     discriminator="home")
         yield from self._crawl_notes(ctx)
         for url, why in ctx.unparseable:
             yield self.finding(ctx, Status.NOT_ASSESSABLE, f"年度报告无法解析：{why}", url=url,
-                               severity=Severity.MEDIUM, evidence={"reason": why},
+                               evidence={"reason": why},
                                discriminator="unparseable")
         if ctx.run_status != "finished":
             from auditor.runstatus import status_label
 
             yield self.finding(ctx, Status.NOT_ASSESSABLE,
                                f"抓取未正常结束（{status_label(ctx.run_status)}），以上结果只覆盖已抓取的页面。",
-                               severity=Severity.HIGH, evidence={"status": ctx.run_status},
+                               evidence={"status": ctx.run_status},
                                discriminator="status")
         elif ctx.max_pages and len(ctx.pages) >= ctx.max_pages:
             yield self.finding(ctx, Status.NOT_ASSESSABLE,
                                f"已达到抓取页数上限（{ctx.max_pages}页），站点可能未抓取完整。",
-                               severity=Severity.MEDIUM, evidence={"max_pages": ctx.max_pages},
+                               evidence={"max_pages": ctx.max_pages},
                                discriminator="budget")
         if ctx.columns is not None:
             yield from self._columns(ctx)
@@ -447,13 +445,13 @@ class CrawlCoverage(Rule):
                 ctx, Status.NOT_ASSESSABLE,
                 f"网址模式“{pattern}”疑似抓取陷阱：{info.get('why')}（已抓取{info.get('fetched')}个，"
                 f"跳过{info.get('skipped')}个）。被跳过的页面未能检查。",
-                severity=Severity.MEDIUM, evidence={"pattern": pattern, **info},
+                evidence={"pattern": pattern, **info},
                 discriminator=f"trap:{pattern}")
         if notes.get("close_reason") == "closespider_timeout":
             yield self.finding(
                 ctx, Status.NOT_ASSESSABLE,
                 "已达到抓取时间上限，抓取提前结束，未抓取的页面未能检查（见各栏目的覆盖情况）。",
-                severity=Severity.HIGH, evidence={"close_reason": notes.get("close_reason")},
+                evidence={"close_reason": notes.get("close_reason")},
                 discriminator="time-limit")
 
     def _columns(self, ctx: SiteContext):
@@ -464,7 +462,7 @@ class CrawlCoverage(Rule):
                     ctx, Status.NOT_ASSESSABLE,
                     f"栏目“{column.label}”的列表未能读取：{'；'.join(column.reasons)}"
                     f"（识别依据：{column.cue}）。该栏目的内容未能检查，不能视为空栏目。",
-                    severity=Severity.HIGH, url=column.url,
+                    url=column.url,
                     evidence={"state": column.state, "cue": column.cue,
                               "adapter": column.adapter, "reasons": list(column.reasons)},
                     discriminator="column")
@@ -478,7 +476,7 @@ class CrawlCoverage(Rule):
                     ctx, Status.NOT_ASSESSABLE,
                     f"栏目“{column.label}”未完整读取：{why}（列出{len(column.items)}条，"
                     f"已抓取{fetched}条）。未读取的部分未能检查。",
-                    severity=Severity.MEDIUM, url=column.url,
+                    url=column.url,
                     evidence={"state": column.state, "reasons": list(column.reasons),
                               "items_listed": len(column.items), "items_fetched": fetched,
                               "gaps": [{"url": i.url, "title": i.title, "why": i.why}
@@ -491,13 +489,13 @@ class CrawlCoverage(Rule):
                     ctx, Status.NOT_ASSESSABLE,
                     "未在已抓取的页面中找到政府信息公开栏目或文件列表（栏目链接文字未能识别，或列表由脚本生成），"
                     "站点内容未能检查。",
-                    severity=Severity.HIGH, evidence={"pages": len(ctx.pages)},
+                    evidence={"pages": len(ctx.pages)},
                     discriminator="no-columns")
             elif not ctx.documents:
                 yield self.finding(
                     ctx, Status.NOT_ASSESSABLE,
                     f"找到{len(ctx.columns)}个栏目，但未抓取到任何文件页面，站点内容未能检查。",
-                    severity=Severity.HIGH, evidence={"columns": [c.label for c in ctx.columns]},
+                    evidence={"columns": [c.label for c in ctx.columns]},
                     discriminator="no-documents")
 
 

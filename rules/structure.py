@@ -6,40 +6,23 @@ import difflib
 import re
 from collections.abc import Iterator
 
+from auditor import vocabulary
 from auditor.engine import Rule
-from auditor.findings import LegalBasis, Severity, Status
+from auditor.findings import FORMAT_DOCUMENTS, LegalBasis, Severity, Status
 from auditor.models import row_key_of
 from auditor.parse.text import BLANK_CELL
+from auditor.vocabulary import FORMAT_LABELS
 
 ART50 = LegalBasis("第五十条")
-FORMAT_2021 = LegalBasis("", "中华人民共和国政府信息公开工作年度报告格式（国办公开办函〔2021〕30号）")
-SECTION_TITLES = {
-    "1": "一、总体情况", "2": "二、主动公开政府信息情况", "3": "三、收到和处理政府信息公开申请情况",
-    "4": "四、政府信息公开行政复议、行政诉讼情况", "5": "五、存在的主要问题及改进情况",
-    "6": "六、其他需要报告的事项",
-}
+FORMAT_2021 = LegalBasis("", FORMAT_DOCUMENTS["2021"])
+SECTION_TITLES = vocabulary.SECTION_TITLES
 
-#: Canonical table 三 labels (domain.md §2.5), for typo checks on printed labels.
+#: Table 三 labels as the format prints them (without their item numbers), for typo checks.
 CANONICAL_LABELS = {
-    "table3.new_received": "本年新收政府信息公开申请数量",
-    "table3.carried_in": "上年结转政府信息公开申请数量",
-    "table3.withheld.state_secret": "属于国家秘密",
-    "table3.withheld.law_prohibited": "其他法律行政法规禁止公开",
-    "table3.withheld.security_stability": "危及“三安全一稳定”",
-    "table3.withheld.third_party": "保护第三方合法权益",
-    "table3.withheld.internal_affairs": "属于三类内部事务信息",
-    "table3.withheld.process_info": "属于四类过程性信息",
-    "table3.withheld.enforcement_file": "属于行政执法案卷",
-    "table3.withheld.admin_query": "属于行政查询事项",
-    "table3.unavailable.not_held": "本机关不掌握相关政府信息",
-    "table3.unavailable.needs_creation": "没有现成信息需要另行制作",
-    "table3.unavailable.still_unclear": "补正后申请内容仍不明确",
-    "table3.not_processed.petition": "信访举报投诉类申请",
-    "table3.not_processed.repeat": "重复申请",
-    "table3.not_processed.publication": "要求提供公开出版物",
-    "table3.not_processed.massive": "无正当理由大量反复申请",
-    "table3.not_processed.confirm": "要求行政机关确认或重新出具已获取信息",
-    "table3.carried_out": "结转下年度继续办理",
+    f"table3.{key}": re.sub(r"^(?:[一二三四]、|\d\.)", "", label)
+    for key, label in {**vocabulary.TABLE3_TOP_ROWS, **vocabulary.TABLE3_ITEMS}.items()
+    if key in ("new_received", "carried_in", "carried_out") or key in vocabulary.TABLE3_ITEMS
+    and not key.startswith("other.")
 }
 
 
@@ -54,14 +37,14 @@ def expected_format(year: int | None) -> str | None:
 class SixParts(Rule):
     """年度报告包含第五十条规定的六个部分。
 
-    Why: 第五十条 lists what every report must contain and the national format fixes six
+    为什么：第五十条 lists what every report must contain and the national format fixes six
     parts; a missing 二/三/四 means the statutory statistics are absent.
 
-    Legal basis: 《中华人民共和国政府信息公开条例》第五十条；国办公开办函〔2021〕30号。
+    依据：《中华人民共和国政府信息公开条例》第五十条；国办公开办函〔2021〕30号。
 
-    Non-compliant: a report with 一、总体情况 and tables but no “五、存在的主要问题及改进情况”.
+    违规示例：a report with 一、总体情况 and tables but no “五、存在的主要问题及改进情况”.
 
-    Compliant: headings 一 to 六 all present, in order (variant wording such as
+    合规示例：headings 一 to 六 all present, in order (variant wording such as
     “五、存在问题及改进情况” is accepted). A part 二/三/四 whose heading is not found while
     its table is there is flagged for review, not reported missing: the heading may be
     misprinted or laid out in a way this tool does not recognise.
@@ -78,32 +61,29 @@ class SixParts(Rule):
         for sid, title in SECTION_TITLES.items():
             section = report.sections.get(sid)
             if section is None or not section.found:
-                severity = Severity.HIGH if sid in "234" else Severity.MEDIUM
                 table = _TABLE_OF.get(sid)
                 if table and report.table_state(table) != "absent":
                     # The part's table is there: its heading is misprinted or not recognised.
                     yield self.finding(
                         ctx, Status.NEEDS_REVIEW,
                         f"未找到“{title}”的标题，但{_TABLE_CN[table]}存在，请核实该部分标题是否规范。",
-                        section=sid, severity=Severity.LOW,
-                        evidence={"missing_heading": title, "table": table})
+                        section=sid, evidence={"missing_heading": title, "table": table})
                     continue
                 yield self.finding(ctx, Status.VIOLATION, f"未找到“{title}”部分。",
-                                   section=sid, severity=severity,
-                                   evidence={"missing_section": title})
+                                   section=sid, evidence={"missing_section": title})
 
 
 class FormatVersion(Rule):
     """年报使用与年度相符的国家格式（2021 年及以后用 2021 版格式）。
 
-    Why: reports for 2021 onward must follow 国办公开办函〔2021〕30号; 2019–2020 the trial
+    为什么：reports for 2021 onward must follow 国办公开办函〔2021〕30号; 2019–2020 the trial
     format of 〔2019〕60号. The version is told by the table labels, not the headings.
 
-    Legal basis: 国办公开办函〔2021〕30号；国办公开办函〔2019〕60号。
+    依据：国办公开办函〔2021〕30号；国办公开办函〔2019〕60号。
 
-    Non-compliant: a 2023 report whose table 二 has 本年新制作数量/本年新公开数量 columns.
+    违规示例：a 2023 report whose table 二 has 本年新制作数量/本年新公开数量 columns.
 
-    Compliant: a 2023 report whose table 二 has 本年制发件数/本年废止件数/现行有效件数.
+    合规示例：a 2023 report whose table 二 has 本年制发件数/本年废止件数/现行有效件数.
     """
 
     legacy = True
@@ -128,7 +108,7 @@ class FormatVersion(Rule):
         if report.format != expected:
             yield self.finding(
                 ctx, Status.VIOLATION,
-                f"{report.year}年度报告应使用{expected}版格式，实际使用{report.format}版格式。",
+                f"{report.year}年度报告应使用{FORMAT_LABELS[expected]}，实际使用{FORMAT_LABELS[report.format]}。",
                 evidence={"year": report.year, "expected": expected, "found": report.format})
         elif expected == "2021" and "other" in report.table3 \
                 and report.row_state("table3.other") == "present":
@@ -143,7 +123,7 @@ class FormatVersion(Rule):
 class TableRows(Rule):
     """表格行列完整，行标签与国家格式一致。
 
-    Why: every required row of the detected version must be present so the statistics can be
+    为什么：every required row of the detected version must be present so the statistics can be
     read and checked; a misprinted label (e.g. “其他法律行政止公开”) shows the table was not
     checked before publication. Only rows whose label is not in the document are missing: a
     row whose label is printed but whose numbers could not be attributed (labels detached from
@@ -151,13 +131,12 @@ class TableRows(Rule):
     STR-04, and a table of which nothing was found is not judged row by row (STR-01 reports a
     missing part; a table published as a picture cannot be read).
 
-    Legal basis: 国办公开办函〔2021〕30号 年度报告格式。
+    依据：国办公开办函〔2021〕30号 年度报告格式。
 
-    Non-compliant: table 三 without the row “3.补正后申请内容仍不明确”; the label
-    “2.其他法律行政止公开” (missing 法规禁). A 2021-format table 二 whose row reads
-    “规范性文件” (the 2019 wording) instead of “行政规范性文件” is flagged for review.
+    违规示例：table 三 without the row “3.补正后申请内容仍不明确”. (Misprinted labels are
+    STR-11's.)
 
-    Compliant: all rows present with the format's labels.
+    合规示例：all rows present with the format's labels.
     """
 
     code = "STR-03"
@@ -169,7 +148,6 @@ class TableRows(Rule):
     def check(self, ctx):
         report = ctx.report
         for table in ("table2", "table3", "table4"):
-            severity = Severity.MEDIUM if table == "table2" else Severity.HIGH
             section = report.sections.get(_SECTION_OF[table])
             if report.table_state(table) == "absent":
                 if section is not None and section.found and expected_rows(report, table):
@@ -184,40 +162,25 @@ class TableRows(Rule):
             missing = sorted(r.split(".", 1)[1] for r in rows if report.row_state(r) == "absent")
             unread = [r.split(".", 1)[1] for r in rows
                       if report.row_state(r) == "not_understood"]
+            fmt = report.format
             if missing:
+                names = [vocabulary.row_label(table, r, fmt) for r in missing]
                 yield self.finding(
-                    ctx, Status.VIOLATION, f"{_TABLE_CN[table]}缺少以下行：{'、'.join(missing)}。",
-                    table=table, severity=severity,
-                    evidence={"missing_rows": missing}, discriminator="missing")
+                    ctx, Status.VIOLATION, f"{_TABLE_CN[table]}缺少以下行：{'、'.join(names)}。",
+                    table=table, evidence={"missing_rows": missing}, discriminator="missing")
             if unread:
+                names = [vocabulary.row_label(table, r, fmt) for r in unread[:8]]
                 yield self.finding(
                     ctx, Status.NOT_ASSESSABLE,
                     f"{_TABLE_CN[table]}以下行的标签可见但数字无法对应到行（或该处文本未读全），无法判断"
-                    f"是否完整：{'、'.join(unread[:8])}" + ("等" if len(unread) > 8 else "") + "。",
+                    f"是否完整：{'、'.join(names)}" + ("等" if len(unread) > 8 else "") + "。",
                     table=table, evidence={"rows": unread}, discriminator="not-understood")
-        printed = report.row_labels.get("table2.normative")
-        if report.format == "2021" and printed and "行政规范性文件" not in printed:
-            yield self.finding(
-                ctx, Status.NEEDS_REVIEW,
-                f"表二第（一）项行标签印为“{printed[:12]}”，2021版格式为“行政规范性文件”，请核实表格是否按"
-                "现行格式填报。", table="table2", row="normative", severity=Severity.LOW,
-                evidence={"printed": printed, "expected": "行政规范性文件"},
-                discriminator="label:table2.normative")
-        for key, canonical in CANONICAL_LABELS.items():
-            printed = report.row_labels.get(key)
-            if printed and interior_deletion(canonical, printed):
-                yield self.finding(
-                    ctx, Status.VIOLATION,
-                    f"表三行标签有误：印为“{_trim(printed, canonical)}”，应为“{canonical}”。",
-                    table="table3", row=key.split(".", 1)[1], severity=Severity.LOW,
-                    evidence={"printed": printed, "expected": canonical},
-                    discriminator=f"label:{key}")
 
 
 _SECTION_OF = {"table2": "2", "table3": "3", "table4": "4"}
 _TABLE_OF = {sid: table for table, sid in _SECTION_OF.items()}
-_SECTION_CN = {"table2": "二", "table3": "三", "table4": "四"}
-_TABLE_CN = {"table2": "表二", "table3": "表三", "table4": "表四"}
+_SECTION_CN = {t: vocabulary.SECTION_NUMERALS[s] for t, s in _SECTION_OF.items()}
+_TABLE_CN = vocabulary.TABLE_LABELS
 
 
 def expected_rows(report, table: str) -> list[str]:
@@ -264,20 +227,63 @@ def interior_deletion(canonical: str, printed: str) -> bool:
     return any(not matched[i] for i in range(first, last))
 
 
+class RowLabels(Rule):
+    """表格行标签与国家格式一致（无错字）。
+
+    为什么：a misprinted label (e.g. “其他法律行政止公开”) shows the table was not checked before
+    publication. It is a lesser defect than a missing row (STR-03): the row is there and its
+    numbers are read. A label whose tail moved to the next line (a PDF line break) or that
+    carries extra words is not a typo: only characters missing from inside the label count.
+
+    依据：国办公开办函〔2021〕30号 年度报告格式（2019、2020年度报告：国办公开办函〔2019〕60号）。
+
+    违规示例：the label “2.其他法律行政止公开” (missing 法规禁). A 2021-format table 二 whose row
+    reads “规范性文件” (the 2019 wording) instead of “行政规范性文件” is flagged for review.
+
+    合规示例：every label as the format prints it.
+    """
+
+    code = "STR-11"
+    name = "structure.row_labels"
+    title = "行标签无错字"
+    severity = Severity.LOW
+    legal_basis = FORMAT_2021
+
+    def check(self, ctx):
+        report = ctx.report
+        printed = report.row_labels.get("table2.normative")
+        if report.format == "2021" and printed and "行政规范性文件" not in printed:
+            yield self.finding(
+                ctx, Status.NEEDS_REVIEW,
+                f"表二第（一）项行标签印为“{printed[:12]}”，2021版格式为“行政规范性文件”，请核实表格是否按"
+                "现行格式填报。", table="table2", row="normative",
+                evidence={"printed": printed, "expected": "行政规范性文件"},
+                discriminator="label:table2.normative")
+        for key, canonical in CANONICAL_LABELS.items():
+            printed = report.row_labels.get(key)
+            if printed and interior_deletion(canonical, printed):
+                yield self.finding(
+                    ctx, Status.VIOLATION,
+                    f"表三行标签有误：印为“{_trim(printed, canonical)}”，应为“{canonical}”。",
+                    table="table3", row=key.split(".", 1)[1],
+                    evidence={"printed": printed, "expected": canonical},
+                    discriminator=f"label:{key}")
+
+
 class BlankCells(Rule):
     """表格数值单元格不得空白或填写“/”“—”等非数值内容。
 
-    Why: a blank cell is not zero; the statistic is simply not reported, and every identity
+    为什么：a blank cell is not zero; the statistic is simply not reported, and every identity
     that uses it cannot be checked. Cells this tool could not read unambiguously are reported
     as not assessable, not as blanks; a row whose label is printed with nothing after it, in a
     table whose other rows were read cleanly, is a blank row. A run-together row with fewer
     digits than cells ("000000" for seven) is flagged for review: some cell was left blank.
 
-    Legal basis: 国办公开办函〔2021〕30号（明确责任：发布内容不准确不全面）。
+    依据：国办公开办函〔2021〕30号（明确责任：发布内容不准确不全面）。
 
-    Non-compliant: 表三 “（一）予以公开” 总计 left empty; 表二 行政许可 “—”.
+    违规示例：表三 “（一）予以公开” 总计 left empty; 表二 行政许可 “—”.
 
-    Compliant: every cell holds a number, 0 where nothing happened.
+    合规示例：every cell holds a number, 0 where nothing happened.
     """
 
     code = "STR-04"
@@ -299,38 +305,48 @@ class BlankCells(Rule):
             if state == "absent":
                 continue  # STR-03
             table = key.split(".")[0]
-            name = key.split(".", 1)[1]
             if state == "not_understood":
-                unreadable.setdefault(table, []).append(name)
+                unreadable.setdefault(table, []).append(key)
                 if _too_few_digits(cell.raw, len(report.row_cells(row))):
-                    if row.split(".", 1)[1] not in short.setdefault(table, []):
-                        short[table].append(row.split(".", 1)[1])
+                    if row not in short.setdefault(table, []):
+                        short[table].append(row)
             elif cell.printed_blank:
                 if key.startswith("table2.rules.") and cell.raw in ("/", "-", "—"):
                     continue  # “/” is the accepted entry for bodies without rule-making power
                 shown = "空白" if cell.raw in ("", BLANK_CELL) else cell.raw
-                blanks.setdefault(table, []).append(f"{name}（{shown}）")
+                blanks.setdefault(table, []).append((key, shown))
             else:
-                unreadable.setdefault(table, []).append(name)
-        for table, cells in blanks.items():
+                unreadable.setdefault(table, []).append(key)
+        fmt = report.format
+        for table, found in blanks.items():
+            names = [f"{_cell(k, fmt)}（{shown}）" for k, shown in found[:8]]
             yield self.finding(
                 ctx, Status.VIOLATION,
-                f"{_TABLE_CN[table]}有{len(cells)}个数值单元格为空白或非数值：{'、'.join(cells[:8])}"
-                + ("等" if len(cells) > 8 else "") + "。",
-                table=table, evidence={"cells": cells}, discriminator="blank")
+                f"{_TABLE_CN[table]}有{len(found)}个数值单元格为空白或非数值：{'、'.join(names)}"
+                + ("等" if len(found) > 8 else "") + "。",
+                table=table, evidence={"cells": [k for k, _ in found],
+                                       "printed": [shown for _, shown in found]},
+                discriminator="blank")
         for table, rows in short.items():
             if rows:
+                names = [vocabulary.cell_label(r, fmt, short=True, table=False) for r in rows]
                 yield self.finding(
                     ctx, Status.NEEDS_REVIEW,
                     f"{_TABLE_CN[table]}以下行印出的数字少于单元格数，可能有单元格空白（位置无法确定）："
-                    f"{'、'.join(rows)}。", table=table, evidence={"rows": rows},
+                    f"{'、'.join(names)}。", table=table, evidence={"rows": rows},
                     discriminator="short")
         for table, cells in unreadable.items():
+            names = [_cell(k, fmt) for k in cells[:8]]
             yield self.finding(
                 ctx, Status.NOT_ASSESSABLE,
                 f"{_TABLE_CN[table]}有{len(cells)}个单元格无法唯一识别（原文数字连写、与行标签分离或无法辨认）："
-                f"{'、'.join(cells[:8])}" + ("等" if len(cells) > 8 else "") + "。",
+                f"{'、'.join(names)}" + ("等" if len(cells) > 8 else "") + "。",
                 table=table, evidence={"cells": cells}, discriminator="unreadable")
+
+
+def _cell(key: str, fmt: str | None) -> str:
+    """A cell named in a list of cells of one table: 不予公开1.属于国家秘密/总计."""
+    return vocabulary.cell_label(key, fmt, short=True, table=False)
 
 
 def _too_few_digits(raw: str | None, cells: int) -> bool:
@@ -358,16 +374,16 @@ def place_core(name: str) -> str:
 class TitleYearPeriod(Rule):
     """标题、年度、统计期限与发布时间相互一致，页面来源与报告机关一致。
 
-    Why: the report covers 上一年度 (第四十九条): the title names the year, the 统计期限 runs
+    为什么：the report covers 上一年度 (第四十九条): the title names the year, the 统计期限 runs
     1月1日–12月31日 of that year, and it is published the following year. A page whose
     来源/发布机构 names a different body than the report's issuer misleads readers.
 
-    Legal basis: 《中华人民共和国政府信息公开条例》第四十九条。
+    依据：《中华人民共和国政府信息公开条例》第四十九条。
 
-    Non-compliant: title “2023年…年度报告” with 统计期限 “2022年1月1日至2022年12月31日”;
+    违规示例：title “2023年…年度报告” with 统计期限 “2022年1月1日至2022年12月31日”;
     a page whose 来源 is 平潭县人民政府 for a report of 平潭综合实验区.
 
-    Compliant: title 2023, 统计期限 2023-01-01–2023-12-31, published 2024-01-25.
+    合规示例：title 2023, 统计期限 2023-01-01–2023-12-31, published 2024-01-25.
     """
 
     legacy = True
@@ -380,8 +396,8 @@ class TitleYearPeriod(Rule):
     def check(self, ctx):
         report = ctx.report
         if report.title is None:
-            yield self.finding(ctx, Status.NEEDS_REVIEW, "未找到报告标题（“XX YYYY年政府信息公开工作年度报告”）。",
-                               severity=Severity.LOW, discriminator="no-title")
+            yield self.finding(ctx, Status.NEEDS_REVIEW, "未找到报告标题（“某机关某年政府信息公开工作年度报告”）。",
+                               discriminator="no-title")
         text = "\n".join(s.text for s in report.sections.values()) + "\n" + (report.title or "")
         m = _PERIOD.search(re.sub(r"\s+", "", text))
         if m and report.year and {int(m.group(1)), int(m.group(2) or m.group(1))} != {report.year}:
@@ -406,7 +422,7 @@ class TitleYearPeriod(Rule):
                     ctx, Status.NEEDS_REVIEW,
                     f"页面来源/发布机构“{page_body}”与报告机关“{owner}”不一致，请核实。",
                     evidence={"page_source": page_body, "report_issuer": owner},
-                    severity=Severity.LOW, discriminator="page-source")
+                    discriminator="page-source")
 
 
 def _owner(report) -> str | None:
@@ -422,15 +438,15 @@ def _owner(report) -> str | None:
 class GovernmentAccountability(Rule):
     """各级人民政府的年报应报告工作考核、社会评议和责任追究结果情况。
 
-    Why: 第五十条第（四）项 adds this content for people's governments at every level
+    为什么：第五十条第（四）项 adds this content for people's governments at every level
     (including 乡镇). Reports often phrase it under 监督保障; this rule looks for the three
     words and asks for a human check when one is missing, since other wording may cover it.
 
-    Legal basis: 《中华人民共和国政府信息公开条例》第五十条第（四）项、第四十六条。
+    依据：《中华人民共和国政府信息公开条例》第五十条第（四）项、第四十六条。
 
-    Non-compliant: a county government report mentioning 考核 but nothing on 社会评议 or 责任追究.
+    违规示例：a county government report mentioning 考核 but nothing on 社会评议 or 责任追究.
 
-    Compliant: “本年度开展政务公开考核…开展社会评议…未发生责任追究情况。”
+    合规示例：“本年度开展政务公开考核…开展社会评议…未发生责任追究情况。”
     """
 
     code = "STR-06"
@@ -460,15 +476,15 @@ _ORDINALS = "一二三四五六七八九十"
 class ProblemsAndImprovements(Rule):
     """“五、存在的主要问题及改进情况”应具体写明问题和改进措施。
 
-    Why: 第五十条第（四）项 requires the report to state the main problems and how they were
+    为什么：第五十条第（四）项 requires the report to state the main problems and how they were
     improved; an empty section or “无” hides them. Ordinals that skip (“一是…三是…三是”) are
     noted for review as a sign of careless editing.
 
-    Legal basis: 《中华人民共和国政府信息公开条例》第五十条第（四）项。
+    依据：《中华人民共和国政府信息公开条例》第五十条第（四）项。
 
-    Non-compliant: “五、存在的主要问题及改进情况 无。”
+    违规示例：“五、存在的主要问题及改进情况 无。”
 
-    Compliant: “一是政策解读形式单一…下一步将…”.
+    合规示例：“一是政策解读形式单一…下一步将…”.
     """
 
     code = "STR-08"
@@ -492,13 +508,13 @@ class ProblemsAndImprovements(Rule):
         if lacking:
             yield self.finding(ctx, Status.VIOLATION,
                                f"第五部分未写明{'和'.join(lacking)}。", section="5",
-                               severity=Severity.LOW, evidence={"text": text[:200]},
+                               evidence={"text": text[:200]},
                                discriminator="boilerplate")
         for run in _ordinal_runs(text):
             yield self.finding(
                 ctx, Status.NEEDS_REVIEW,
                 f"第五部分列举序号不连续：{'…'.join(o + '是' for o in run)}。", section="5",
-                severity=Severity.LOW, evidence={"ordinals": run}, discriminator="ordinals")
+                evidence={"ordinals": run}, discriminator="ordinals")
             break
 
 
@@ -520,15 +536,15 @@ def _ordinal_runs(text: str) -> Iterator[list[str]]:
 class InformationFees(Rule):
     """2021 年及以后的年报应在第六部分报告信息处理费收取情况。
 
-    Why: since 2021 the 信息处理费 charged under 国办函〔2020〕109号 must be reported in part 六
+    为什么：since 2021 the 信息处理费 charged under 国办函〔2020〕109号 must be reported in part 六
     (the format's own note says 收取信息处理费情况在此处报告); “未收取” is a valid statement.
 
-    Legal basis: 《中华人民共和国政府信息公开条例》第四十二条；国办函〔2020〕109号；
+    依据：《中华人民共和国政府信息公开条例》第四十二条；国办函〔2020〕109号；
     国办公开办函〔2021〕30号（第六部分）。
 
-    Non-compliant: a 2022 report whose part 六 says only “无其他需要报告的事项”.
+    违规示例：a 2022 report whose part 六 says only “无其他需要报告的事项”.
 
-    Compliant: “本年度未收取信息处理费。”, “收取信息处理费3940元。” or “无向申请人收取政府信息公开
+    合规示例：“本年度未收取信息处理费。”, “收取信息处理费3940元。” or “无向申请人收取政府信息公开
     费用。” When part 六 is missing the whole report is searched (a missing part is STR-01's).
     """
 
@@ -569,5 +585,5 @@ _FEE_STATEMENT = re.compile(r"处理费|收取[^。；]{0,16}(?:信息公开|公
                             r"(?:信息公开|依申请)[^。；]{0,10}(?:收费|费用)")
 
 
-STRUCTURE_RULES = [SixParts, FormatVersion, TableRows, BlankCells, TitleYearPeriod,
+STRUCTURE_RULES = [SixParts, FormatVersion, TableRows, RowLabels, BlankCells, TitleYearPeriod,
                    GovernmentAccountability, ProblemsAndImprovements, InformationFees]

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from auditor import vocabulary
 from auditor.engine import ReportContext, Rule
 from auditor.findings import LegalBasis, Severity, Status
 from auditor.models import TABLE3_COLUMNS, AnnualReport, row_key_of
@@ -131,7 +132,10 @@ class _NarrativeRule(Rule):
                 continue  # one interpretation agrees under every reading
             evidence = {"narrative": [{"value": m.value, "sentence": m.sentence,
                                        "subject": m.subject} for m in found],
-                        "table": {name: sorted(s.values)[:10] for name, s in possible.items()}}
+                        "table": {name: sorted(s.values)[:10] for name, s in possible.items()},
+                        # the cells compared, so a report can mark them on the table
+                        "cells": list(dict.fromkeys(k for _, keys in interpretations
+                                                    for k in keys))}
             some = [(m, name, chosen) for m in found for name, sums in possible.items()
                     for chosen, total in sums.sums if abs(total - m.value) < 1e-9]
             if some:
@@ -192,16 +196,16 @@ def _fmt(values: set) -> str:
 class ApplicationTotals(_NarrativeRule):
     """正文所述申请数量（收到、上年结转、办结、结转下年度）与表三一致。
 
-    Why: readers quote the narrative; a 总体情况 that states a different number of
+    为什么：readers quote the narrative; a 总体情况 that states a different number of
     applications than table 三 makes the report unreliable. Narratives count “收到” either as
     new applications or as new plus carried-over ones: both readings are accepted, and the
     finding says which numbers were compared.
 
-    Legal basis: 《中华人民共和国政府信息公开条例》第五十条；国办公开办函〔2021〕30号（发布内容准确）。
+    依据：《中华人民共和国政府信息公开条例》第五十条；国办公开办函〔2021〕30号（发布内容准确）。
 
-    Non-compliant: “区政府办代表区政府受理政府信息公开申请17件” while table 三 shows 95 new.
+    违规示例：“区政府办代表区政府受理政府信息公开申请17件” while table 三 shows 95 new.
 
-    Compliant: “本年度全区共收到70件申请，办结69件，1件结转下年度” with 70 / 69 / 1 in table 三.
+    合规示例：“本年度全区共收到70件申请，办结69件，1件结转下年度” with 70 / 69 / 1 in table 三.
     """
 
     code = "TXT-01"
@@ -232,15 +236,15 @@ _NONE_RECEIVED = re.compile(r"(?:未收到|没有收到|未接到|无)(?:任何)
 class NoApplicationsClaim(Rule):
     """正文“未收到政府信息公开申请”与表三一致。
 
-    Why: a narrative that says no applications were received while table 三 counts some (or the
+    为什么：a narrative that says no applications were received while table 三 counts some (or the
     reverse) contradicts itself; one of them is wrong.
 
-    Legal basis: 《中华人民共和国政府信息公开条例》第五十条第（二）项。
+    依据：《中华人民共和国政府信息公开条例》第五十条第（二）项。
 
-    Non-compliant: “2024年，我乡未收到政府信息公开申请。” with 本年新收 总计 3. When the
+    违规示例：“2024年，我乡未收到政府信息公开申请。” with 本年新收 总计 3. When the
     sentence speaks for part of the body only (“乡政府办未收到…”) it is flagged for review.
 
-    Compliant: the same sentence with table 三 all zero.
+    合规示例：the same sentence with table 三 all zero.
     """
 
     code = "TXT-02"
@@ -270,8 +274,7 @@ class NoApplicationsClaim(Rule):
             ctx, Status.NEEDS_REVIEW,
             f"正文称“{sentence[:60]}”，而表三本年新收政府信息公开申请总计为{new}件；"
             "该表述可能只涉及报告机关的一部分，请人工核实。",
-            table="table3", row="new_received", column="total", severity=Severity.MEDIUM,
-            evidence={"sentence": sentence, "new_received_total": new})
+            table="table3", row="new_received", column="total", evidence={"sentence": sentence, "new_received_total": new})
 
 
 _NO_CASES = re.compile(
@@ -302,18 +305,18 @@ def _groups(text: str) -> list[str]:
 class ReviewLitigationClaims(Rule):
     """正文关于行政复议、行政诉讼的表述与表四一致。
 
-    Why: “未发生行政复议、行政诉讼” while table 四 counts cases, or “均获维持” while cases were
+    为什么：“未发生行政复议、行政诉讼” while table 四 counts cases, or “均获维持” while cases were
     corrected or are still pending, misstates the outcome of challenges to the agency. A
     sentence is compared only for what it claims: “未发生因依申请公开被行政复议纠错” says no
     decision was corrected (结果纠正), not that there was no review; “零败诉” concerns the
     lawsuits only. A claim whose table cells are blank or unreadable is not assessable.
 
-    Legal basis: 《中华人民共和国政府信息公开条例》第五十条第（三）项。
+    依据：《中华人民共和国政府信息公开条例》第五十条第（三）项。
 
-    Non-compliant: “行政复议、行政诉讼均获维持” with 行政复议 结果纠正 1; “全年未发生行政复议
+    违规示例：“行政复议、行政诉讼均获维持” with 行政复议 结果纠正 1; “全年未发生行政复议
     纠错” with 行政复议 结果纠正 1.
 
-    Compliant: “行政复议3件，维持1件，其他结果2件” with the same numbers in table 四;
+    合规示例：“行政复议3件，维持1件，其他结果2件” with the same numbers in table 四;
     “全年未发生被行政复议纠错的情况” with 行政复议 3 件, 结果纠正 0.
     """
 
@@ -360,7 +363,7 @@ class ReviewLitigationClaims(Rule):
                 finding = self._compare(ctx, m.group(0), sentence, groups, "corrected", "upheld")
                 if finding is None or finding.status == Status.NOT_ASSESSABLE:
                     pending = self._compare(ctx, m.group(0), sentence, groups, "pending",
-                                            "upheld", severity=Severity.MEDIUM)
+                                            "upheld")
                     if pending is not None and (finding is None or
                                                 pending.status == Status.VIOLATION):
                         finding = pending
@@ -369,15 +372,16 @@ class ReviewLitigationClaims(Rule):
                 yield finding
 
     def _compare(self, ctx, claim: str, sentence: str, groups: list[str], column: str,
-                 what: str, severity: Severity | None = None):
+                 what: str):
         """A finding when table 四 contradicts the claim (some counted cell > 0), a
         not-assessable one when the cells it needs are unknown, else None."""
         report = ctx.report
         values = {g: report.value(f"table4.{g}.{column}") for g in groups}
         counted = {g: v for g, v in values.items() if v}
-        evidence = {"sentence": sentence, column: values}
+        evidence = {"sentence": sentence, column: values,
+                    "cells": [f"table4.{g}.{column}" for g in groups]}
         if counted:
-            parts = "、".join(f"{_GROUP_CN[g]}{_count(v)}件" for g, v in counted.items())
+            parts = "、".join(f"{_group(g)}{_count(v)}件" for g, v in counted.items())
             if column == "total":
                 text = f"表四记有案件：{parts}"
             else:
@@ -385,12 +389,12 @@ class ReviewLitigationClaims(Rule):
                 text = f"表四{what_cn}共{_count(sum(counted.values()))}件（{parts}）"
             return self.finding(
                 ctx, Status.VIOLATION, f"正文称“{claim}”，但{text}。",
-                table="table4", severity=severity, evidence=evidence, discriminator=what)
+                table="table4", evidence=evidence, discriminator=what)
         unknown = [g for g, v in values.items() if v is None]
         if unknown:
             return self.finding(
                 ctx, Status.NOT_ASSESSABLE,
-                f"正文称“{claim}”，但表四" + "、".join(_GROUP_CN[g] for g in unknown)
+                f"正文称“{claim}”，但表四" + "、".join(_group(g) for g in unknown)
                 + "的相应单元格空白或无法识别，无法核对。",
                 table="table4", evidence=evidence, discriminator=what)
         return None
@@ -400,21 +404,21 @@ def _count(value) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-_GROUP_CN = {"review": "行政复议", "litigation_direct": "未经复议直接起诉",
-             "litigation_after_review": "复议后起诉"}
+def _group(g: str) -> str:
+    return vocabulary.row_label("table4", g, short=True)
 
 
 class ResultCategories(_NarrativeRule):
     """正文所述各类办理结果件数（予以公开、部分公开、不予公开、无法提供、不予处理、其他处理）与表三总计列一致。
 
-    Why: the narrative summary of outcomes must match the table it summarises (the Shanghai
+    为什么：the narrative summary of outcomes must match the table it summarises (the Shanghai
     2019 report said 无法提供265件 where the table had 337).
 
-    Legal basis: 《中华人民共和国政府信息公开条例》第五十条第（二）项。
+    依据：《中华人民共和国政府信息公开条例》第五十条第（二）项。
 
-    Non-compliant: “无法提供265件” with 无法提供 1–3 summing to 337 in the 总计 column.
+    违规示例：“无法提供265件” with 无法提供 1–3 summing to 337 in the 总计 column.
 
-    Compliant: “予以公开及部分公开42件…不予公开5件” with 22 + 20 and 5 in table 三.
+    合规示例：“予以公开及部分公开42件…不予公开5件” with 22 + 20 and 5 in table 三.
     """
 
     code = "TXT-04"
@@ -444,15 +448,15 @@ class ResultCategories(_NarrativeRule):
 class ProactiveCounts(_NarrativeRule):
     """正文所述规章、规范性文件的制发/废止/现行有效件数与表二一致。
 
-    Why: the narrative and table 二 report the same documents; different numbers mean one is
+    为什么：the narrative and table 二 report the same documents; different numbers mean one is
     wrong. When a table row ran together in the published text, the narrative number is
     compared with every reading of the row, so a mismatch is still certain.
 
-    Legal basis: 《中华人民共和国政府信息公开条例》第五十条第（一）项。
+    依据：《中华人民共和国政府信息公开条例》第五十条第（一）项。
 
-    Non-compliant: “现行有效行政规范性文件393件” while table 二 shows 470.
+    违规示例：“现行有效行政规范性文件393件” while table 二 shows 470.
 
-    Compliant: “本年度制发的规范性文件77件” with 本年制发件数 77.
+    合规示例：“本年度制发的规范性文件77件” with 本年制发件数 77.
     """
 
     code = "TXT-05"
@@ -483,18 +487,18 @@ _NO_NOTICE = re.compile(r"(?:未|没有)(?:发出|出具|送达|开具|发送|�
 class FeeNotices(Rule):
     """表三“逾期未按收费通知要求缴纳费用”件数大于 0 时，第六部分应报告发出的收费通知。
 
-    Why: an application can only lapse for non-payment after a 收费通知 was issued, so table 三
+    为什么：an application can only lapse for non-payment after a 收费通知 was issued, so table 三
     row （六）2 > 0 means notices were sent; part 六 must report them (件数和金额). A part 六
     that says no notice was issued contradicts the table. A part 六 that only reports the
     amount collected leaves the notices unreported: that is flagged for review, since the 2021
     format's exact wording for part 六 is not verified here [R].
 
-    Legal basis: 国办函〔2020〕109号《政府信息公开信息处理费管理办法》；国办公开办函〔2021〕30号
+    依据：国办函〔2020〕109号《政府信息公开信息处理费管理办法》；国办公开办函〔2021〕30号
     第六部分（收费通知件数和总金额的要求出处未核实）。
 
-    Non-compliant: （六）2 总计 6 and part 六 “本年度未发出收费通知”.
+    违规示例：（六）2 总计 6 and part 六 “本年度未发出收费通知”.
 
-    Compliant: （六）2 总计 6 and “共发出收费通知8件，金额4200元，实际收取3940元。”
+    合规示例：（六）2 总计 6 and “共发出收费通知8件，金额4200元，实际收取3940元。”
     """
 
     code = "TXT-06"
@@ -540,7 +544,7 @@ class FeeNotices(Rule):
             ctx, Status.NEEDS_REVIEW,
             f"表三有{unpaid}件申请因逾期未按收费通知缴费而不再处理（说明发出过收费通知），"
             "但第六部分未报告收费通知的件数和金额。",
-            section="6", severity=Severity.MEDIUM, evidence=evidence)
+            section="6", evidence=evidence)
 
 
 TEXT_RULES = [ApplicationTotals, NoApplicationsClaim, ReviewLitigationClaims, ResultCategories,

@@ -46,7 +46,7 @@ class _DeadlineRule(Rule):
             return
         report = ctx.report
         unit = UNIT_TYPE_LABELS[ctx.unit_type]
-        how = "（据报告机关名称推断，可用 --unit-type 指定）" if ctx.unit_type_source == "inferred" else ""
+        how = "（单位类型据报告机关名称推断）" if ctx.unit_type_source == "inferred" else ""
         if report.year is None:
             yield self.finding(ctx, Status.NOT_ASSESSABLE, "未识别报告年度，无法确定发布时限。")
             return
@@ -57,7 +57,7 @@ class _DeadlineRule(Rule):
             yield self.finding(
                 ctx, Status.NOT_ASSESSABLE,
                 f"未找到报告的发布日期（页面元数据或落款），无法核对{unit}年报应于"
-                f"{deadline.month}月{deadline.day}日前发布的时限；可用 --published 提供。",
+                f"{deadline.month}月{deadline.day}日前发布的时限。",
                 evidence={"deadline": deadline.isoformat(), "unit_type": ctx.unit_type})
             return
         evidence = {"published": ctx.published.isoformat(), "published_from": ctx.published_source,
@@ -94,27 +94,34 @@ class _DeadlineRule(Rule):
                 f"{late_days}天；{note}是否顺延法无明文，请人工判断{how}。",
                 evidence=evidence)
             return
+        if rollover:
+            # Said once, and right: late against the statutory date, and still late if the
+            # deadline is taken to roll over to the next working day.
+            late = (f"晚于{deadline.year}年{deadline.month}月{deadline.day}日的法定时限{late_days}天；"
+                    f"截止日适逢{evidence['deadline_day_off']}，即使顺延至第一个工作日"
+                    f"{rollover.isoformat()}，也晚了{(ctx.published - rollover).days}天")
+        else:
+            late = (f"超过{deadline.year}年{deadline.month}月{deadline.day}日的发布时限{late_days}天"
+                    + (f"；{note.rstrip('；')}" if note else ""))
         yield self.finding(
             ctx, Status.VIOLATION,
-            f"{unit}年报发布于{ctx.published.isoformat()}（{ctx.published_source}），"
-            f"超过{deadline.year}年{deadline.month}月{deadline.day}日的发布时限{late_days}天"
-            f"{'；' + note.rstrip('；') if note else ''}{how}。",
+            f"{unit}年报发布于{ctx.published.isoformat()}（{ctx.published_source}），{late}{how}。",
             evidence=evidence)
 
 
 class DepartmentDeadline(_DeadlineRule):
     """县级以上人民政府部门的年报应于每年1月31日前公布。
 
-    Why: 第四十九条第一款 sets 1月31日 for the reports of government departments. A deadline
+    为什么：第四十九条第一款 sets 1月31日 for the reports of government departments. A deadline
     that falls on a holiday is a calendar date, not a working-day period; the finding says when
     it fell on a day off, and `lenient_rollover = true` accepts publication on the next
     working day.
 
-    Legal basis: 《中华人民共和国政府信息公开条例》第四十九条第一款。
+    依据：《中华人民共和国政府信息公开条例》第四十九条第一款。
 
-    Non-compliant: 某市生态环境局2024年度报告 published 2025-02-10.
+    违规示例：某市生态环境局2024年度报告 published 2025-02-10.
 
-    Compliant: published 2025-01-24.
+    合规示例：published 2025-01-24.
     """
 
     code = "TIME-01"
@@ -133,15 +140,15 @@ class DepartmentDeadline(_DeadlineRule):
 class GovernmentDeadline(_DeadlineRule):
     """本级人民政府的年报应于每年3月31日前公布。
 
-    Why: 第四十九条第二款: the 政府信息公开工作主管部门 publishes the level's government report
+    为什么：第四十九条第二款: the 政府信息公开工作主管部门 publishes the level's government report
     by 3月31日. Recognised by a title naming a place or a 人民政府 (“XX县2024年政府信息公开工作
-    年度报告”); override with --unit-type.
+    年度报告”); the body type can be given (单位类型：部门 / 政府 / 乡镇 / 街道 / 其他).
 
-    Legal basis: 《中华人民共和国政府信息公开条例》第四十九条第二款。
+    依据：《中华人民共和国政府信息公开条例》第四十九条第二款。
 
-    Non-compliant: 某县人民政府2024年报 published 2025-04-08.
+    违规示例：某县人民政府2024年报 published 2025-04-08.
 
-    Compliant: published 2025-03-10.
+    合规示例：published 2025-03-10.
     """
 
     code = "TIME-02"
@@ -159,15 +166,15 @@ class GovernmentDeadline(_DeadlineRule):
 class OtherBodyDeadline(_DeadlineRule):
     """乡镇、街道、派出机构等其他主体的年报时限（按地方通知配置，默认1月31日）。
 
-    Why: 第四十九条 does not name 乡镇/街道; provinces set their deadline in local notices,
+    为什么：第四十九条 does not name 乡镇/街道; provinces set their deadline in local notices,
     commonly 1月31日. Configure `deadline = "MM-DD"` and `notice` (the local document) under
     [rules.TIME-03]; it can never be looser than the statute for the bodies it covers.
 
-    Legal basis: 省级政务公开主管部门的年报通知（按配置）；参照《中华人民共和国政府信息公开条例》第四十九条。
+    依据：省级政务公开主管部门的年报通知（按配置）；参照《中华人民共和国政府信息公开条例》第四十九条。
 
-    Non-compliant: 某镇人民政府2024年报 published 2025-03-02 with the default 1月31日.
+    违规示例：某镇人民政府2024年报 published 2025-03-02 with the default 1月31日.
 
-    Compliant: published 2025-01-20.
+    合规示例：published 2025-01-20.
     """
 
     code = "TIME-03"
@@ -191,19 +198,20 @@ _URL_DATE = re.compile(r"/t(\d{4})(\d{2})(\d{2})_|/art/(\d{4})/(\d{1,2})/(\d{1,2
 class PageDateConsistency(Rule):
     """页面显示的发布日期与 URL 中的日期一致（相差不超过1天）。
 
-    Why: CMS URLs carry the date a document was created (t20260313_…, /art/2025/1/20/); a
+    为什么：CMS URLs carry the date a document was created (t20260313_…, /art/2025/1/20/); a
     visible 发布时间 days away from it suggests the date was edited, one of the inspection
     indicators' 单项否决 items (伪造发稿日期). Flagged for review, not as a violation: a draft
     may legitimately be created before it is published.
 
-    Legal basis: 政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“伪造发稿日期”。
+    依据：说明（不对应具体法条）：日期不一致本身不等于弄虚作假；核实为伪造发稿日期的，属政府网站与
+    政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“存在弄虚作假行为”。
 
     On crawled documents it also reports a 发布日期 earlier than the 成文日期 (日期倒挂) or later
     than the day the page was fetched (未来日期) as violations.
 
-    Non-compliant: 发布时间 2026-03-10 on a page whose URL is …/t20260313_105587.htm.
+    违规示例：发布时间 2026-03-10 on a page whose URL is …/t20260313_105587.htm.
 
-    Compliant: 发布时间 2022-02-08 on …/t20220208_80613.htm.
+    合规示例：发布时间 2022-02-08 on …/t20220208_80613.htm.
     """
 
     code = "TIME-06"
@@ -219,8 +227,11 @@ class PageDateConsistency(Rule):
         for message, evidence, key in inverted_or_future(ctx):
             yield self.finding(ctx, Status.VIOLATION, message, evidence=evidence,
                                discriminator=key)
-    legal_basis = LegalBasis("单项否决：存在弄虚作假行为（如伪造发稿日期等）",
-                             "政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）")
+    # A gap of days is a question, not proof of 弄虚作假: the 单项否决 is named only as what a
+    # confirmed forgery would be.
+    legal_basis = LegalBasis("页面日期应如实反映发布时间；日期不一致本身不等于弄虚作假，核实为伪造发稿日期的，"
+                             "属政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“存在弄虚作假行为”",
+                             "", note=True)
 
     def check(self, ctx):
         url = ctx.report.page.get("url") or ctx.url or ""

@@ -81,7 +81,7 @@ from typing import Any
 
 import yaml
 
-from auditor.coverage import ColumnCoverage, ItemCoverage
+from auditor.coverage import GAP_OUTCOMES, ColumnCoverage, ItemCoverage
 from auditor.engine import UNIT_TYPES, DocumentContext, Rule, SiteContext
 from auditor.models import TABLE3_COLUMNS, AnnualReport, DateEvidence, report_from_dict
 from auditor.parse.dates import STRATEGIES
@@ -452,13 +452,15 @@ def columns_of(pages: tuple[PageRecord, ...]) -> tuple[ColumnCoverage, ...] | No
         if page.kind == "column":
             state = "complete" if page.outcome == "ok" else "failed"
             out[page.url] = {"url": page.url, "name": page.column_name, "state": state,
-                             "reasons": [] if state == "complete" else [page.outcome]}
+                             "reasons": [] if state == "complete" else
+                             [GAP_OUTCOMES.get(page.outcome, "未能读取")]}
     for page in pages:
         if page.kind == "list" and page.outcome != "ok":
             owner = next((c for url, c in out.items() if page.url.startswith(url)), None)
             if owner is not None and owner["state"] == "complete":
                 owner["state"] = "partial"
-                owner["reasons"].append(f"列表分页未能读取（{page.outcome}）")
+                owner["reasons"].append(
+                    f"列表分页未能读取（{GAP_OUTCOMES.get(page.outcome, '未能读取')}）")
     return tuple(build_column(c) for c in out.values())
 
 
@@ -625,3 +627,34 @@ def describe(finding, *, url: bool = False) -> str:
     keys = ("url",) * url + ("section", "table", "row", "column")
     where = ", ".join(f"{k}={getattr(loc, k)}" for k in keys if getattr(loc, k))
     return f"{finding.status}/{finding.severity} [{where}] {finding.message}"
+
+
+def case_findings(code: str, case: dict[str, Any]) -> list:
+    """The findings of rule ``code`` on ``case``: a report case through ``check_report`` with
+    only that rule selected, a document or site case through ``run_subject``."""
+    from auditor.audit import check_report
+    from auditor.config import Config
+    from auditor.engine import run_subject
+    from auditor.rules import REGISTRY
+
+    subject = case_subject(case)
+    rule_cls = REGISTRY[code]
+    if subject != "report":
+        rule = rule_cls(case.get("options") or {})
+        ctx = build_document(case["document"]) if subject == "document" else \
+            build_site(case["site"])
+        return list(run_subject([rule], subject, ctx))
+    context = case.get("context") or {}
+    published = context.get("published")
+    today = context.get("today")
+    config = Config(select=[code], rule_options={code: case["options"]} if case.get("options")
+                    else {})
+    result = check_report(
+        build(case.get("report")),
+        previous=build_previous(case["previous"]) if "previous" in case else None,
+        published=published.isoformat() if isinstance(published, dt.date) else published,
+        unit_type=context.get("unit_type"), config=config,
+        today=today if isinstance(today, dt.date) or today is None
+        else dt.date.fromisoformat(str(today)))
+    assert result.rules_run == [code]
+    return [f for f in result.findings if f.rule == code]

@@ -199,7 +199,7 @@ def test_pdf_with_a_scanned_page_keeps_its_text_pages(monkeypatch):
     monkeypatch.setattr(pdf_module, "_pdfium_page", third_page_scanned)
     report = parse("ruled-table-across-pages.pdf")
     assert report.error is None and report.page["file_scanned_pages"] == "3"
-    assert any("scanned images" in w for w in report.warnings)
+    assert any("扫描图片" in w for w in report.warnings)
     assert report.value("table3.new_received.total") == 135
 
 
@@ -237,15 +237,15 @@ def test_heavy_pages_skip_pdfminer(monkeypatch):
     monkeypatch.setattr(pdf_module, "MAX_PAGE_OBJECTS", 0)
     report = parse("ruled-table-across-pages.pdf")
     assert wrong_cells(report) == []
-    assert any("PDFium only" in w for w in report.warnings)
+    assert any("仅由 PDFium 读取" in w for w in report.warnings)
 
 
 def test_page_and_time_limits():
     data = (ATTACHMENTS / "ruled-table-across-pages.pdf").read_bytes()
     pdf = extract_pdf(data, max_pages=1)
-    assert len(pdf.pages) == 1 and "only the first 1" in pdf.warnings[0]
+    assert len(pdf.pages) == 1 and "只读取了前1页" in pdf.warnings[0]
     pdf = extract_pdf(data, time_budget=0)
-    assert pdf.pages == [] and "time limit" in pdf.warnings[0]
+    assert pdf.pages == [] and "达到读取时限" in pdf.warnings[0]
 
 
 @pytest.mark.parametrize("name", ["ruled-table-across-pages.pdf", "report.docx", "report.doc",

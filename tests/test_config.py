@@ -66,11 +66,11 @@ def test_severity_override_and_waiver(tmp_path):
     path = tmp_path / "auditor.toml"
     path.write_text(
         '[severity]\n"STR-02" = "critical"\n'
-        '[[waivers]]\nrule = "STR-03"\nreason = "标签已在原件更正"\n', "utf-8")
+        '[[waivers]]\nrule = "STR-11"\nreason = "标签已在原件更正"\n', "utf-8")
     result = check(str(DEFECTIVE), config=str(path))
     str02 = [f for f in result.findings if f.rule == "STR-02"]
     assert str02 and all(f.severity == "critical" for f in str02)
-    str03 = [f for f in result.findings if f.rule == "STR-03"]
+    str03 = [f for f in result.findings if f.rule == "STR-11"]
     assert str03 and all(f.waived == "标签已在原件更正" for f in str03)
     assert exit_code(result) == 1  # the critical STR-02 fails the default threshold
     assert result.counts()["waived"] == len(str03)
@@ -78,7 +78,7 @@ def test_severity_override_and_waiver(tmp_path):
 
 def test_expired_waiver_is_ignored(tmp_path):
     path = tmp_path / "auditor.toml"
-    path.write_text('[[waivers]]\nrule = "STR-03"\nreason = "临时"\nexpires = 2020-01-01\n',
+    path.write_text('[[waivers]]\nrule = "STR-11"\nreason = "临时"\nexpires = 2020-01-01\n',
                     "utf-8")
     result = check(str(DEFECTIVE), config=str(path), today=dt.date(2026, 1, 1))
     assert all(f.waived is None for f in result.findings)
@@ -86,10 +86,10 @@ def test_expired_waiver_is_ignored(tmp_path):
 
 def test_waiver_by_location_only_covers_that_location(tmp_path):
     path = tmp_path / "auditor.toml"
-    path.write_text('[[waivers]]\nrule = "STR-03"\nlocation = "elsewhere.html"\nreason = "x"\n',
+    path.write_text('[[waivers]]\nrule = "STR-11"\nlocation = "elsewhere.html"\nreason = "x"\n',
                     "utf-8")
     result = check(str(DEFECTIVE), config=str(path))
-    assert all(f.waived is None for f in result.findings if f.rule == "STR-03")
+    assert all(f.waived is None for f in result.findings if f.rule == "STR-11")
 
 
 def test_waived_findings_stay_visible_in_json(tmp_path, capsys):
@@ -128,4 +128,4 @@ def test_a_failing_rule_is_not_assessable_not_a_traceback(monkeypatch):
     report = parse_report((REPORTS / "demo-county-2024.html").read_bytes())
     result = check_report(report, config=Config(select=["ARI"]))
     failed = [f for f in result.findings if f.rule == "ARI-04"]
-    assert [f.status for f in failed] == ["not_assessable"] and "boom" in failed[0].message
+    assert [f.status for f in failed] == ["not_assessable"] and "boom" in failed[0].evidence["error"]

@@ -176,7 +176,7 @@ def test_audit_unknown_run(tmp_path, capsys):
     with Store(tmp_path / "e.db"):
         pass
     assert main(["audit", "99", "--db", str(tmp_path / "e.db")]) == 2
-    assert "no run 99" in capsys.readouterr().err
+    assert "没有运行编号 99" in capsys.readouterr().err
 
 
 def test_report_published_as_pdf_attachment_is_downloaded_and_audited(tmp_path):

@@ -173,14 +173,14 @@ def test_next_run_is_compared_with_the_last_one_that_reached_the_site(timeline):
 
 def test_runs_and_history_show_failed(timeline):
     runs = {line.split()[0]: line for line in timeline["runs"].splitlines()}
-    assert "failed" in runs["1"] and "failed" in runs["4"] and "未能访问站点" in runs["4"]
-    assert "finished" in runs["5"]
+    assert "抓取失败" in runs["1"] and "抓取失败" in runs["4"] and "未能访问站点" in runs["4"]
+    assert "正常完成" in runs["5"]
     lines = timeline["history"].splitlines()
     rows = {line.split()[0]: line.split() for line in lines[1:]}
     assert list(rows) == ["2", "3", "4", "5"]
     # run id, then the site's own count: run 4 is the site's third crawl
     assert [rows[k][1] for k in rows] == ["1", "2", "3", "4"]
-    assert rows["4"][4] == "failed" and rows["4"][5] == rows["4"][6] == "-"
+    assert rows["4"][4] == "抓取失败" and rows["4"][5] == rows["4"][6] == "-"
     assert "跳过未访问到站点的 #4" in lines[-1]
 
 

@@ -265,7 +265,7 @@ def test_numbers_printed_above_their_labels_are_read_by_the_row_order():
     report = report_of(numbers_above_labels())
     assert set(statuses(report).values()) == {"present"}, statuses(report)
     assert wrong_present_rows(report) == []
-    assert any("row order" in w for w in report.warnings)
+    assert any("按行序对应" in w for w in report.warnings)
     assert violations(report) == []
 
 

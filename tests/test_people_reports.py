@@ -265,7 +265,7 @@ def test_xlsx_fixed_and_waived_sheet():
     assert assessable["处理情况"] == "已可评估" and assessable["状态"] == "无法评估"
     assert assessable["最后发现"].date() == dt.date(2024, 12, 20)
     assert fixed["规则"] == "ARI-01 表三勾稽（每列）" and fixed["处理情况"] == "已整改"
-    assert fixed["栏目/位置"] == "表三 / total / natural_person"
+    assert fixed["栏目/位置"] == "表三 （七）总计 / 自然人"
     assert fixed["最后发现"].date() == dt.date(2024, 12, 20)
     assert waived["处理情况"] == "已豁免"
     assert waived["豁免理由"] == "集约化平台统一页脚，已报市政务公开办"

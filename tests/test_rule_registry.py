@@ -85,7 +85,7 @@ def test_rule_docstring_has_every_section(code, rule):
     assert rule.doc(), f"{code} has no docstring"
     assert rule.summary().strip()
     assert rule.missing_doc_sections() == [], f"{code} docstring lacks {rule.missing_doc_sections()}"
-    for section in ("Why:", "Legal basis:", "Non-compliant:", "Compliant:"):
+    for section in ("为什么：", "依据：", "违规示例：", "合规示例："):
         assert section in rule.doc()
 
 

@@ -28,5 +28,5 @@ def test_csv_report_neutralises_hostile_message_and_url():
                       "=HYPERLINK(\"http://evil\",\"点我\")",
                       Location(url="=cmd|' /C calc'!A0", table="table3"), {"x": 1}, "依据")
     result = AuditResult([finding], ["x"], ["ARI-01"])
-    rows = list(csv.DictReader(io.StringIO(render(result, "csv"))))
+    rows = list(csv.DictReader(io.StringIO(render(result, "csv").removeprefix("\ufeff"))))
     assert rows[0]["message"].startswith("'=") and rows[0]["url"].startswith("'=")

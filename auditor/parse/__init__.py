@@ -124,7 +124,7 @@ def parse_text(text: str, *, source: str | None = None, input_kind: str = "text"
         table_status[name], table_confidence[name] = summarise(read.status)
     warnings += t2.warnings + t3.warnings + t4.warnings
     if t3.old_other and fmt == "2021":
-        warnings.append("table3: 2021-format report uses the 2019 single row （六）其他处理")
+        warnings.append("表三：2021年及以后的报告仍用2019版格式的单行“（六）其他处理”")
 
     title, prefix, title_year = meta.find_title(text)
     first_section = text[slice(*spans["1"])] if "1" in spans else ""

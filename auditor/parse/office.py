@@ -81,8 +81,7 @@ def _parse(doc: DocLines, source: str | None, kind: str) -> AnnualReport:
     report = parse_text("\n".join(doc.lines), source=source, input_kind=kind, page=facts)
     warnings = list(report.warnings) + doc.warnings
     if doc.images and not any(c.value is not None for _, c in report.iter_cells()):
-        warnings.append(f"the document holds {doc.images} picture(s) and no readable table: "
-                        "the tables may be images")
+        warnings.append(f"文档含{doc.images}张图片、没有可读的表格：表格可能是图片")
     return relocate(report, doc.locs, warnings)
 
 
@@ -197,7 +196,7 @@ def _docx_table(tbl, out: DocLines, number: int, para_text) -> None:
     tr_tag, tc_tag, p_tag = qn("w:tr"), qn("w:tc"), qn("w:p")
     for r, tr in enumerate(tbl.iterchildren(tr_tag), start=1):
         if r > MAX_ROWS:
-            out.warnings.append(f"Word table {number}: more than {MAX_ROWS} rows, rest not read")
+            out.warnings.append(f"Word 第{number}个表格超过{MAX_ROWS}行，其余未读取")
             break
         cells = []
         for tc in tr.iter(tc_tag):
@@ -243,8 +242,7 @@ def read_xlsx(data: bytes, source: str | None) -> AnnualReport:
                         hidden.add((row, col))
         out.images += len(getattr(ws, "_images", ()))
         if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLS:
-            out.warnings.append(f"sheet {ws.title!r}: only the first {MAX_ROWS} rows and "
-                                f"{MAX_COLS} columns were read")
+            out.warnings.append(f"工作表“{ws.title}”只读取了前{MAX_ROWS}行、前{MAX_COLS}列")
         for r, row in enumerate(ws.iter_rows(max_row=min(ws.max_row, MAX_ROWS),
                                              max_col=min(ws.max_column, MAX_COLS),
                                              values_only=True), start=1):

@@ -210,22 +210,21 @@ def _extract(data: bytes, time_budget: float, max_pages: int) -> PdfText:
             out.error = "PDF without pages"
             return out
         if out.page_count > max_pages:
-            out.warnings.append(f"PDF has {out.page_count} pages: only the first {max_pages} "
-                                "were read")
+            out.warnings.append(f"PDF 共{out.page_count}页，只读取了前{max_pages}页")
         plumber = _open_plumber(data, out)
         plumber_pages = None
         if plumber is not None:
             try:
                 plumber_pages = plumber.pages
             except Exception as exc:  # noqa: BLE001 - a damaged page tree, many exception types
-                out.warnings.append(f"pdfminer could not read the page tree "
-                                    f"({type(exc).__name__}); text read with PDFium only")
+                out.warnings.append(f"pdfminer 无法读取页面结构（{type(exc).__name__}），"
+                                    "文字仅由 PDFium 读取")
         unreadable = []
         try:
             for index in range(min(out.page_count, max_pages)):
                 if time.monotonic() - start > time_budget:
-                    out.warnings.append(f"time limit ({time_budget:g}s) reached: pages "
-                                        f"{index + 1}–{out.page_count} were not read")
+                    out.warnings.append(f"达到读取时限（{time_budget:g}秒）：第{index + 1}–{out.page_count}页"
+                                        "未读取")
                     break
                 try:
                     out.pages.append(_read_page(doc, plumber_pages, index, out))
@@ -239,21 +238,21 @@ def _extract(data: bytes, time_budget: float, max_pages: int) -> PdfText:
         if not out.pages:
             out.error = "corrupt PDF: none of its pages could be read"
             return out
-        out.warnings.append(f"pages {_ranges(unreadable)} are damaged and were not read")
+        out.warnings.append(f"第{_ranges(unreadable)}页已损坏，未读取")
     _drop_running_lines(out.pages)
     text_pages = out.text_pages
     for page, lines in zip(text_pages, fill_blank_columns([p.lines for p in text_pages]),
                            strict=True):
         page.lines = lines
     if out.pdfium_pages:
-        out.warnings.append(f"pages {_ranges(out.pdfium_pages)}: fonts without a Unicode map in "
-                            "pdfminer ((cid:N)/U+FFFD), text read with PDFium")
+        out.warnings.append(f"第{_ranges(out.pdfium_pages)}页：字体在 pdfminer 中没有 Unicode 映射"
+                            "（(cid:N)/U+FFFD），文字由 PDFium 读取")
     if out.heavy_pages:
-        out.warnings.append(f"pages {_ranges(out.heavy_pages)}: too many characters or drawing "
-                            f"objects, read with PDFium only (at most {MAX_PAGE_CHARS} characters)")
+        out.warnings.append(f"第{_ranges(out.heavy_pages)}页：字符或图形过多，仅由 PDFium 读取"
+                            f"（至多{MAX_PAGE_CHARS}个字符）")
     if out.unmapped_pages:
-        out.warnings.append(f"pages {_ranges(out.unmapped_pages)}: some characters have no "
-                            "Unicode mapping in either engine; their text is unknown")
+        out.warnings.append(f"第{_ranges(out.unmapped_pages)}页：部分字符在两种读取引擎中都没有"
+                            "Unicode 映射，其文字未知")
     if out.scanned_pages:
         out.facts["file_scanned_pages"] = ",".join(map(str, out.scanned_pages))
     grid_pages = [p.number for p in out.pages if p.tables]
@@ -279,8 +278,8 @@ def _open_plumber(data: bytes, out: PdfText):
     try:
         return pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on bad files
-        out.warnings.append(f"pdfminer could not open the file ({type(exc).__name__}); "
-                            "text read with PDFium only")
+        out.warnings.append(f"pdfminer 无法打开该文件（{type(exc).__name__}），"
+                            "文字仅由 PDFium 读取")
         return None
 
 
@@ -394,6 +393,5 @@ def read_pdf(data: bytes, source: str | None = None) -> AnnualReport:
     report = parse_text("\n".join(lines), source=source, input_kind="pdf", page=pdf.facts)
     warnings = list(report.warnings) + pdf.warnings
     if pdf.scanned_pages:
-        warnings.append(f"pages {_ranges(pdf.scanned_pages)} are scanned images: their content "
-                        "was not read")
+        warnings.append(f"第{_ranges(pdf.scanned_pages)}页是扫描图片，其内容未读取")
     return relocate(report, locs, warnings)

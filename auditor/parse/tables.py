@@ -30,6 +30,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from .. import vocabulary
 from ..models import TABLE3_COLUMNS, TABLE4_COLUMNS, TABLE4_GROUPS, CandidateSet, Cell
 from . import labels
 from .order import plan, table_sequence
@@ -223,6 +224,22 @@ _GROUP_HEADING = re.compile(r"\([一二三四五六七八九十]+\)|[一二三�
 
 # ---------------------------------------------------------------- reading the runs
 
+def _table(table: str) -> str:
+    """表三, for warnings."""
+    return vocabulary.table_label(table) or table
+
+
+def _row(table: str, key: str, with_table: bool = True) -> str:
+    """A row named in a warning as the format prints it: 表三不予公开1.属于国家秘密."""
+    label = vocabulary.row_label(table, key, short=True)
+    return f"{_table(table)}“{label}”行" if with_table else label
+
+
+def _own_text(value: float | int) -> str:
+    """The text a number split out of a run-together row stands for (``217``, ``-5``, ``3.5``)."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
 Check = Callable[[Values], bool]
 
 
@@ -253,7 +270,9 @@ class Attribution:
         where = f"row '{self.label[-40:]}'" if self.label else None
         method = self.method if options else "unread"
         line = run.line if run else None
-        # One token per cell: each cell quotes its own text; otherwise the whole run.
+        # One token per cell: each cell quotes its own text. A cell split out of a run quotes
+        # the digits it was given (the run is kept beside it); while the run admits several
+        # readings the cell has no text of its own.
         own = run is not None and len(self.rows) == 1 and method == "cell" \
             and len(run.values) >= n
         shared = None if own or run is None else run.raw
@@ -262,14 +281,18 @@ class Attribution:
             warning = self.warning
             cell_options: tuple = ()
             if value is None and len(options) > 1:
-                warning = warning or "ambiguous run-together cells"
+                warning = warning or "连写数字有多种读法"
                 cell_options = tuple(sorted({o[index] for o in options if o[index] is not None}))
             if own:
                 token = run.values[index]
                 raw = token.text + token.unit
+            elif value is not None and shared is not None:
+                raw = _own_text(value)
+            elif cell_options:
+                raw = None
             else:
                 raw = shared
-            out.append(Cell(value, raw, where, line, method, warning, cell_options))
+            out.append(Cell(value, raw, where, line, method, warning, cell_options, shared))
         return out
 
     def status(self) -> str:
@@ -297,21 +320,20 @@ def read_row(key: str, run: Run, n: int, check: Check | None = None,
                            label=label)
     if len(values) > n:
         return Attribution([key], [n], run, [], "unread",
-                           f"{len(values)} values where the row has {n} cells: {run.raw[:60]}",
+                           f"该行有{n}个单元格，却读到{len(values)}个数：{run.raw[:60]}",
                            label=label)
     options, complete = candidates(values, n, check)
     if not complete:
         return Attribution([key], [n], run, [], "unread",
-                           f"'{run.raw[:60]}' ran together and admits too many readings to list",
+                           f"“{run.raw[:60]}”数字连写，可能的读法太多，无法逐一列出",
                            label=label)
     if len(options) == 1:
         return Attribution([key], [n], run, options, "split", label=label)
     if not options:
         return Attribution([key], [n], run, [], "unread",
-                           f"no reading of '{run.raw[:60]}' as {n} cells satisfies the table's "
-                           "identities", label=label)
+                           f"连写数字“{run.raw[:60]}”拆成{n}个单元格的任何读法都不满足表格的勾稽关系", label=label)
     return Attribution([key], [n], run, options, "split",
-                       f"'{run.raw[:60]}' ran together and admits {len(options)} readings",
+                       f"“{run.raw[:60]}”数字连写，有{len(options)}种读法",
                        label=label)
 
 
@@ -333,13 +355,13 @@ def read_rows_together(keys: list[str], sizes: list[int], run: Run, check: Check
         readings.append([tuple(values[j * m + i] for j in range(n)) for i in range(m)])
     kept = {tuple(v for row in r for v in row) for r in readings
             if check is None or all(check(row) for row in r)}
-    what = f"numbers of {len(keys)} rows printed after their labels"
+    what = f"{len(keys)}行的数字印在各自标签之后"
     if not kept:
         return Attribution(keys, sizes, run, [], "unread",
-                           f"{what}; no reading in order passes the row totals: {run.raw[:60]}",
+                           f"{what}，按行序的任何读法都不满足行合计：{run.raw[:60]}",
                            label=label)
     return Attribution(keys, sizes, run, sorted(kept, key=str), "rows",
-                       f"{what}, read in order" + ("" if len(kept) == 1 else
+                       f"{what}，按行序读取" + ("" if len(kept) == 1 else
                                                    " (row by row or column by column)"),
                        label=label)
 
@@ -449,38 +471,34 @@ def read_by_order(stream: Stream, found: list[Occurrence], sizes: dict[str, int]
             read = read_rows_together(keys, [sizes[k] for k in keys], run, check, label)
         if step.displaced:
             displaced.update(keys)
-            read.warning = read.warning or "numbers printed apart from the row label, " \
-                "attributed by the table's row order"
+            read.warning = read.warning or "数字与行标签分开印出，按表格的行序对应"
         for key in keys:
             reads[key] = read
-    warnings = [f"{table}: the numbers of {len(displaced)} rows are printed apart from their "
-                "labels (above them, or several rows on one line): attributed by the row order"
-                ] if displaced else []
+    warnings = [f"{_table(table)}有{len(displaced)}行的数字与行标签分开印出（印在标签上方，或几行印在"
+                "同一行）：按行序对应"] if displaced else []
     if not displaced:  # each run beside its own label: as read label by label
         _confirm_detached(stream, reads, sizes, verify, warnings, table)
     elif confirm is not None:
         grid = {k: tuple(agree(r.row_options(k), sizes[k])) for k, r in reads.items()
                 if r.options}
         if not confirm(grid):
-            warnings = [f"{table}: the numbers of {len(displaced)} rows are printed apart from "
-                        "their labels and, read in the row order, the table's identities do "
-                        "not hold: those rows are not understood"]
+            warnings = [f"{_table(table)}有{len(displaced)}行的数字与行标签分开印出，按行序读取时"
+                        "表格的勾稽关系不成立：这些行未能读懂"]
             for key in displaced:
                 read = reads[key]
                 reads[key] = Attribution(read.rows, read.sizes, read.run, [], "unread",
-                                         "numbers printed apart from the row label; read in "
-                                         "the row order the table's identities fail",
+                                         "数字与行标签分开印出；按行序读取时表格的勾稽关系不成立",
                                          read.label)
     status = {key: read.status() for key, read in reads.items()}
     for key, read in reads.items():
         if read.warning and read.rows[-1] == key and key not in displaced:
-            warnings.append(f"{table} {key}: {read.warning}")
+            warnings.append(f"{_row(table, key)}：{read.warning}")
     used = {step.run for step in steps}
     skipped = [r for i, r in enumerate(stream.runs) if i not in used]
     for key in expected:
         if key not in status:
             status[key] = _missing_status(key, expected, rows, skipped, closed)
-            warnings.append(f"{table}: row {key} not found")
+            warnings.append(f"{_row(table, key)}：未找到该行")
     lines = {o.key: stream.line_at(o.keyword) for o in rows}
     return Rows(reads, status, printed, lines, warnings)
 
@@ -505,11 +523,9 @@ def _confirm_detached(stream: Stream, reads: dict[str, Attribution], sizes: dict
     for key in detached:
         read = reads[key]
         reads[key] = Attribution(read.rows, read.sizes, read.run, [], "unread",
-                                 "numbers printed apart from the row label, and the table's "
-                                 "identities do not hold over the rows as read", read.label)
-    warnings.append(f"{table}: {len(detached)} rows' numbers are printed apart from their "
-                    "labels and the table's identities do not hold: those rows are not "
-                    "understood")
+                                 "数字与行标签分开印出，按所读各行表格的勾稽关系不成立", read.label)
+    warnings.append(f"{_table(table)}有{len(detached)}行的数字与行标签分开印出，且表格的勾稽关系"
+                    "不成立：这些行未能读懂")
 
 
 def read_rows(tokens: Sequence[Token], patterns, sizes: dict[str, int], expected: list[str],
@@ -588,21 +604,22 @@ def read_rows(tokens: Sequence[Token], patterns, sizes: dict[str, int], expected
             for c in chain:
                 status[c.key] = "not_understood"
                 label_only.pop(c.key, None)
-            warnings.append(f"{table}: numbers after the labels of {len(chain) + 1} rows "
-                            f"({', '.join(c.key for c in chain)}, {occ.key}) cannot be shared "
-                            f"among them: {run.raw[:60]}")
+            warnings.append(f"{_table(table)}：{len(chain) + 1}行（"
+                            f"{'、'.join(_row(table, c.key, False) for c in chain)}、"
+                            f"{_row(table, occ.key, False)}）标签之后的数字无法分给各行："
+                            f"{run.raw[:60]}")
         reads[occ.key] = read_row(occ.key, run, n, check, label)
         if chain and status.get(chain[0].key) == "not_understood" and reads[occ.key].options:
             read = reads[occ.key]
             reads[occ.key] = Attribution(read.rows, read.sizes, read.run, [], "unread",
-                                         "its numbers may include those of the rows above",
+                                         "其数字可能包含上方各行的数字",
                                          read.label)
 
     _confirm_detached(stream, reads, sizes, verify, warnings, table)
     for key, read in reads.items():
         status.setdefault(key, read.status())
         if read.warning and read.rows[-1] == key:
-            warnings.append(f"{table} {key}: {read.warning}")
+            warnings.append(f"{_row(table, key)}：{read.warning}")
 
     printed: dict[str, str] = {}
     lines: dict[str, int | None] = {}
@@ -623,12 +640,11 @@ def read_rows(tokens: Sequence[Token], patterns, sizes: dict[str, int], expected
             and _could_be_row(leading[-1], sizes[last_key]):
         # Numbers before the first label and the last label without numbers: each row's
         # numbers may be printed above its label. Nothing can be attributed with confidence.
-        warnings.append(f"{table}: numbers printed before the first row label and none after "
-                        "the last: the rows cannot be attributed")
+        warnings.append(f"{_table(table)}：数字印在第一行标签之前、最后一行之后没有数字，无法对应到各行")
         for key, read in list(reads.items()):
             status[key] = "not_understood"
             reads[key] = Attribution(read.rows, read.sizes, read.run, [], "unread",
-                                     "its numbers may be those of the row above", read.label)
+                                     "其数字可能属于上一行", read.label)
         clean = False
 
     for key in expected:
@@ -639,18 +655,16 @@ def read_rows(tokens: Sequence[Token], patterns, sizes: dict[str, int], expected
             inside = first is not None and first < occ.start < last
             status[key] = "blank" if clean and inside else "not_understood"
             if status[key] == "not_understood":
-                warnings.append(f"{table}: row {key} is printed but its numbers cannot be "
-                                "attributed")
+                warnings.append(f"{_row(table, key)}：标签已印出，但数字无法对应到该行")
             continue
         status[key] = _missing_status(key, expected, found, orphans, closed)
-        warnings.append(f"{table}: row {key} not found" + (
-            "" if status[key] == "absent" else " (the part of the document where it would "
-            "be was not read)"))
+        warnings.append(f"{_row(table, key)}：未找到该行" + (
+            "" if status[key] == "absent" else "（该行所在的部分未能读取）"))
     if not found:
         state = "absent" if not stream.runs else "not_understood"
         status = dict.fromkeys(expected, state)
-        warnings = [f"{table}: no row label found" + ("" if state == "absent" else
-                                                       " (numbers without labels)")]
+        warnings = [f"{_table(table)}：未找到任何行标签" + ("" if state == "absent" else
+                                                        "（有数字而无标签）")]
     return Rows(reads, status, printed, lines, warnings)
 
 
@@ -679,15 +693,15 @@ def cells_for(key: str, columns: Sequence[str], status: str, read: Attribution |
     where = f"row '{label[-40:]}'" if label else None
     if status == "blank":
         return {c: Cell(None, raw="", where=where, line=line, method="cell",
-                        warning="printed with no numbers") for c in columns}
+                        warning="印出标签但没有数字") for c in columns}
     if status == "not_understood":
         raw = read.run.raw if read is not None and read.run else None
         rline = read.run.line if read is not None and read.run else line
         warning = (read.warning if read is not None and read.warning
-                   else "numbers not attributable to this row")
+                   else "数字无法对应到该行")
         return {c: Cell(None, raw=raw, where=where, line=rline, method="unread",
                         warning=warning) for c in columns}
-    return {c: Cell(None, method="missing", warning="row not found") for c in columns}
+    return {c: Cell(None, method="missing", warning="未找到该行") for c in columns}
 
 
 def candidate_sets(reads: dict[str, Attribution], cell_keys: Callable[[str], list[str]]
@@ -886,7 +900,7 @@ def _settle_jointly(reads: dict[str, Attribution], old_other: bool,
         if len(read.options) == 1 and read.method == "split":
             read.method, read.warning = "split+identity", None
         elif len(read.options) == 1:
-            read.warning = (read.warning or "") + "; chosen by the column identities"
+            read.warning = (read.warning or "") + "；按列的勾稽关系选定"
 
 
 # ---------------------------------------------------------------- table 四
@@ -909,10 +923,10 @@ def read_table4(tokens: Sequence[Token]) -> TableRead:
     if not values:
         seen = bool(stream.text or stream.runs)
         table = {g: {c: Cell(None, method="unread" if seen else "missing",
-                             warning="no numbers found" if seen else "table not found")
+                             warning="未找到数字" if seen else "未找到表格")
                      for c in TABLE4_COLUMNS} for g in TABLE4_GROUPS}
         return TableRead(table, dict.fromkeys(rows, "not_understood" if seen else "absent"), {},
-                         [], ["table4: no values found"])
+                         [], ["表四：未找到数值"])
     while len(values) > n and values[-1].kind == "null":
         values.pop()
     run = Run(values, first.at if first else 0, first.label_from if first else 0)
@@ -920,9 +934,8 @@ def read_table4(tokens: Sequence[Token]) -> TableRead:
     if read.options and not layout_known and len(values) == n \
             and not group_totals_check(size)(tuple(t.value for t in values)):
         read = Attribution(read.rows, read.sizes, run, [], "unread",
-                           f"{n} numbers printed in an unexpected layout whose group totals do "
-                           f"not hold: {run.raw[:60]}")
-    warnings = [f"table4: {read.warning}"] if read.warning else []
+                           f"{n}个数字的排列方式不常见，且各组合计不成立：{run.raw[:60]}")
+    warnings = [f"表四：{read.warning}"] if read.warning else []
     cells = read.cells("table4")
     table: dict[str, dict[str, Cell]] = {}
     status: dict[str, str] = {}
@@ -931,7 +944,7 @@ def read_table4(tokens: Sequence[Token]) -> TableRead:
         for ci, col in enumerate(TABLE4_COLUMNS):
             cell = cells[gi * size + ci]
             table[group][col] = Cell(cell.value, cell.raw, f"table 四 {group} {col}", cell.line,
-                                     cell.method, cell.warning, cell.options)
+                                     cell.method, cell.warning, cell.options, cell.run)
         chunk = values[gi * size:(gi + 1) * size] if len(values) == n else []
         if not read.options:
             status[f"table4.{group}"] = "not_understood"
@@ -1018,12 +1031,11 @@ def read_table2(tokens: Sequence[Token], spec, hints: dict[str, int | float],
             before, old = len(read.options), read.warning
             _apply_hints(read, [hints.get(f"{key}.{c}") for c in cols])
             if len(read.options) != before:
-                read.warning = (f"'{read.run.raw[:60] if read.run else ''}' ran together: "
-                                f"{len(read.options)} of {before} readings agree with the "
-                                "narrative") if len(read.options) > 1 else None
-                warnings = [w for w in warnings if w != f"table2 {key}: {old}"]
+                read.warning = (f"“{read.run.raw[:60] if read.run else ''}”数字连写：{before}种读法中"
+                                f"有{len(read.options)}种与正文相符") if len(read.options) > 1 else None
+                warnings = [w for w in warnings if w != f"{_row('table2', key)}：{old}"]
                 if read.warning:
-                    warnings.append(f"table2 {key}: {read.warning}")
+                    warnings.append(f"{_row('table2', key)}：{read.warning}")
         row = cells_for(key, cols, status.get(key, "absent"), read, rows.labels.get(key),
                         rows.lines.get(key))
         for col, cell in row.items():
