@@ -1,6 +1,7 @@
 # zwgk-auditor developer tasks. Needs python3 (>= 3.11) with venv and pip; nothing else.
 #   make venv   create .venv (if missing) and install -e .[test] (again when pyproject.toml changes)
-#   make test   run the test suite (installs headless Chromium and a CJK font first, as root)
+#   make test   run the test suite in two processes (pytest-xdist; installs headless Chromium and a CJK
+#               font first, as root)
 #   make lint   ruff check .
 #   make demo   serve the bundled sample site on 127.0.0.1, scan and audit it (offline)
 #   make bench  accuracy and speed benchmarks against the shared corpus (CORPUS=...), if present
@@ -24,7 +25,7 @@ $(STAMP): pyproject.toml | $(VPY)
 	touch $(STAMP)
 
 test: venv browser
-	$(VPY) -m pytest
+	$(VPY) -m pytest -n 2
 
 # Headless Chromium and a CJK font for the browser tests (tests/test_people_reports.py,
 # tests/test_table_picture.py look at the HTML report as a person would; without the font the
