@@ -16,6 +16,7 @@ from .findings import Severity
 from .parse import parse_report
 from .store import StoreError, store_exists
 from .timefmt import local_day, local_time
+from .timefmt import today as china_today
 from .vocabulary import unit_type_key
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -724,7 +725,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    import datetime as _dt
 
     from .calendar import WorkCalendar
     from .engine import parse_date
@@ -732,7 +732,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     try:
-        notice = parse_date(args.notice_date) if args.notice_date else _dt.date.today()
+        notice = parse_date(args.notice_date) if args.notice_date else china_today()
     except ValueError as exc:
         raise UsageError(f"auditor report: --notice-date {exc}") from None
     days = args.days or config.rectification_days

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from .calendar import WorkCalendar
 from .findings import Finding, LegalBasis, Location, Severity, Status, for_format
 from .models import AnnualReport
+from .timefmt import today as china_today
 from .vocabulary import UNIT_TYPE_LABELS, location_label, unit_type_key  # noqa: F401
 
 #: Sections every rule docstring must have (checked by a test; printed by `auditor rule`).
@@ -368,7 +369,7 @@ def build_context(report: AnnualReport, *, previous: AnnualReport | None = None,
         report=report, previous=previous, published=pub, published_source=pub_source,
         unit_type=unit_type or infer_unit_type(report),
         unit_type_source="configured" if unit_type else "inferred",
-        calendar=calendar or WorkCalendar(), url=url, today=today or dt.date.today(),
+        calendar=calendar or WorkCalendar(), url=url, today=today or china_today(),
     )
 
 

@@ -29,6 +29,7 @@ from typing import Any
 from .findings import Location, fingerprint, legacy_fingerprint, site_path
 from .runstatus import effective, failure_of, saw_site, site_run_numbers
 from .store import RunRecord, Store
+from .timefmt import local_day
 
 LIFECYCLE_CN = {"new": "新发现", "open": "仍未整改", "unchecked": "未能复查", "fixed": "已整改",
                 "waived": "已豁免", "na_new": "新增无法评估", "na_open": "仍无法评估",
@@ -117,8 +118,6 @@ class SiteReport:
 
 def run_date(run: RunRecord) -> str:
     """The day the run started, in China (北京时间)."""
-    from .timefmt import local_day
-
     return local_day(run.started_at)
 
 
@@ -199,7 +198,7 @@ class Fingerprints:
                 row = {"rule": rule, "status": status, "location": json.loads(location),
                        "fingerprint": stored, "discriminator": disc,
                        "evidence": json.loads(evidence) if disc is None else None}
-                out.setdefault((self.of(row), _track(row)), started[:10])
+                out.setdefault((self.of(row), _track(row)), local_day(started))
             self._first_seen[site] = out
         return self._first_seen[site]
 

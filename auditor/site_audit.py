@@ -38,14 +38,11 @@ from .parse.page import Page, PageKind, read_page
 from .runstatus import site_run_number
 from .sitefacts import SitePage, catalogue_fields, links_of, site_page, wanted
 from .store import PageRecord, Store
+from .timefmt import CHINA, local_day, today
 
 #: Pages whose reached-as kind is kept whatever their bytes say (attachments are read only as
 #: reports' attachments; HEAD requests have no body).
 _KEEP_KIND = ("attachment",)
-
-
-#: China Standard Time (no daylight saving): the calendar the 检查基准日 is counted in.
-CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 
 def crawl_date(run) -> dt.date:
@@ -54,7 +51,7 @@ def crawl_date(run) -> dt.date:
     try:
         started = dt.datetime.fromisoformat(run.started_at)
     except (TypeError, ValueError):
-        return dt.datetime.now(CHINA).date()
+        return today()
     if started.tzinfo is None:
         started = started.replace(tzinfo=dt.UTC)
     return started.astimezone(CHINA).date()
@@ -62,9 +59,9 @@ def crawl_date(run) -> dt.date:
 
 def _fetched(page: PageRecord) -> dt.date:
     try:
-        return dt.datetime.fromisoformat(page.fetched_at).date()
+        return dt.date.fromisoformat(local_day(page.fetched_at))
     except ValueError:
-        return dt.date.today()
+        return today()
 
 
 def _has_tables(report: AnnualReport) -> bool:

@@ -42,6 +42,12 @@ def local_day(value: str | dt.datetime | None) -> str:
     return moment.date().isoformat()
 
 
+def today() -> dt.date:
+    """Today in China: the audit date, 生成日期 and 整改通知 dates are China's day, whatever
+    the clock of the machine running the audit."""
+    return dt.datetime.now(CHINA).date()
+
+
 def now() -> str:
     """The current time in China, with the offset."""
     return dt.datetime.now(CHINA).replace(microsecond=0).isoformat(sep=" ")

@@ -23,6 +23,7 @@ from auditor.findings import basis_line
 from auditor.history import LIFECYCLE_CN, SiteReport, TrackedFinding
 from auditor.models import AnnualReport
 from auditor.runstatus import run_label
+from auditor.timefmt import today as china_today
 
 from .table_picture import PICTURED, picture_of
 from .xlsx_out import (
@@ -168,6 +169,6 @@ def render_html(reports: list[SiteReport], *, title: str = "政府网站政务�
     failed = [u["name"] for u in units if u["failed"]]
     incomplete = [u["name"] for u in units if not u["complete"] and not u["failed"]]
     template = _environment().get_template("report.html.j2")
-    return template.render(title=title, generated=(generated or dt.date.today()).isoformat(),
+    return template.render(title=title, generated=(generated or china_today()).isoformat(),
                            units=units, totals=totals, incomplete=incomplete, failed=failed,
                            status_short=STATUS_SHORT, lifecycle_cn=LIFECYCLE_CN)

@@ -17,6 +17,7 @@ from auditor.history import compare, document_changes
 from auditor.inventory import scan_all
 from auditor.lock import LockHeld, RunLock
 from auditor.store import Store
+from auditor.timefmt import local_day
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -92,7 +93,7 @@ def test_first_seen_survives_across_runs(two_runs):
     db, first, second, _, _ = two_runs
     with Store(db) as store:
         tracked = compare(store, first.run_id, second.run_id)
-        first_date = store.run(first.run_id).started_at[:10]
+        first_date = local_day(store.run(first.run_id).started_at)  # the day in China
     assert all(t.first_seen == first_date for t in tracked if t.lifecycle == "open")
 
 
