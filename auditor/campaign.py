@@ -37,20 +37,26 @@ from .config import Config, config_from_dict
 
 PREFIX = "zwgk"
 STATES = ("queued", "crawling", "done", "failed")
+#: How a site's state in a campaign reads (auditor status, the worker's log).
+SITE_STATE_CN = {"queued": "排队", "crawling": "抓取中", "done": "完成", "failed": "失败"}
 
 
 class QueueError(Exception):
     """Redis cannot be reached or holds no such campaign; the message says which."""
 
 
+class CampaignUnfinished(QueueError):
+    """Another campaign of the queue still has sites to scan (two would audit them twice)."""
+
+
 def connect(url: str) -> redis.Redis:
     if not url.startswith(("redis://", "rediss://", "unix://")):
-        raise QueueError(f"{url}: not a Redis URL (redis://HOST[:PORT]/DB)")
+        raise QueueError(f"{url}：不是 Redis 地址（应为 redis://主机[:端口]/库号）")
     try:
         client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30,
                                       health_check_interval=10)
     except ValueError as exc:
-        raise QueueError(f"{url}: not a Redis URL ({exc})") from None
+        raise QueueError(f"{url}：不是 Redis 地址（{exc}）") from None
     return client
 
 
@@ -280,13 +286,13 @@ def patiently(action, *, what: str, limit: float = 600.0):
         try:
             result = action()
             if told:
-                print(f"auditor: Redis reachable again ({what})", file=sys.stderr)
+                print(f"auditor：Redis 已恢复连接（{what}）", file=sys.stderr)
             return result
         except (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError) as exc:
             if time.monotonic() > deadline:
-                raise QueueError(f"Redis unreachable for {limit:g} s ({what}): {exc}") from None
+                raise QueueError(f"Redis 连续 {limit:g} 秒无法连接（{what}）：{exc}") from None
             if not told:
-                print(f"auditor: Redis unreachable ({what}): {exc}; waiting", file=sys.stderr)
+                print(f"auditor：Redis 无法连接（{what}）：{exc}；等待恢复", file=sys.stderr)
                 told = True
             time.sleep(wait)
             wait = min(wait * 2, 5.0)

@@ -38,7 +38,7 @@ def as_of_date(value: str):
     try:
         return parse_date(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        raise argparse.ArgumentTypeError(f"{value!r} 不是日期（应为 YYYY-MM-DD）") from None
 
 
 def unit_type_arg(value: str) -> str:
@@ -300,7 +300,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if args.resume and not args.url:
         return cmd_scan_resume(args)
     if not args.url:
-        raise UsageError("auditor scan: give a URL, --all, --site ID or --resume RUN_ID")
+        raise UsageError("auditor scan：请给出网址、--all、--site 站点编号或 --resume 运行编号")
     return cmd_scan_url(args)
 
 
@@ -312,12 +312,12 @@ def cmd_scan_inventory(args: argparse.Namespace) -> int:
 
     config = effective_config(args)
     if not config.sites:
-        raise UsageError(f"auditor scan: no [[sites]] in {config.path or 'any auditor.toml'}")
+        raise UsageError(f"auditor scan：{config.path or 'auditor.toml'} 中没有 [[sites]] 站点清单")
     sites = config.sites
     if args.site:
         unknown = [s for s in args.site if config.site(s) is None]
         if unknown:
-            raise UsageError(f"auditor scan: no site {unknown[0]!r} in {config.path}")
+            raise UsageError(f"auditor scan：{config.path} 中没有站点 {unknown[0]!r}")
         sites = [config.site(s) for s in args.site]
     if args.queue:
         return cmd_enqueue(args, config, sites)
@@ -362,7 +362,7 @@ def cmd_scan_inventory(args: argparse.Namespace) -> int:
 
 
 def cmd_enqueue(args: argparse.Namespace, config: Config, sites) -> int:
-    from .campaign import QueueError
+    from .campaign import CampaignUnfinished, QueueError
     from .store import Store, display_name
     from .worker import db_for_campaign, enqueue
 
@@ -373,10 +373,10 @@ def cmd_enqueue(args: argparse.Namespace, config: Config, sites) -> int:
         campaign = enqueue(args.queue, config, db, [s.id for s in sites])
     except QueueError as exc:
         print(f"auditor: {exc}", file=sys.stderr)
-        return EXIT_LOCKED if "not finished" in str(exc) else EXIT_ERROR
-    print(f"auditor: campaign {campaign.id}: {len(sites)} sites queued on {args.queue} "
-          f"(store {display_name(db)}); start workers with `auditor worker --queue "
-          f"{args.queue}`, follow with `auditor status --queue {args.queue}`", file=sys.stderr)
+        return EXIT_LOCKED if isinstance(exc, CampaignUnfinished) else EXIT_ERROR
+    print(f"auditor：任务 {campaign.id}：{len(sites)} 个站点已排入 {args.queue}"
+          f"（数据库 {display_name(db)}）；启动工作进程：auditor worker --queue {args.queue}；"
+          f"查看进度：auditor status --queue {args.queue}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -396,7 +396,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from .campaign import QueueError
+    from .campaign import SITE_STATE_CN, QueueError
     from .worker import status
 
     try:
@@ -409,20 +409,21 @@ def cmd_status(args: argparse.Namespace) -> int:
         return EXIT_OK
     counts, findings = data["sites"], data["findings"]
     sys.stdout.write(
-        f"campaign {data['campaign']} (created {data['created']}, store {data['db']})\n"
-        f"sites: queued {counts['queued']}, crawling {counts['crawling']}, done "
-        f"{counts['done']}, failed {counts['failed']}; pages {data['pages']}; findings: "
+        f"任务 {data['campaign']}（创建于 {local_time(data['created'])}，数据库 {data['db']}）\n"
+        f"站点：排队 {counts['queued']}，抓取中 {counts['crawling']}，完成 "
+        f"{counts['done']}，失败 {counts['failed']}；页面 {data['pages']} 个；问题："
         f"违规 {findings.get('violation', 0)}，需复核 {findings.get('needs_review', 0)}，"
-        f"无法评估 {findings.get('not_assessable', 0)}; messages on the queue "
-        f"{data['messages']}\n")
+        f"无法评估 {findings.get('not_assessable', 0)}；队列中消息 "
+        f"{data['messages']} 条\n")
     for site_id, state in data["site_states"].items():
         found = state["findings"]
-        line = (f"  {site_id[:24]:<24} {state['state']:<9} run {state['run_id'] or '-':<6} "
+        line = (f"  {site_id[:24]:<24} {SITE_STATE_CN.get(state['state'], state['state']):<4} "
+                f"运行编号 {state['run_id'] or '-':<6} "
                 f"{state['pages']:>6} 页  违规 {found.get('violation', 0)}")
         if state["worker"] and state["state"] == "crawling":
-            line += f"  worker {state['worker']}"
+            line += f"  工作进程 {state['worker']}"
         if state["attempts"] > 1:
-            line += f"  attempt {state['attempts']}"
+            line += f"  第 {state['attempts']} 次尝试"
         if state["error"]:
             line += f"  {state['error'][:120]}"
         sys.stdout.write(line + "\n")
@@ -441,7 +442,7 @@ def cmd_scan_resume(args: argparse.Namespace) -> int:
     with Store(path) as store:
         run = store.run(args.resume)
     if run is None:
-        raise FetchError(f"{path}: no run {args.resume} to resume")
+        raise FetchError(f"{path}：没有可续抓的运行编号 {args.resume}")
     site = config.site(run.site)
     try:
         if site is not None:
@@ -457,7 +458,7 @@ def cmd_scan_resume(args: argparse.Namespace) -> int:
                 result = audit_run(store, run.id, config=config, unit_type=args.unit_type,
                                    today=args.as_of)
                 resumed = store.run(run.id)
-            error = (f"{run.start_url}: site unreachable ({resumed.stats.get('failure')})"
+            error = (f"{run.start_url}：站点无法访问（{resumed.stats.get('failure')}）"
                      if resumed and resumed.status == "failed" else None)
     except CrawlError as exc:
         raise FetchError(str(exc)) from None
@@ -479,7 +480,7 @@ def cmd_scan_url(args: argparse.Namespace) -> int:
 
     parts = urlsplit(args.url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"auditor scan: {args.url}: not an http(s) URL")
+        raise UsageError(f"auditor scan：{args.url} 不是 http(s) 网址")
     config = effective_config(args)
     path = db_path(args.db)
     with Store(path):
@@ -512,7 +513,7 @@ def cmd_scan_url(args: argparse.Namespace) -> int:
                          f"{counts['violation']} 项、需复核 {counts['needs_review']} 项、无法评估 "
                          f"{counts['not_assessable']} 项\n")
     write_output(render(result, args.format), args.output)
-    print(f"auditor: run {run_id} stored in {path} (re-audit: auditor audit {run_id} --db {path})",
+    print(f"auditor：运行编号 {run_id} 已存入 {path}（重新审计：auditor audit {run_id} --db {path}）",
           file=sys.stderr)
     if failure:
         print(f"auditor: {failure}", file=sys.stderr)
@@ -520,8 +521,8 @@ def cmd_scan_url(args: argparse.Namespace) -> int:
     if not result.coverage.get("pages_fetched"):
         with Store(path) as store:
             home = next((p for p in store.pages(run_id) if p.kind == "home"), None)
-        why = (home.error if home else None) or "nothing could be fetched"
-        print(f"auditor: {args.url}: site unreachable ({why})", file=sys.stderr)
+        why = (home.error if home else None) or "未能抓取到任何页面"
+        print(f"auditor：{args.url}：站点无法访问（{why}）", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK if args.exit_zero else exit_code(result, config.fail_on)
 
@@ -539,7 +540,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="zwgk-demo-") as tmp:
         site = build_demo_site(Path(tmp) / "site")
         path = args.db or str(Path(tmp) / "demo.db")
-        print(f"auditor: serving the demo site ({site}) on 127.0.0.1 and scanning it…",
+        print(f"auditor：在 127.0.0.1 上运行演示站点（{site}）并抓取检查…",
               file=sys.stderr)
         with serve_site(site) as base:
             run_id = crawl(CrawlOptions(start_url=base + "/", db_path=path, delay=0.0,
@@ -548,9 +549,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             result = audit_run(store, run_id, config=load_config(None, discover=False),
                                today=args.as_of)
         write_output(render(result, args.format), args.output)
-        print("auditor: the demo's planted problems are listed in "
-              "auditor/demo/sitegen.py (PLANTED)"
-              + (f"; run {run_id} kept in {path}" if args.db else ""), file=sys.stderr)
+        print("auditor：演示站点预设的问题列于 auditor/demo/sitegen.py（PLANTED）"
+              + (f"；运行编号 {run_id} 保存在 {path}" if args.db else ""), file=sys.stderr)
     return EXIT_OK
 
 
@@ -648,26 +648,26 @@ def cmd_diff(args: argparse.Namespace) -> int:
     skipped = []
     with _open_db(args.db) as store:
         if args.run_a is not None and args.run_b is None:
-            raise UsageError("auditor diff: give two runs (RUN_A RUN_B) or --site SITE")
+            raise UsageError("auditor diff：请给出两个运行编号（RUN_A RUN_B）或 --site 站点编号")
         if args.run_a is None:
             sites = sorted({r.site for r in store.runs()})
             site = args.site or (sites[0] if len(sites) == 1 else None)
             if site is None:
-                raise UsageError("auditor diff: several sites in the database; give --site or "
-                                 "two run ids")
+                raise UsageError("auditor diff：数据库中有多个站点，请给出 --site 或"
+                                 "两个运行编号")
             run_b = latest_run(store, site)
             run_a = previous_run(store, run_b.id) if run_b else None
             if run_a is None:
                 if run_b is not None and len(store.runs(site)) > 1:
-                    raise FetchError(f"{store.path}: site {site!r} has no earlier run that "
-                                     "reached the site to compare with")
-                raise FetchError(f"{store.path}: site {site!r} has fewer than two runs")
+                    raise FetchError(f"{store.path}：站点 {site!r} 没有可供比较的、"
+                                     "成功访问站点的上一次运行")
+                raise FetchError(f"{store.path}：站点 {site!r} 的运行少于两次")
             skipped = skipped_runs(store, run_a, run_b)
         else:
             found = [store.run(run_id) for run_id in (args.run_a, args.run_b)]
             for run_id, run in zip((args.run_a, args.run_b), found, strict=True):
                 if run is None:
-                    raise FetchError(f"{store.path}: no run {run_id}")
+                    raise FetchError(f"{store.path}：没有运行编号 {run_id}（见 auditor runs）")
             run_a, run_b = (effective(store, r) for r in found)
             if not saw_site(store, run_a):
                 better = previous_run(store, run_b.id)
@@ -782,13 +782,13 @@ def cmd_score(args: argparse.Namespace) -> int:
     from .score import scorecard_of_run
 
     if (args.run_id is None) == (args.site is None):
-        raise UsageError("auditor score: give a RUN_ID or --site ID")
+        raise UsageError("auditor score：请给出运行编号或 --site 站点编号（二者选一）")
     config = load_config(args.config)
     with _open_db(args.db) as store:
         if args.site:
             run = latest_run(store, args.site)
             if run is None:
-                raise FetchError(f"{store.path}: no run of site {args.site!r}")
+                raise FetchError(f"{store.path}：站点 {args.site!r} 没有运行记录")
             run_id = run.id
         else:
             run_id = args.run_id
@@ -846,7 +846,7 @@ def cmd_rule(args: argparse.Namespace) -> int:
 
     rule = find_rule(args.code)
     if rule is None:
-        raise UsageError(f"auditor rule: no rule {args.code!r} (see `auditor rules`)")
+        raise UsageError(f"auditor rule：没有规则 {args.code!r}（见 auditor rules）")
     from .findings import basis_line
 
     options = "，".join(f"{k} = {v!r}" for k, v in rule.config_keys.items()) or "无"

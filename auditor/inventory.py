@@ -55,7 +55,7 @@ def audit_site(site: SiteConfig, config: Config, db_path: str, run_id: int, *,
         run = effective(store, store.run(run_id))
         result.context["site_run"] = site_run_number(store, run_id)
     if error is None and run.status == "failed":
-        error = f"{site.urls[0]}: site unreachable ({failure_of(run)})"
+        error = f"{site.urls[0]}：站点无法访问（{failure_of(run)}）"
     return SiteOutcome(site, run_id, result, error)
 
 

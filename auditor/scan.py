@@ -72,9 +72,9 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
         if options.resume_run:
             run = store.run(options.resume_run)
             if run is None:
-                raise CrawlError(f"run {options.resume_run}: no such run to resume")
+                raise CrawlError(f"运行编号 {options.resume_run}：不存在，无法续抓")
             if run.status == "finished":
-                raise CrawlError(f"run {run.id}: already finished; nothing to resume")
+                raise CrawlError(f"运行编号 {run.id}：已完成，无需续抓")
             run_id = run.id
             store.set_run_status(run_id, "running")
         else:

@@ -330,10 +330,10 @@ class Store:
         except StoreError as exc:
             self.engine.dispose()
             reason = str(exc).removeprefix(f"{self.path}: ")
-            raise StoreError(f"{self.path}: cannot open the database ({reason})") from None
+            raise StoreError(f"{self.path}：无法打开数据库（{reason}）") from None
         except (_SQLAlchemyError, OSError) as exc:
             self.engine.dispose()
-            raise StoreError(f"{self.path}: cannot open the database ({_reason(exc)})") from None
+            raise StoreError(f"{self.path}：无法打开数据库（{_reason(exc)}）") from None
 
     def _engine(self) -> Engine:
         if self.postgres:
@@ -347,7 +347,7 @@ class Store:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"{path}: cannot open the database ({exc})") from None
+            raise StoreError(f"{path}：无法打开数据库（{exc}）") from None
         engine = create_engine(f"sqlite:///{path}", poolclass=NullPool,
                                connect_args={"timeout": 30})
 
@@ -390,14 +390,14 @@ class Store:
                             conn.rollback()
                         raise
                 if told:
-                    print(f"auditor: {self.path}: database reachable again", file=sys.stderr)
+                    print(f"auditor：{self.path}：数据库已恢复连接", file=sys.stderr)
                 return result
             except (OperationalError, InterfaceError, DBAPIError) as exc:
                 if not self._transient(exc) or time.monotonic() + wait > deadline:
-                    raise StoreError(f"{self.path}: {_reason(exc)}") from None
+                    raise StoreError(f"{self.path}：{_reason(exc)}") from None
                 if not told:
-                    print(f"auditor: {self.path}: database unavailable ({_reason(exc)}); "
-                          f"retrying for up to {self.retry_for:g} s", file=sys.stderr)
+                    print(f"auditor：{self.path}：数据库暂不可用（{_reason(exc)}）；"
+                          f"最多重试 {self.retry_for:g} 秒", file=sys.stderr)
                     told = True
                 self._drop_connection()
                 time.sleep(wait)

@@ -33,7 +33,9 @@ from dramatiq.brokers.redis import RedisBroker
 
 from .campaign import (
     PREFIX,
+    SITE_STATE_CN,
     Campaign,
+    CampaignUnfinished,
     HostLease,
     QueueError,
     connect,
@@ -97,12 +99,12 @@ def enqueue(queue_url: str, config, db: str, site_ids: list[str]) -> Campaign:
         for earlier in Campaign.all(client):
             left = earlier.unfinished()
             if left:
-                raise QueueError(f"{queue_url}: campaign {earlier.id} is not finished "
-                                 f"({len(left)} sites left; auditor status --queue "
-                                 f"{queue_url})")
+                raise CampaignUnfinished(f"{queue_url}：任务 {earlier.id} 尚未完成"
+                                         f"（还有 {len(left)} 个站点；见 auditor status "
+                                         f"--queue {queue_url}）")
         campaign = Campaign.create(client, config, db, site_ids)
     except redis.RedisError as exc:
-        raise QueueError(f"{queue_url}: Redis unreachable ({exc})") from None
+        raise QueueError(f"{queue_url}：Redis 无法连接（{exc}）") from None
     broker = make_broker(queue_url)
     actor = declare_actor(broker)
     for site_id in site_ids:
@@ -118,15 +120,15 @@ def status(queue_url: str, campaign_id: str | None = None) -> dict[str, Any]:
     try:
         campaign = Campaign(client, campaign_id) if campaign_id else Campaign.latest(client)
         if campaign is None or not campaign.exists():
-            raise QueueError(f"{queue_url}: no campaign" + (f" {campaign_id}" if campaign_id
-                                                              else ""))
+            raise QueueError(f"{queue_url}：没有任务" + (f" {campaign_id}" if campaign_id
+                                                            else ""))
         info, states = campaign.info(), campaign.states()
         holders = {}
         for key in client.scan_iter(f"{PREFIX}:lease:*"):
             holders[key.decode().split(":", 2)[2]] = (client.get(key) or b"").decode()
         queued = client.hlen(f"{PREFIX}:{QUEUE}.msgs") + client.hlen(f"{PREFIX}:{QUEUE}.DQ.msgs")
     except redis.RedisError as exc:
-        raise QueueError(f"{queue_url}: Redis unreachable ({exc})") from None
+        raise QueueError(f"{queue_url}：Redis 无法连接（{exc}）") from None
     counts = dict.fromkeys(("queued", "crawling", "done", "failed"), 0)
     findings: dict[str, int] = {}
     for state in states.values():
@@ -169,7 +171,7 @@ class SiteJob:
             return
         lease = HostLease(self.client, [server_of(u) for u in site.urls], self.lease_ttl)
         if not patiently(lease.acquire, what="host lease"):
-            raise HostBusy(f"{site_id}: {lease.holder()} is crawling its host")
+            raise HostBusy(f"{site_id}：{lease.holder()} 正在抓取该站点的主机")
         try:
             self._scan(campaign, info, config, site, state, lease)
         finally:
@@ -272,7 +274,7 @@ def run_worker(queue_url: str, *, db: str | None = None, threads: int = 1,
                log: Callable[[str], None] | None = None) -> int:
     """Take sites off the queue until it is empty (``wait``: until interrupted). Returns the
     number of sites this worker finished."""
-    log = log or (lambda line: print(f"auditor worker: {line}", file=sys.stderr, flush=True))
+    log = log or (lambda line: print(f"auditor worker：{line}", file=sys.stderr, flush=True))
     connect(queue_url)  # a malformed URL is one line, before any thread starts
     logging.basicConfig(level=logging.WARNING, format="auditor worker: %(name)s: %(message)s")
     logging.getLogger("dramatiq").setLevel(logging.ERROR)
@@ -284,10 +286,10 @@ def run_worker(queue_url: str, *, db: str | None = None, threads: int = 1,
         try:
             job(campaign_id, site_id)
         except HostBusy as exc:
-            log(f"{exc}; later")
+            log(f"{exc}；稍后再试")
             raise
         except Exception as exc:
-            log(f"{site_id}: {type(exc).__name__}: {exc}; will be retried")
+            log(f"{site_id}：{type(exc).__name__}：{exc}；将重试")
             raise
         else:
             done[0] += 1
@@ -295,8 +297,8 @@ def run_worker(queue_url: str, *, db: str | None = None, threads: int = 1,
                 state = Campaign(job.client, campaign_id).state(site_id)
             except redis.RedisError:
                 return
-            log(f"{site_id}: {state.state} (run {state.run_id}, {state.pages} pages"
-                + (f", {state.error}" if state.error else "") + ")")
+            log(f"{site_id}：{SITE_STATE_CN.get(state.state, state.state)}（运行编号 {state.run_id}，"
+                f"页面 {state.pages} 个" + (f"，{state.error}" if state.error else "") + "）")
 
     actor = declare_actor(broker, scan_one)
     worker = dramatiq.Worker(broker, worker_threads=max(1, threads), worker_timeout=500)
@@ -307,7 +309,7 @@ def run_worker(queue_url: str, *, db: str | None = None, threads: int = 1,
                             daemon=True)
     worker.start()
     beat.start()
-    log(f"{worker_name()} taking sites from {queue_url}")
+    log(f"{worker_name()} 从 {queue_url} 领取站点")
     client = connect(queue_url)
     idle_since = None
     try:
@@ -323,16 +325,15 @@ def run_worker(queue_url: str, *, db: str | None = None, threads: int = 1,
                     idle_since = None
             except redis.RedisError as exc:
                 idle_since = None
-                log(f"Redis unreachable ({exc}); waiting")
+                log(f"Redis 无法连接（{exc}）；等待恢复")
     except KeyboardInterrupt:
-        log("interrupted: the site in progress goes back on the queue when this worker's "
-            "heartbeat times out")
+        log("已中断：本进程的心跳超时后，正在抓取的站点将回到队列")
         stop.set()
         os.kill(os.getpid(), signal.SIGKILL)  # no acknowledgement: redelivered, resumed
     stop.set()
     worker.stop(timeout=30_000)
     broker.close()
-    log(f"queue empty; {done[0]} sites done here")
+    log(f"队列已空；本进程完成 {done[0]} 个站点")
     return done[0]
 
 

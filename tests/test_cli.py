@@ -212,7 +212,7 @@ def test_audit_defaults_to_the_crawl_date_in_china_time(capsys, tmp_path):
 def test_as_of_must_be_a_date(capsys, tmp_path):
     code, out, err = run(capsys, "audit", "1", "--db", tmp_path / "x.db", "--as-of", "2025-13-01")
     assert code == 2 and out == "" and err.count("\n") == 1
-    assert "--as-of" in err and "not a date" in err
+    assert "--as-of" in err and "不是日期" in err
 
 
 def test_check_as_of_is_in_the_context(capsys):

@@ -163,13 +163,13 @@ def test_scan_unreachable_site_is_one_line_error(tmp_path, capsys):
     code = main(["scan", f"http://127.0.0.1:{port}/", "--db", str(tmp_path / "u.db"),
                  "--delay", "0", "--timeout", "2", "--quiet"])
     out, err = capsys.readouterr()
-    assert code == 2 and "unreachable" in err.splitlines()[-1]
+    assert code == 2 and "站点无法访问" in err.splitlines()[-1]
     assert "无法评估" in out
 
 
 def test_scan_rejects_non_http(capsys):
     assert main(["scan", "ftp://example.gov.cn/"]) == 2
-    assert "not an http" in capsys.readouterr().err
+    assert "不是 http(s) 网址" in capsys.readouterr().err
 
 
 def test_audit_unknown_run(tmp_path, capsys):

@@ -130,7 +130,7 @@ def test_two_workers_give_the_local_results_one_crawler_per_site(served, local_s
     assert pages_by_site(pg_url) == local_scan[1]
     # both workers worked, and each site was crawled by one of them at a time, never faster
     # than its delay (Scrapy spaces requests 0.5–1.5 × the delay, at random)
-    assert all("done" in log for log in logs), logs
+    assert all("队列已空" in log for log in logs), logs
     for base in bases.values():
         port = int(base.rsplit(":", 1)[1])
         times = sorted(t for p, t, _ in REQUESTS if p == port)
@@ -140,7 +140,7 @@ def test_two_workers_give_the_local_results_one_crawler_per_site(served, local_s
     capsys.readouterr()
     assert main(["status", "--queue", redis_url]) == 0
     out = capsys.readouterr().out
-    assert "done 3" in out and "failed 0" in out
+    assert "完成 3" in out and "失败 0" in out
 
 
 def _crawler_processes(marker: str) -> list[int]:
@@ -224,7 +224,7 @@ def test_redis_restarting_mid_campaign_loses_nothing(served, local_scan, redis_s
 def test_status_of_a_queue_without_campaign_is_one_line(redis_url, capsys):
     assert main(["status", "--queue", redis_url]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "no campaign" in err
+    assert err.count("\n") == 1 and "没有任务" in err
 
 
 @pytest.mark.parametrize("command", (["worker"], ["status"], ["scan", "--all"]))
@@ -236,7 +236,7 @@ def test_a_bad_queue_url_is_one_line(command, tmp_path, capsys):
         else []
     assert main([*command, "--queue", "http://not-redis/0", *extra]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "not a Redis URL" in err
+    assert err.count("\n") == 1 and "不是 Redis 地址" in err
 
 
 def test_json_status(served, redis_url, pg_url, tmp_path, capsys):

@@ -178,7 +178,7 @@ delay = 0
     data = json.loads(out)
     by_site = {s["site"]: s for s in data["sites"]}
     assert code == 2
-    assert "unreachable" in by_site["dead"]["error"]
+    assert "站点无法访问" in by_site["dead"]["error"]
     with Store(tmp_path / "m.db") as store:
         assert store.run(by_site["dead"]["run_id"]).status == "failed"
         assert store.run(by_site["heming"]["run_id"]).status == "finished"

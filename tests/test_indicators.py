@@ -213,7 +213,7 @@ def test_score_errors_are_one_line(planted, tmp_path):
     code, _, err = cli("score", "999", "--db", db)
     assert code == 2 and "没有运行编号 999" in err and err.count("\n") == 1
     code, _, err = cli("score", "--db", db)
-    assert code == 2 and "RUN_ID or --site" in err
+    assert code == 2 and "--site" in err
 
 
 @pytest.mark.parametrize("table, problem", [

@@ -137,9 +137,9 @@ def test_demo_twice_on_two_ports_nothing_is_both_new_and_fixed(timeline):
 def test_unreachable_scan_exits_2_with_one_line(timeline):
     code, out, err = timeline["scan_dead"]
     assert code == 2
-    assert "site unreachable" in err.strip().splitlines()[-1]
+    assert "站点无法访问" in err.strip().splitlines()[-1]
     assert "抓取失败" in out and "不能视为合格" in out
-    assert timeline["down"].error and "site unreachable" in timeline["down"].error
+    assert timeline["down"].error and "站点无法访问" in timeline["down"].error
 
 
 def test_failed_run_makes_nothing_look_fixed(timeline):

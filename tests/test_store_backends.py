@@ -166,4 +166,4 @@ def test_a_wrong_postgres_database_is_one_line(postgres, capsys):
 
     assert main(["runs", "--db", postgres.url("no_such_db")]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "no_such_db" in err and "cannot open" in err
+    assert err.count("\n") == 1 and "no_such_db" in err and "无法打开数据库" in err
