@@ -110,11 +110,11 @@ def load_config(path: str | Path | None = None, *, discover: bool = True) -> Con
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file") from None
+        raise ConfigError(f"{path}：配置文件不存在") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read ({exc})") from None
+        raise ConfigError(f"{path}：无法读取（{exc}）") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML ({exc})") from None
+        raise ConfigError(f"{path}：不是有效的 TOML（{exc}）") from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("auditor", {})
     return config_from_dict(data, path)
@@ -125,15 +125,15 @@ def _strings(value: Any, where: str) -> list[str]:
         return [value]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return value
-    raise ValueError(f"{where} must be a list of strings")
+    raise ValueError(f"{where} 应为字符串列表")
 
 
 def _severity(value: Any, where: str) -> Severity:
     try:
         return Severity(str(value).lower())
     except ValueError:
-        raise ValueError(f"{where}: unknown severity {value!r} "
-                         f"(one of {', '.join(s.value for s in Severity)})") from None
+        raise ValueError(f"{where}：未知的严重程度 {value!r}"
+                         f"（可选：{'、'.join(s.value for s in Severity)}）") from None
 
 
 def config_from_dict(data: dict[str, Any], path: Path | None = None) -> Config:
@@ -145,34 +145,34 @@ def config_from_dict(data: dict[str, Any], path: Path | None = None) -> Config:
         ignore = _strings(data.get("ignore", []), "ignore")
         for selector in select + ignore:
             if not any(matches(rule, selector) for rule in ALL_RULES):
-                raise ValueError(f"no rule matches {selector!r}")
+                raise ValueError(f"没有与 {selector!r} 相符的规则")
         severity = {}
         for key, value in (data.get("severity") or {}).items():
             rule = find_rule(key)
             if rule is None:
-                raise ValueError(f"[severity]: unknown rule {key!r}")
+                raise ValueError(f"[severity]：未知规则 {key!r}")
             severity[rule.code] = _severity(value, f"[severity] {key}")
         options = {}
         for key, value in (data.get("rules") or {}).items():
             rule = find_rule(key)
             if rule is None:
-                raise ValueError(f"[rules.{key}]: unknown rule")
+                raise ValueError(f"[rules.{key}]：未知规则")
             if not isinstance(value, dict):
-                raise ValueError(f"[rules.{key}] must be a table")
+                raise ValueError(f"[rules.{key}] 应为表（table）")
             unknown = set(value) - set(rule.config_keys)
             if unknown:
-                raise ValueError(f"[rules.{key}]: unknown option(s) {', '.join(sorted(unknown))}"
-                                 f" (known: {', '.join(rule.config_keys) or 'none'})")
+                raise ValueError(f"[rules.{key}]：未知选项 {'、'.join(sorted(unknown))}"
+                                 f"（可用：{'、'.join(rule.config_keys) or '无'}）")
             options[rule.code] = value
         fail_on = _severity(data.get("fail_on", "high"), "fail_on")
         waivers = [_waiver(item, f"waivers[{i}]") for i, item in enumerate(data.get("waivers") or [])]
         sites = [_site(item, i, find_rule) for i, item in enumerate(data.get("sites") or [])]
         ids = [s.id for s in sites]
         if len(set(ids)) != len(ids):
-            raise ValueError(f"[[sites]]: duplicate id {sorted(i for i in ids if ids.count(i) > 1)[0]!r}")
+            raise ValueError(f"[[sites]]：站点编号重复 {sorted(i for i in ids if ids.count(i) > 1)[0]!r}")
         days = data.get("rectification_days", 10)
         if not isinstance(days, int) or not 1 <= days <= 365:
-            raise ValueError("rectification_days must be a whole number of working days (1–365)")
+            raise ValueError("rectification_days 应为整数个工作日（1–365）")
         for code, values in options.items():
             problem = find_rule(code).option_problem(values)
             if problem:
@@ -189,34 +189,34 @@ def _score(table: Any) -> dict[str, Any]:
     from auditor.score import DEFAULT_SCORE
 
     if not isinstance(table, dict):
-        raise ValueError("[score] must be a table")
+        raise ValueError("[score] 应为表（table）")
     for key, value in table.items():
         if key not in DEFAULT_SCORE:
-            raise ValueError(f"[score]: unknown key {key!r} (known: {', '.join(DEFAULT_SCORE)})")
+            raise ValueError(f"[score]：未知键 {key!r}（可用：{'、'.join(DEFAULT_SCORE)}）")
         if isinstance(DEFAULT_SCORE[key], dict):
             if not isinstance(value, dict):
-                raise ValueError(f"[score.{key}] must be a table")
+                raise ValueError(f"[score.{key}] 应为表（table）")
             for name, number in value.items():
                 if name not in DEFAULT_SCORE[key]:
-                    raise ValueError(f"[score.{key}]: unknown key {name!r} "
-                                     f"(known: {', '.join(DEFAULT_SCORE[key])})")
+                    raise ValueError(f"[score.{key}]：未知键 {name!r}"
+                                     f"（可用：{'、'.join(DEFAULT_SCORE[key])}）")
                 if isinstance(number, bool) or not isinstance(number, (int, float)) \
                         or number < 0:
-                    raise ValueError(f"[score.{key}] {name} must be a number ≥ 0")
+                    raise ValueError(f"[score.{key}] {name} 应为不小于 0 的数")
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise ValueError(f"[score] {key} must be a number ≥ 0")
+            raise ValueError(f"[score] {key} 应为不小于 0 的数")
     return table
 
 
 def _waiver(item: Any, where: str) -> Waiver:
     if not isinstance(item, dict) or not item.get("rule") or not item.get("reason"):
-        raise ValueError(f"{where} needs a rule and a reason")
+        raise ValueError(f"{where} 需要 rule（规则）和 reason（理由）")
     expires = item.get("expires")
     if isinstance(expires, str):
         try:
             expires = dt.date.fromisoformat(expires)
         except ValueError:
-            raise ValueError(f"{where}: expires {expires!r} is not a date (YYYY-MM-DD)") from None
+            raise ValueError(f"{where}：expires {expires!r} 不是日期（应为 YYYY-MM-DD）") from None
     return Waiver(str(item["rule"]), str(item["reason"]), str(item.get("location", "")), expires)
 
 
@@ -225,17 +225,17 @@ def _site(item: Any, index: int, find_rule) -> SiteConfig:
 
     where = f"[[sites]] #{index + 1}"
     if not isinstance(item, dict):
-        raise ValueError(f"{where} must be a table")
+        raise ValueError(f"{where} 应为表（table）")
     site_id = str(item.get("id") or "").strip()
     if not site_id:
-        raise ValueError(f"{where} needs an id")
+        raise ValueError(f"{where} 需要 id（站点编号）")
     where = f"[[sites]] {site_id!r}"
     urls = item.get("urls") or ([item["url"]] if item.get("url") else [])
     if isinstance(urls, str):
         urls = [urls]
     if not urls or not all(isinstance(u, str) and u.startswith(("http://", "https://"))
                            for u in urls):
-        raise ValueError(f"{where} needs urls = [\"http(s)://…\"]")
+        raise ValueError(f"{where} 需要 urls = [\"http(s)://…\"]（起始网址）")
     unit_type = item.get("unit_type")
     if unit_type is not None:
         try:
@@ -246,7 +246,7 @@ def _site(item: Any, index: int, find_rule) -> SiteConfig:
     for key, value in (item.get("rules") or {}).items():
         rule = find_rule(key)
         if rule is None or not isinstance(value, dict):
-            raise ValueError(f"{where}: [rules.{key}] is not a known rule's option table")
+            raise ValueError(f"{where}：[rules.{key}] 不是已知规则的选项表")
         options[rule.code] = value
     numbers = {}
     for key, default, kind in (("max_pages", 2000, int), ("max_depth", 6, int),
@@ -254,7 +254,7 @@ def _site(item: Any, index: int, find_rule) -> SiteConfig:
                                ("max_time", 3600.0, float)):
         value = item.get(key, default)
         if not isinstance(value, (int, float)) or value < 0:
-            raise ValueError(f"{where}: {key} must be a non-negative number")
+            raise ValueError(f"{where}：{key} 应为不小于 0 的数")
         numbers[key] = kind(value)
     numbers["concurrency"] = min(max(numbers["concurrency"], 1), 2)
     return SiteConfig(site_id, str(item.get("name") or site_id), urls, unit_type,

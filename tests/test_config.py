@@ -45,12 +45,12 @@ def test_default_config_file_is_valid():
 
 
 @pytest.mark.parametrize("text, problem", [
-    ("select = [", "invalid TOML"),
-    ('select = ["NOPE-1"]', "no rule matches"),
-    ('[severity]\n"ARI-01" = "urgent"', "unknown severity"),
-    ('[rules."TIME-03"]\nbogus = 1', "unknown option"),
-    ('[[waivers]]\nrule = "ARI-01"', "needs a rule and a reason"),
-    ('fail_on = "everything"', "unknown severity"),
+    ("select = [", "不是有效的 TOML"),
+    ('select = ["NOPE-1"]', "相符的规则"),
+    ('[severity]\n"ARI-01" = "urgent"', "未知的严重程度"),
+    ('[rules."TIME-03"]\nbogus = 1', "未知选项"),
+    ('[[waivers]]\nrule = "ARI-01"', "需要 rule（规则）和 reason（理由）"),
+    ('fail_on = "everything"', "未知的严重程度"),
 ])
 def test_bad_config_is_one_line_error(tmp_path, capsys, text, problem):
     path = tmp_path / "auditor.toml"

@@ -217,8 +217,8 @@ def test_score_errors_are_one_line(planted, tmp_path):
 
 
 @pytest.mark.parametrize("table, problem", [
-    ({"score": {"bonus": 3}}, "unknown key 'bonus'"),
-    ({"score": {"deductions": {"stale_column": -1}}}, "must be a number ≥ 0"),
+    ({"score": {"bonus": 3}}, "未知键 'bonus'"),
+    ({"score": {"deductions": {"stale_column": -1}}}, "应为不小于 0 的数"),
     ({"rules": {"WEB-06": {"news_pattern": "动态("}}}, "not a valid regular expression"),
     ({"rules": {"WEB-07": {"frequencies": [{"label": "x"}]}}}, "needs a pattern"),
     ({"rules": {"WEB-15": {"items": {"a": {"pattern": "x", "applies": ["city"]}}}}},
