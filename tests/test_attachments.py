@@ -182,7 +182,7 @@ def test_cell_gap_and_word_gap():
 def test_image_only_reports_say_so(name):
     report = parse(name)
     assert report.input_kind == "image"
-    assert report.error and "image-only" in report.error and "OCR" in report.error
+    assert report.error and "图片" in report.error and "OCR" in report.error
     result = check_report(report, config=Config(select=["STR-10"]))
     (finding,) = result.findings
     assert finding.rule == "STR-10" and finding.status == Status.NEEDS_REVIEW
@@ -206,12 +206,12 @@ def test_pdf_with_a_scanned_page_keeps_its_text_pages(monkeypatch):
 # ---------------------------------------------------------------- broken and hostile files
 
 @pytest.mark.parametrize(("name", "message"), [
-    ("encrypted.pdf", "encrypted PDF"),
-    ("truncated.pdf", "corrupt or truncated PDF"),
-    ("truncated.docx", "corrupt or truncated ZIP"),
-    ("corrupt.docx", "corrupt or unreadable docx"),
-    ("bomb.docx", "decompression bomb"),
-    ("corrupt.doc", "corrupt or truncated OLE"),
+    ("encrypted.pdf", "PDF 已加密"),
+    ("truncated.pdf", "PDF 已损坏或不完整"),
+    ("truncated.docx", "ZIP 容器（.docx/.xlsx）已损坏或不完整"),
+    ("corrupt.docx", "docx 文档已损坏或无法读取"),
+    ("bomb.docx", "解压炸弹"),
+    ("corrupt.doc", "OLE 文档（.doc/.wps/.xls）已损坏或不完整"),
 ])
 def test_broken_files_end_in_one_line_errors(name, message):
     start = time.monotonic()
@@ -229,7 +229,7 @@ def test_zip_bomb_is_refused_before_decompression():
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert "decompression bomb" in report.error
+    assert "解压炸弹" in report.error
     assert peak < 5 * 1024 * 1024  # the 100 MB member is never inflated
 
 
@@ -261,7 +261,7 @@ def test_damaged_bytes_never_raise(name):
         cut = rng.choice([len(damaged), rng.randrange(16, len(damaged))])
         report = parse_report(bytes(damaged[:cut]), source=name)
         assert report.error is None or ("\n" not in report.error
-                                        and "internal parser error" not in report.error)
+                                        and "解析程序内部错误" not in report.error)
     assert time.monotonic() - start < 20
 
 
@@ -294,7 +294,7 @@ def test_cli_parses_a_pdf(capsys):
 def test_cli_image_only_is_a_one_line_error(capsys):
     code, out, err = run(capsys, "parse", ATTACHMENTS / "scan.png")
     assert code == 2 and out == "" and err.count("\n") == 1
-    assert "image-only" in err and "scan.png" in err
+    assert "图片" in err and "scan.png" in err
 
 
 def test_cli_check_image_only_is_a_one_line_error(capsys):
@@ -315,7 +315,7 @@ def test_library_check_report_of_an_image_gives_str10():
     report = parse_report((ATTACHMENTS / "scan.png").read_bytes(), source="scan.png")
     result = check_report(report)
     assert [f.rule for f in result.findings] == ["STR-10"]
-    assert result.coverage["complete"] is False and "image-only" in result.coverage["unreadable"]
+    assert result.coverage["complete"] is False and "图片" in result.coverage["unreadable"]
 
 
 @responses.activate

@@ -42,10 +42,10 @@ def test_parse_human_is_chinese(capsys):
 
 @pytest.mark.parametrize("name, message", [
     ("does-not-exist.html", "文件不存在"),
-    ("random-bytes.bin", "binary"),
+    ("random-bytes.bin", "二进制"),
     ("fake-pdf.pdf", "PDF"),
-    ("empty.txt", "empty"),
-    ("news-article-not-a-report.txt", "not a"),
+    ("empty.txt", "为空"),
+    ("news-article-not-a-report.txt", "年度报告"),
 ])
 def test_unreadable_input_is_one_line_exit_2(capsys, name, message):
     code, out, err = run(capsys, "parse", REPORTS / name)

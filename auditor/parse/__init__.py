@@ -139,7 +139,7 @@ def parse_text(text: str, *, source: str | None = None, input_kind: str = "text"
     has_values = any(c.value is not None for _, c in _cells(table2, table3, table4))
     error = None
     if not headings and not has_values and title is None:
-        error = "no annual-report title, sections or tables found (not a 政府信息公开工作年度报告?)"
+        error = "未找到年报标题、六部分或表格（可能不是政府信息公开工作年度报告）"
 
     return AnnualReport(
         title=title,
@@ -213,7 +213,7 @@ def parse_report(data: bytes | str, source: str | None = None) -> AnnualReport:
         with _no_cycle_collection():
             return _parse(data, source)
     except Exception as exc:  # noqa: BLE001 - the contract is "never raises"; say what broke
-        return AnnualReport(source=source, error=f"internal parser error: {type(exc).__name__}: {exc}")
+        return AnnualReport(source=source, error=f"解析程序内部错误：{type(exc).__name__}：{exc}")
 
 
 def parse_page_report(page) -> AnnualReport:
@@ -225,7 +225,7 @@ def parse_page_report(page) -> AnnualReport:
                 return _parse_html(page.text, page.url, page.encoding, page.root)
         return parse_report(page.body, page.url)
     except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
-        return AnnualReport(source=page.url, error=f"internal parser error: {type(exc).__name__}: {exc}")
+        return AnnualReport(source=page.url, error=f"解析程序内部错误：{type(exc).__name__}：{exc}")
 
 
 def _parse(data: bytes | str, source: str | None) -> AnnualReport:
@@ -240,7 +240,7 @@ def _parse(data: bytes | str, source: str | None) -> AnnualReport:
     else:
         text = data
         if not text.strip():
-            return AnnualReport(source=source, error="the input is empty")
+            return AnnualReport(source=source, error="输入内容为空")
     if not looks_like_html(text) and _HTML_IN_SCRIPT.search(text):
         embedded = embedded_html(text)
         if embedded:

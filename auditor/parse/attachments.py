@@ -62,8 +62,8 @@ def read_attachment(kind: str, data: bytes, source: str | None) -> AnnualReport:
     if kind.startswith("image:"):
         return AnnualReport(
             source=source, input_kind="image",
-            error=f"image-only report (a {kind.split(':', 1)[1]} image, no text): "
-                  "its tables cannot be read without OCR")
+            error=f"报告是图片（{kind.split(':', 1)[1]} 格式，无文字层），"
+                  "不经文字识别（OCR）无法读取其中表格")
     from . import office
 
     if kind == "zip":
@@ -89,25 +89,25 @@ def open_zip(data: bytes) -> tuple[zipfile.ZipFile | None, str | None]:
         archive = zipfile.ZipFile(BytesIO(data))
         infos = archive.infolist()
     except Exception:  # noqa: BLE001 - BadZipFile, NotImplementedError, OSError, ValueError…
-        return None, "corrupt or truncated ZIP container (.docx/.xlsx): cannot be read"
+        return None, "ZIP 容器（.docx/.xlsx）已损坏或不完整，无法读取"
     if len(infos) > ZipLimits.MAX_MEMBERS:
-        return None, f"ZIP container with {len(infos)} members: refused (limit {ZipLimits.MAX_MEMBERS})"
+        return None, f"ZIP 容器有{len(infos)}个成员文件，超过上限（{ZipLimits.MAX_MEMBERS}），拒绝读取"
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
-            return None, "encrypted ZIP container: it needs a password, cannot be read"
+            return None, "ZIP 容器已加密，需要密码，无法读取"
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > ZipLimits.MAX_MEMBER or (ratio > ZipLimits.MAX_RATIO
                                                      and info.file_size > 1024 * 1024):
-            return None, (f"ZIP member {info.filename!r} expands to {info.file_size} bytes "
-                          f"(×{ratio:.0f}): refused as a decompression bomb")
+            return None, (f"ZIP 成员 {info.filename!r} 解压后有{info.file_size}字节"
+                          f"（×{ratio:.0f}）：疑似解压炸弹，拒绝读取")
         if info.filename.endswith(".xml") and info.file_size > ZipLimits.MAX_XML:
-            return None, (f"ZIP member {info.filename!r} is {info.file_size} bytes of XML: too "
-                          f"large for a report (limit {ZipLimits.MAX_XML})")
+            return None, (f"ZIP 成员 {info.filename!r} 是{info.file_size}字节的 XML："
+                          f"超过报告的大小上限（{ZipLimits.MAX_XML}）")
     if total > ZipLimits.MAX_TOTAL:
-        return None, (f"ZIP container expands to {total} bytes: refused as a decompression bomb "
-                      f"(limit {ZipLimits.MAX_TOTAL})")
+        return None, (f"ZIP 容器解压后共{total}字节：疑似解压炸弹，拒绝读取"
+                      f"（上限 {ZipLimits.MAX_TOTAL}）")
     return archive, None
 
 

@@ -15,12 +15,12 @@ _GB_FAMILY = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-231
 
 # Magic numbers of formats we cannot read as text (yet): named in the error message.
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "a PDF file"),
-    (b"PK\x03\x04", "a ZIP container (.docx/.xlsx/.ofd)"),
-    (b"\xd0\xcf\x11\xe0", "an OLE document (.doc/.xls/.wps)"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
+    (b"%PDF", "PDF 文件"),
+    (b"PK\x03\x04", "ZIP 容器（.docx/.xlsx/.ofd）"),
+    (b"\xd0\xcf\x11\xe0", "OLE 文档（.doc/.xls/.wps）"),
+    (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF8", "GIF 图片"),
 )
 
 
@@ -47,7 +47,7 @@ def sniff_binary(data: bytes) -> str | None:
         return None
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if b"\x00" in sample or controls > len(sample) * 0.05:
-        return "binary data"
+        return "二进制数据（binary）"
     return None
 
 
@@ -64,10 +64,11 @@ def _normalise_charset(name: str) -> str:
 def decode_bytes(data: bytes) -> Decoded:
     """Decode document bytes; never raises. ``error`` names why the bytes are not text."""
     if not data.strip():
-        return Decoded("", "empty", "the input is empty")
+        return Decoded("", "empty", "输入内容为空")
     binary = sniff_binary(data)
     if binary:
-        return Decoded("", "binary", f"the input is {binary}, not text or HTML")
+        return Decoded("", "binary", f"输入是{binary}，"
+                       "不是文本或网页")
     if data.startswith(codecs.BOM_UTF8):
         return Decoded(data[3:].decode("utf-8", "replace"), "utf-8")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

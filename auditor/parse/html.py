@@ -233,7 +233,7 @@ def html_to_text(html: str | bytes, root=None) -> HtmlText:
         try:
             root = parse_html(html)
         except (etree.ParserError, ValueError) as exc:
-            return HtmlText("", error=f"unreadable HTML ({exc})")
+            return HtmlText("", error=f"HTML 无法读取（{exc}）")
     meta = _meta(root)
     out = _Lines()
     container = _container(root)

@@ -74,9 +74,9 @@ def _parse(doc: DocLines, source: str | None, kind: str) -> AnnualReport:
         if doc.images:
             return AnnualReport(
                 source=source, input_kind="image",
-                error=f"image-only {kind} document ({doc.images} picture(s), no text): its "
-                      "tables cannot be read without OCR")
-        return AnnualReport(source=source, input_kind=kind, error=f"{kind} document without text")
+                error=f"{kind} 文档只有图片（{doc.images}张，无文字），"
+                      "不经文字识别（OCR）无法读取其中表格")
+        return AnnualReport(source=source, input_kind=kind, error=f"{kind} 文档中没有文字")
     facts = {"file_images": str(doc.images)} if doc.images else {}
     report = parse_text("\n".join(doc.lines), source=source, input_kind=kind, page=facts)
     warnings = list(report.warnings) + doc.warnings
@@ -98,12 +98,11 @@ def read_zip(data: bytes, source: str | None) -> AnnualReport:
         return _guard(read_xlsx, data, source, "xlsx")
     if "OFD.xml" in names:
         return AnnualReport(source=source, input_kind="ofd",
-                            error="an OFD document (版式文档): not supported yet, publish or "
-                                  "convert it to PDF")
+                            error="OFD 版式文档：暂不支持，请发布或转换为 PDF")
     if any(n.lower().endswith(".pdf") for n in names):
-        return AnnualReport(source=source, error="a ZIP archive of files (it holds a PDF): "
-                                                 "unpack it and check the report file itself")
-    return AnnualReport(source=source, error="a ZIP archive that is not a Word or Excel document")
+        return AnnualReport(source=source, error="ZIP 压缩包（内含 PDF）："
+                                                 "请解压后检查报告文件本身")
+    return AnnualReport(source=source, error="ZIP 压缩包，不是 Word 或 Excel 文档")
 
 
 def read_ole(data: bytes, source: str | None) -> AnnualReport:
@@ -112,19 +111,19 @@ def read_ole(data: bytes, source: str | None) -> AnnualReport:
     try:
         ole = olefile.OleFileIO(data)
     except Exception:  # noqa: BLE001 - olefile raises OSError and others on bad files
-        return AnnualReport(source=source, error="corrupt or truncated OLE document "
-                                                 "(.doc/.wps/.xls): cannot be read")
+        return AnnualReport(source=source, error="OLE 文档（.doc/.wps/.xls）已损坏或不完整，"
+                                                 "无法读取")
     with ole:
         if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
-            return AnnualReport(source=source, error="encrypted Office document (password-"
-                                                     "protected): cannot be read")
+            return AnnualReport(source=source, error="Office 文档已加密（有密码保护），"
+                                                     "无法读取")
         if ole.exists("WordDocument"):
             return _guard(lambda d, s: read_doc(ole, s), data, source, "doc")
         if ole.exists("Workbook") or ole.exists("Book"):
             return _guard(read_xls, data, source, "xls")
         streams = ", ".join("/".join(p) for p in ole.listdir()[:6])
-        return AnnualReport(source=source, error=f"OLE document of an unknown kind (streams: "
-                                                 f"{streams}), not a Word or Excel file")
+        return AnnualReport(source=source, error=f"未知类型的 OLE 文档（数据流："
+                                                 f"{streams}），不是 Word 或 Excel 文件")
 
 
 def _guard(reader, data: bytes, source: str | None, kind: str) -> AnnualReport:
@@ -133,12 +132,12 @@ def _guard(reader, data: bytes, source: str | None, kind: str) -> AnnualReport:
         return reader(data, source)
     except (MemoryError, RecursionError):
         return AnnualReport(source=source, input_kind=kind,
-                            error=f"{kind} document too large or too deeply nested to read")
+                            error=f"{kind} 文档过大或嵌套过深，无法读取")
     except Exception as exc:  # noqa: BLE001 - docx/openpyxl/xlrd raise many types on bad files
         detail = str(exc).splitlines()[0][:120] if str(exc) else ""
         return AnnualReport(source=source, input_kind=kind,
-                            error=f"corrupt or unreadable {kind} document ({type(exc).__name__}"
-                                  f"{': ' + detail if detail else ''})")
+                            error=f"{kind} 文档已损坏或无法读取（{type(exc).__name__}"
+                                  f"{'：' + detail if detail else ''}）")
 
 
 # ---------------------------------------------------------------- .docx
@@ -309,22 +308,22 @@ def read_doc(ole, source: str | None) -> AnnualReport:
     wd = ole.openstream("WordDocument").read()
     if len(wd) < 0x1AA:
         return AnnualReport(source=source, input_kind="doc",
-                            error="truncated Word document (the file information block is cut)")
+                            error="Word 文档不完整（文件信息块被截断）")
     ident = _u16(wd, 0)
     if ident == 0xA5DC:
         return AnnualReport(source=source, input_kind="doc",
-                            error="Word 6/95 document: not supported, save it as .docx or PDF")
+                            error="Word 6/95 文档：不支持，请另存为 .docx 或 PDF")
     if ident != 0xA5EC:
         return AnnualReport(source=source, input_kind="doc",
-                            error="OLE document with a WordDocument stream that is not Word 97–2003")
+                            error="OLE 文档中的 WordDocument 数据流不是 Word 97–2003 格式")
     flags = _u16(wd, 0x0A)
     if flags & 0x0100:
         return AnnualReport(source=source, input_kind="doc",
-                            error="encrypted Word document (password-protected): cannot be read")
+                            error="Word 文档已加密（有密码保护），无法读取")
     table_name = "1Table" if flags & 0x0200 else "0Table"
     if not ole.exists(table_name):
         return AnnualReport(source=source, input_kind="doc",
-                            error=f"corrupt Word document (no {table_name} stream)")
+                            error=f"Word 文档已损坏（缺少 {table_name} 数据流）")
     table = ole.openstream(table_name).read()
     data = ole.openstream("Data").read() if ole.exists("Data") else b""
     chars = _doc_chars(wd, table)

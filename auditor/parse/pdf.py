@@ -99,10 +99,10 @@ def _open_pdfium(data: bytes):
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code == raw.FPDF_ERR_PASSWORD:
-            return None, "encrypted PDF: it needs a password to open, so it cannot be read"
+            return None, "PDF 已加密，需要密码才能打开，无法读取"
         if code == raw.FPDF_ERR_SECURITY:
-            return None, "PDF protected by an unsupported security handler, cannot be read"
-        return None, "corrupt or truncated PDF (no readable page tree)"
+            return None, "PDF 使用了不支持的安全保护，无法读取"
+        return None, "PDF 已损坏或不完整（无可读的页面结构）"
 
 
 def _pdfium_page(doc, index: int) -> tuple[list[Char], float, float, bool]:
@@ -207,7 +207,7 @@ def _extract(data: bytes, time_budget: float, max_pages: int) -> PdfText:
     try:
         out.page_count = len(doc)
         if out.page_count == 0:
-            out.error = "PDF without pages"
+            out.error = "PDF 没有页面"
             return out
         if out.page_count > max_pages:
             out.warnings.append(f"PDF 共{out.page_count}页，只读取了前{max_pages}页")
@@ -236,7 +236,7 @@ def _extract(data: bytes, time_budget: float, max_pages: int) -> PdfText:
         doc.close()
     if unreadable:
         if not out.pages:
-            out.error = "corrupt PDF: none of its pages could be read"
+            out.error = "PDF 已损坏：没有一页能够读取"
             return out
         out.warnings.append(f"第{_ranges(unreadable)}页已损坏，未读取")
     _drop_running_lines(out.pages)
@@ -380,10 +380,10 @@ def read_pdf(data: bytes, source: str | None = None) -> AnnualReport:
         if pdf.scanned_pages:
             return AnnualReport(
                 source=source, input_kind="image", page=pdf.facts,
-                error=f"image-only PDF ({pdf.page_count} page(s) of scanned images, no text "
-                      "layer): its tables cannot be read without OCR")
+                error=f"扫描图片 PDF（共{pdf.page_count}页扫描图片，无文字层），"
+                      "不经文字识别（OCR）无法读取其中表格")
         return AnnualReport(source=source, input_kind="pdf", page=pdf.facts,
-                            error="PDF without text (no text layer and no page images)")
+                            error="PDF 中没有文字（既无文字层也无页面图片）")
     lines: list[str] = []
     locs: list[tuple[str, int]] = []
     for page in pdf.text_pages:
