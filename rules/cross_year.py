@@ -34,14 +34,14 @@ def _consecutive(rule: Rule, ctx: ReportContext):
 class CarryOver(Rule):
     """本年“上年结转”= 上年“结转下年度继续办理”（表三每列）。
 
-    为什么：applications carried into this year are by definition those the previous report
-    carried out; a difference means one of the two reports is wrong.
+    为什么：本年结转进来的申请，按定义就是上年报告结转出去的申请；两者不等，说明两份报告中有一份有
+    误。
 
     依据：国办公开办函〔2021〕30号 年度报告格式（表三“上年结转”“结转下年度继续办理”的定义）。
 
-    违规示例：2024 上年结转 总计 0, while the 2023 report carried out 5.
+    违规示例：2024年报表三“上年结转”总计为0，而2023年报“结转下年度继续办理”总计为5。
 
-    合规示例：2024 上年结转 34 = 2023 结转下年度 34.
+    合规示例：2024年报“上年结转”34 = 2023年报“结转下年度继续办理”34。
     """
 
     code = "XY-01"
@@ -93,15 +93,14 @@ def _candidates(result) -> dict:
 class InForceCarryOver(Rule):
     """现行有效件数(Y) = 现行有效件数(Y−1) + 本年制发(Y) − 本年废止(Y)（规章、行政规范性文件）。
 
-    为什么：the stock of documents in force changes only by what was issued and repealed; other
-    causes (expiry, 清理, reorganisation) exist, so a difference asks for an explanation rather
-    than proving an error. Not checked across the 2020→2021 format change.
+    为什么：现行有效文件的存量只因制发和废止而变化；但也存在其他原因（到期失效、清理、机构改革），因
+    此不一致只要求作出说明，并不能证明有误。不跨越2020年至2021年的格式变更进行检查。
 
     依据：国办公开办函〔2021〕30号 年度报告格式（表二第二十条第（一）项）。
 
-    违规示例：2023 现行有效 470 while 2022's 698 + 77 issued − 132 repealed = 643.
+    违规示例：2023年报“现行有效件数”为470，而2022年的698 + 本年制发77 − 本年废止132 = 643。
 
-    合规示例：2024 现行有效 440 = 2023's 407 + 58 − 25.
+    合规示例：2024年报“现行有效件数”440 = 2023年的407 + 58 − 25。
     """
 
     code = "XY-02"
@@ -169,15 +168,15 @@ def similarity(a: str, b: str) -> float:
 class CopiedNarrative(Rule):
     """年报正文（一、五、六部分）不得与上年雷同。
 
-    为什么：the 2021 format names “内容雷同、敷衍塞责” as a failure with consequences; CASS
-    found reports 90% identical to the year before. Numbers are ignored, so changing only the
-    year and the figures still counts as copied.
+    为什么：2021年格式将“内容雷同、敷衍塞责”列为可被追究责任的问题；中国社会科学院的第三方评估曾发现
+    有年报与上年重复率达90%。比较时忽略数字，因此仅改动年份和数字的，仍视为照抄。
 
-    依据：国办公开办函〔2021〕30号 工作要求（四）明确责任；《中华人民共和国政府信息公开条例》第四十七条。
+    依据：国办公开办函〔2021〕30号 工作要求（四）明确责任；《中华人民共和国政府信息公开条例》第四十
+    七条。
 
-    违规示例：part 五 of 2024 identical to part 五 of 2023 except the year.
+    违规示例：2024年报第五部分除年份外，与2023年报第五部分完全相同。
 
-    合规示例：a part 五 that reports this year's problems and last year's rectification.
+    合规示例：第五部分报告本年度存在的问题，以及上年问题的整改情况。
     """
 
     code = "XY-04"

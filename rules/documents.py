@@ -18,18 +18,15 @@ def _ev(evidence) -> dict | None:
 class ProactiveDisclosureTimeliness(Rule):
     """主动公开的政府信息应自形成之日起20个工作日内公开（第二十六条）。
 
-    为什么：第二十六条 sets 20 working days from the day the information is formed (成文日期) to
-    publication. Working days follow the State Council's holiday schedule with 调休; day 1 is the
-    first working day after the 成文日期. A year the official calendar does not cover gives
-    needs_review, never a guess. Columns where another law sets the period can be exempted
-    (`exempt_columns`).
+    为什么：第二十六条规定，自该信息形成之日（成文日期）起20个工作日内予以公开。工作日按国务院公布的
+    节假日安排（含调休）计算；第1日为成文日期后的第一个工作日。所涉年份不在官方节假日安排覆盖范围内
+    的，结果为“需人工复核”，绝不推测。其他法律对公开期限另有规定的栏目可以豁免（`exempt_columns`）。
 
     依据：《中华人民共和国政府信息公开条例》第二十六条。
 
-    违规示例：成文日期 2024-01-26, 发布日期 2024-03-13 (Spring Festival counted as days off:
-    still 21+ working days).
+    违规示例：成文日期 2024-01-26，发布日期 2024-03-13（春节按休息日扣除后，仍达21个工作日以上）。
 
-    合规示例：成文日期 2024-02-08, 发布日期 2024-03-07 (the 春节 holiday is not counted).
+    合规示例：成文日期 2024-02-08，发布日期 2024-03-07（春节假期不计入）。
     """
 
     code = "TIME-05"
@@ -78,15 +75,14 @@ class ProactiveDisclosureTimeliness(Rule):
 class MissingPublishDate(Rule):
     """文件页面应注明信息发布时间。
 
-    为什么：the inspection indicators treat items without a visible publication time as not
-    updated (“未注明信息发布时间的视为不更新”), and without it timeliness cannot be judged. A
-    date only recoverable from the URL does not count as stated on the page.
+    为什么：检查指标将未显示发布时间的信息视为未更新（“未注明信息发布时间的视为不更新”），且没有发布
+    时间就无法判断公开是否及时。仅能从 URL 推出的日期，不算页面已注明。
 
     依据：全国政府网站普查评分表（国办发〔2015〕15号）注“未注明信息发布时间的视为不更新”。
 
-    违规示例：a document page with no 发布日期, no PubDate tag and no date in its list.
+    违规示例：文件页面既无发布日期，也无 PubDate 标签，所在列表中也没有日期。
 
-    合规示例：“发布日期：2025-01-10” in the page's 信息公开 table.
+    合规示例：页面的信息公开表格中注明“发布日期：2025-01-10”。
     """
 
     code = "TIME-07"
@@ -117,15 +113,15 @@ class MissingPublishDate(Rule):
 class PubDateMatchesVisible(Rule):
     """页面 PubDate 标签应与页面显示的发布时间一致。
 
-    为什么：the 《政府网站发展指引》 page tags let monitoring tools read the publication time; a
-    PubDate different from the visible date misleads them and can hide back-dating.
+    为什么：《政府网站发展指引》规定的网页标签供监测工具读取发布时间；PubDate 与页面显示的日期不同，
+    会误导监测工具，还可能掩盖倒填日期。
 
     依据：《政府网站发展指引》（国办发〔2017〕47号）网页标签（具体条文未核实）。
 
-    违规示例：`<meta name="PubDate" content="2025-01-15 09:00">` with visible 发布日期
-    2025-01-10.
+    违规示例：`<meta name="PubDate" content="2025-01-15 09:00">`，而页面显示的发布日期为
+    2025-01-10。
 
-    合规示例：both 2025-01-10.
+    合规示例：两者均为 2025-01-10。
     """
 
     code = "WEB-04"

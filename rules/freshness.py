@@ -289,25 +289,23 @@ EXCLUDE_PATTERN = r"年报|年度报告|指南|目录|解读|咨询|留言|信�
 class ColumnNotUpdated(_StaleCounting):
     """动态、要闻类栏目2周内、通知公告和政策文件类栏目6个月内应有更新；未更新栏目累计5个（含）以上单项否决。
 
-    为什么：栏目不更新 is a 单项否决 item of the national inspection indicators: “监测时间点前2周内的
-    动态、要闻类栏目，以及监测时间点前6个月内的通知公告、政策文件类一级栏目，累计超过（含）5个未
-    更新”. Columns are classed by name (`news_pattern`, `notice_pattern`; 年报, 指南, 目录, 解读,
-    咨询 columns are judged by their own rules, `exclude_pattern`). A column's last update is its
-    newest dated item on or before the 检查基准日 (`--as-of`); the item's date is the 发布日期 its
-    page states, else the date the list prints; undated items are not updates (普查评分表注). A
-    column is stale only when it was listed completely; one read in part, not read or whose
-    page failed is 无法评估 with the reason. A blank column (“暂无信息”) is counted by WEB-08,
-    not here. Each stale column is a violation (medium); the count reaching `veto_count` is one
-    critical finding (单项否决), and 无法评估 when unread columns could take it there. The
-    indicator's “一级栏目” cannot be told from the crawl: every 通知公告/政策文件 column counts.
-    The thresholds are in the indicator text (2周, 6个月, 5个); they stay configurable.
+    为什么：栏目不更新属全国检查指标的单项否决事项：“监测时间点前2周内的动态、要闻类栏目，以及监测时
+    间点前6个月内的通知公告、政策文件类一级栏目，累计超过（含）5个未更新”。栏目按名称归类
+    （`news_pattern`、`notice_pattern`；年报、指南、目录、解读、咨询栏目由各自的规则判断，见
+    `exclude_pattern`）。栏目的最后更新时间，取检查基准日（`--as-of`）当日或之前最新一条带日期的信
+    息；该信息的日期取其页面所示的发布日期，页面未示的取列表所列日期；无日期的信息不算更新（普查评分
+    表注）。只有完整列出的栏目才可判定为未更新；只读取了一部分、未读取或页面抓取失败的栏目为“无法评
+    估”，并注明原因。空白栏目（“暂无信息”）由 WEB-08 计数，本规则不计。每个未更新栏目为一项违规
+    （中）；数量达到 `veto_count` 的，另报一项严重违规（单项否决）；未读取的栏目可能使数量达到该值
+    的，该项为“无法评估”。指标所称“一级栏目”无法从抓取结果判断：所有通知公告、政策文件类栏目均计入。
+    各项阈值（2周、6个月、5个）出自指标原文，仍可配置。
 
     依据：政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“栏目不更新”第1项。
 
-    违规示例：on 检查基准日 2026-06-30, the completely listed “工作动态” column's newest
-    item is dated 2026-06-01; “通知公告” lists nothing after 2025-11-20.
+    违规示例：检查基准日为 2026-06-30，已完整列出的“工作动态”栏目最新一条信息的日期为 2026-06-01；
+    “通知公告”栏目在 2025-11-20 之后没有任何信息。
 
-    合规示例：“工作动态” has an item of 2026-06-25, “通知公告” one of 2026-03-02.
+    合规示例：“工作动态”栏目有 2026-06-25 的信息，“通知公告”栏目有 2026-03-02 的信息。
     """
 
     code = "WEB-06"
@@ -345,19 +343,19 @@ DEFAULT_FREQUENCIES = [
 class ColumnLongUnupdated(_StaleCounting):
     """应更新的栏目（按配置的更新频率，默认人事类、规划计划类1年）不得长期未更新；累计10个（含）以上单项否决。
 
-    为什么：the indicators' 栏目不更新 item 2 is “应更新但长期未更新的栏目数量超过（含）10个”. Which
-    columns should be updated, and how often, is a table (`frequencies`: label, name pattern,
-    months); by default 人事类 and 规划计划类 columns once a year — the 普查 explainer names these
-    families, the one-year period is unverified (出处未核实), so set your local 考核细则's
-    table. Columns judged by WEB-06 are left out. A column is judged as in WEB-06: newest dated
-    item at the 检查基准日, only on a complete list, 无法评估 otherwise; each stale column is a
-    violation (medium), `veto_count` of them one critical finding (单项否决).
+    为什么：检查指标“栏目不更新”第2项为“应更新但长期未更新的栏目数量超过（含）10个”。哪些栏目应当更
+    新、多久更新一次，由一张表配置（`frequencies`：类别名、栏目名称匹配式、月数）；默认人事类、规划
+    计划类栏目每年更新一次——普查说明列举了这两类栏目，但一年的周期出处不明（[R] 未经核实），请按本地
+    考核细则设置该表。已由 WEB-06 判断的栏目不再计入。栏目的判断方法同 WEB-06：取检查基准日当日或之
+    前最新一条带日期的信息，仅对完整列出的列表作出判定，否则为“无法评估”；每个未更新栏目为一项违规
+    （中），达到 `veto_count` 个的，另报一项严重违规（单项否决）。
 
-    依据：政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“栏目不更新”第2项（各类栏目的更新周期出处未核实）。
+    依据：政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“栏目不更新”第2项（各类栏目的
+    更新周期出处未核实）。
 
-    违规示例：on 2026-06-30, “人事信息” lists nothing after 2025-03-01.
+    违规示例：2026-06-30 检查时，“人事信息”栏目在 2025-03-01 之后没有任何信息。
 
-    合规示例：“规划计划” has an item of 2025-12-10.
+    合规示例：“规划计划”栏目有 2025-12-10 的信息。
     """
 
     code = "WEB-07"
@@ -396,19 +394,18 @@ class ColumnLongUnupdated(_StaleCounting):
 class BlankColumn(Rule):
     """不得有空白栏目（栏目页无任何信息，含“暂无信息”页面）；空白栏目5个（含）以上单项否决。
 
-    为什么：the indicators' 栏目不更新 item 3 counts 空白栏目 (“空白栏目数量超过（含）5个”); the
-    普查 explainer defines one as a column that never offered any information. A column is blank
-    only on the page's own word: a list page that says so (“暂无信息”, “共0条”), with no items and
-    no list script left unread. A page whose list could not be read, or a page of another kind
-    with no list (a landing page, an article), is never blank: it is counted as not assessable
-    when it could matter to the 单项否决 count. Each blank column is a violation (medium); the
-    count reaching `veto_count` one critical finding.
+    为什么：检查指标“栏目不更新”第3项计算空白栏目（“空白栏目数量超过（含）5个”）；普查说明将空白栏目
+    定义为从未提供过任何信息的栏目。只有页面本身表明为空时，才判定为空白栏目：列表页写明为空（“暂无
+    信息”“共0条”），既没有条目，也没有未读取的列表脚本。列表未能读取的页面，或没有列表的其他类型页面
+    （落地页、文章页），绝不判为空白栏目：在可能影响单项否决计数时计为“无法评估”。每个空白栏目为一项
+    违规（中）；数量达到 `veto_count` 的，另报一项严重违规。
 
-    依据：政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“栏目不更新”第3项（空白栏目）。
+    依据：政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“栏目不更新”第3项（空白栏
+    目）。
 
-    违规示例：the “重点项目” column page shows only “暂无信息”.
+    违规示例：“重点项目”栏目页仅显示“暂无信息”。
 
-    合规示例：every column page lists at least one item.
+    合规示例：每个栏目页均至少列有一条信息。
     """
 
     code = "WEB-08"
@@ -458,22 +455,19 @@ class BlankColumn(Rule):
 class HomePageUpdated(Rule):
     """首页在检查基准日前2周内应有信息更新；首页仅为导航入口的，其二级页面应有更新。
 
-    为什么：首页不更新 is a 单项否决 item: “监测2周，首页无信息更新的，即单项否决。如首页仅为网站栏目
-    导航入口，所有二级页面无信息更新的，即单项否决。” The home page's dated links are its
-    information; the newest dated one on or before the 检查基准日 (`--as-of`) must be within
-    `days` (14). Undated links are not updates. A home page with no information links at all is
-    a navigation entrance: then the pages it links to (a navigation page among them stands for
-    the columns it links to in turn; an article or landing page read completely shows no
-    update) must have an update within the same window. Stale is a critical violation only on
-    complete evidence: the home page read without list scripts, and every second-level column
-    listed completely; a column whose list could not be read leaves it 无法评估.
+    为什么：首页不更新属单项否决事项：“监测2周，首页无信息更新的，即单项否决。如首页仅为网站栏目导航
+    入口，所有二级页面无信息更新的，即单项否决。”首页上带日期的链接即首页的信息；检查基准日
+    （`--as-of`）当日或之前最新的一条带日期信息，须在 `days`（14）天之内。不带日期的链接不算更新。首
+    页没有任何信息链接的，视为导航入口：此时首页所链接的页面须在同一期限内有更新（其中的导航页代表其
+    再链接的各栏目；已完整读取的文章页或落地页视为无更新）。仅在证据完整时才判定为未更新的严重违规：
+    首页在没有列表脚本的情况下完整读取，且每个二级栏目均已完整列出；任一栏目的列表未能读取的，结果为
+    “无法评估”。
 
     依据：政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“首页不更新”。
 
-    违规示例：on 检查基准日 2026-06-30 the home page's newest dated item is of 2026-06-10.
+    违规示例：检查基准日为 2026-06-30，首页最新一条带日期的信息为 2026-06-10。
 
-    合规示例：the home page lists an item of 2026-06-26; or a navigation-only home page links
-    a “工作动态” column updated on 2026-06-29.
+    合规示例：首页列有 2026-06-26 的信息；或仅作导航的首页链接的“工作动态”栏目于 2026-06-29 有更新。
     """
 
     code = "WEB-05"
@@ -685,25 +679,21 @@ def messages_of(column, pages: list) -> list[Message]:
 class InteractionResponse(Rule):
     """政务咨询类栏目对检查基准日前1年内的网民留言应在3个月内回应。
 
-    为什么：互动回应差 is a 单项否决 item: “监测时间点前1年内，对网民留言应及时答复处理的政务咨询类
-    栏目（在线访谈、调查征集、网上信访、纪检举报类栏目除外）存在超过3个月未回应有效留言的现象”.
-    Consultation columns are found by name (`pattern`: 咨询, 留言, 信箱, 问政…; `exclude_pattern`
-    leaves out 访谈, 征集, 信访, 举报). Each message's 留言时间 and 回复时间 or status (已回复 / 办理中 /
-    未回复) are read from its page, else from its list row. A message of the last
-    `window_months` (12) before the 检查基准日 is a hit when it is still unanswered more than
-    `reply_months` (3) after it was left, or was answered only after that. Hits are critical
-    violations (单项否决). When no hit is seen but messages have no legible status, or the
-    column's list was not read completely, it is 无法评估; when the crawl found no
-    consultation column with dated messages, too (whether the site offers a 咨询建言 channel at
-    all is left to the inspector). The 3-month and 1-year periods are in the indicator text.
+    为什么：互动回应差属单项否决事项：“监测时间点前1年内，对网民留言应及时答复处理的政务咨询类栏目
+    （在线访谈、调查征集、网上信访、纪检举报类栏目除外）存在超过3个月未回应有效留言的现象”。按名称查
+    找政务咨询类栏目（`pattern`：咨询、留言、信箱、问政……；`exclude_pattern` 排除访谈、征集、信访、
+    举报）。每条留言的留言时间，以及回复时间或办理状态（已回复 / 办理中 / 未回复），从留言页面读取，
+    否则从列表行读取。检查基准日前 `window_months`（12）个月内的留言，留言后超过 `reply_months`（3）
+    个月仍未回应，或超过该期限后才答复的，即为命中。命中为严重违规（单项否决）。未见命中，但有留言的
+    状态无法辨认，或栏目列表未完整读取的，为“无法评估”；抓取未找到带日期留言的咨询栏目的，同样为“无
+    法评估”（网站是否提供咨询建言渠道，由检查人员判断）。3个月和1年的期限出自指标原文。
 
     依据：政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“互动回应差”第2项。
 
-    违规示例：on 2026-06-30, a message of 2026-02-10 in “在线咨询” still shows 未回复; one
-    of 2025-09-01 was answered on 2026-01-15.
+    违规示例：2026-06-30 检查时，“在线咨询”中 2026-02-10 的一条留言仍显示未回复；2025-09-01 的一条留
+    言到 2026-01-15 才答复。
 
-    合规示例：every message of the last year was answered within three months, or is less
-    than three months old.
+    合规示例：近一年的每条留言均在三个月内答复，或留言尚不满三个月。
     """
 
     code = "WEB-16"

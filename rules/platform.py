@@ -129,24 +129,22 @@ def _guide_pages(ctx: SiteContext) -> list:
 class DisclosureGuide(Rule):
     """应公开政府信息公开指南，内容包括分类、编排体系、获取方式和工作机构名称、办公地址、办公时间、联系电话、传真号码、互联网联系方式，并及时更新。
 
-    为什么：第十二条 requires every body to publish a 指南 with these parts and keep it current;
-    第五十三条 names 不及时更新指南 a violation. The 指南 is found by name (a column or page
-    “政府信息公开指南”) and each part by the words guides use for it (办公地址/地址, 联系电话/电话,
-    传真, 电子邮箱/网址…), in the page's text without its header and footer. A part not found is a
-    violation (medium). A 指南 published only as an attachment is 无法评估 (attachments are not
-    read). Currency: a document about a change of the body (机构改革, 更名, 地址变更… by title,
-    `change_pattern`) published after the 指南 is a violation; a 机构职能 page dated after it is
-    flagged for review (whether the change touches the 指南 needs a reader). A missing 指南 is a
-    violation only when the crawl found the 政府信息公开 area and read every navigation page of
-    it (a page not fetched or a menu built by script could hide it).
+    为什么：第十二条要求每个机关公开包含上述内容的政府信息公开指南并及时更新；第五十三条将不及时更新
+    指南列为违法情形。按名称查找指南（名为“政府信息公开指南”的栏目或页面），并在去除页眉、页脚后的页
+    面正文中，按指南通常使用的措辞查找各项内容（办公地址/地址、联系电话/电话、传真、电子邮箱/网
+    址……）。未找到的内容项为违规（中）。仅以附件形式发布的指南为“无法评估”（不读取附件）。及时更新：
+    在指南之后发布了机构变动文件的（按标题识别机构改革、更名、地址变更等，`change_pattern`），为违
+    规；日期晚于指南的机构职能页面标为“需人工复核”（变动是否涉及指南内容，须人工阅读判断）。仅当抓取
+    找到了政府信息公开专区并读取了其全部导航页时，缺少指南才判为违规（未抓取的页面或由脚本生成的菜单
+    可能隐藏了指南）。
 
     依据：《中华人民共和国政府信息公开条例》第十二条；第五十三条第（二）项。
 
-    违规示例：a 指南 with no 传真号码 and no 办公时间; a 指南 of 2023-05-10 on a site that
-    published “关于县农业农村局更名的通知” on 2024-03-01.
+    违规示例：指南没有传真号码和办公时间；网站于 2024-03-01 发布了“关于县农业农村局更名的通知”，而指
+    南的日期为 2023-05-10。
 
-    合规示例：a 指南 giving the 信息分类与编排体系, 获取方式, and 受理机构的名称、办公地址、办公时间、
-    联系电话、传真、电子邮箱, dated after the last 机构 change.
+    合规示例：指南载明信息分类与编排体系、获取方式以及受理机构的名称、办公地址、办公时间、联系电话、
+    传真、电子邮箱，且日期晚于最近一次机构变动。
     """
 
     code = "WEB-11"
@@ -265,24 +263,21 @@ def _subtree(ctx: SiteContext, roots: list) -> list:
 class DisclosureCatalogue(Rule):
     """应编制公布政府信息公开目录，目录条目包括索引、名称、内容概述、生成日期。
 
-    为什么：第十二条: “政府信息公开目录包括政府信息的索引、名称、内容概述、生成日期等内容”. The
-    catalogue is the column named 政府信息公开目录 with the columns under it. Each part counts as
-    shown when the catalogue's list pages print its label (索引号, 名称/标题, 内容概述/摘要,
-    生成日期/成文日期/发布日期) or at least half of the entries read show it in their metadata
-    block (an entry's own title is its 名称; a dated list shows 生成日期). A part shown nowhere is a
-    violation (medium) — except 内容概述 when the list prints no header of its fields: its
-    wordings vary too much for its absence on entry pages to be more than a question (review).
-    A catalogue whose list could not be read is 无法评估. Without a 目录 column, a 法定主动公开内容
-    column may be the catalogue (国办公开办函〔2019〕61号 puts the 目录 there): flagged for review,
-    with what its entries show; with neither, the catalogue is missing — a violation only when
-    the crawl found the 政府信息公开 area and read every navigation page of it.
+    为什么：第十二条：“政府信息公开目录包括政府信息的索引、名称、内容概述、生成日期等内容”。目录即名
+    为政府信息公开目录的栏目及其下设栏目。目录列表页印有某项的标签（索引号、名称/标题、内容概述/摘
+    要、生成日期/成文日期/发布日期），或已读取的条目中至少一半在其元数据区显示该项（条目自身的标题即
+    其名称；带日期的列表即显示了生成日期），该项即计为已显示。任何地方都未显示的项为违规（中）——但列
+    表未印出字段表头时的内容概述除外：其措辞差异过大，条目页上找不到它只能作为疑问（需人工复核）。列
+    表无法读取的目录为“无法评估”。没有目录栏目时，法定主动公开内容栏目可能承担目录功能（国办公开办函
+    〔2019〕61号将目录置于该栏目中）：标为“需人工复核”，并列出其条目显示的内容；两者都没有的，即缺少
+    目录——仅当抓取找到了政府信息公开专区并读取了其全部导航页时才判为违规。
 
     依据：《中华人民共和国政府信息公开条例》第十二条。
 
-    违规示例：a 政府信息公开目录 list headed 索引号、名称、发布日期 (no 内容概述); entries
-    without 索引号; a completely read 政府信息公开 area with no 目录 (nor 法定主动公开内容) column.
+    违规示例：政府信息公开目录列表的表头为索引号、名称、发布日期（没有内容概述）；条目没有索引号；已
+    完整读取的政府信息公开专区中既没有目录栏目，也没有法定主动公开内容栏目。
 
-    合规示例：the catalogue list prints 索引号、名称、内容概述、生成日期 for each entry.
+    合规示例：目录列表为每个条目印有索引号、名称、内容概述、生成日期。
     """
 
     code = "WEB-12"
@@ -406,19 +401,17 @@ _FORM_FIELDS = re.compile(r"申请|姓名|名称|证件|联系|内容|所需")
 class ApplicationChannel(Rule):
     """应提供依申请公开渠道：在线申请，或至少当面、邮寄等申请方式的说明。
 
-    为什么：第二十八、二十九条 oblige bodies to take 政府信息公开申请 in writing (including by
-    data-message), so the site must say how to apply. Evidence of a channel: an online form
-    asking for the applicant and the information wanted, a link “在线申请/网上申请/申请平台”, or text
-    on the 依申请公开 page or in the 指南 on applying in person or by post (当面、邮寄、信函、受理地点、
-    申请表…, or an address or telephone given for applications). Nothing found is a violation when the 依申请公开 page was read and says nothing of
-    it, or when every navigation page of the area was read and there is no such page (the 指南,
-    if any, saying nothing of it either); 无法评估 otherwise.
+    为什么：第二十八条、第二十九条要求机关受理以书面形式（包括数据电文形式）提出的政府信息公开申请，
+    因此网站须说明如何申请。可作为渠道证据的有：要求填写申请人和所需信息的在线表单，“在线申请/网上申
+    请/申请平台”链接，或依申请公开页面、指南中关于当面或邮寄申请的文字（当面、邮寄、信函、受理地点、
+    申请表……，或为申请提供的地址、电话）。未发现任何渠道时：依申请公开页面已读取且未提及渠道的，或专
+    区全部导航页均已读取而不存在该页面（若有指南，指南也未提及）的，为违规；其他情形为“无法评估”。
 
     依据：《中华人民共和国政府信息公开条例》第二十七条、第二十八条、第二十九条。
 
-    违规示例：a 依申请公开 page that only quotes the 条例 and a 指南 without any channel.
+    违规示例：依申请公开页面仅引用条例原文，指南也未说明任何申请渠道。
 
-    合规示例：“申请人可以通过当面提交、邮政寄送或网上申请平台提出申请”.
+    合规示例：“申请人可以通过当面提交、邮政寄送或网上申请平台提出申请”。
     """
 
     code = "WEB-14"
@@ -494,23 +487,20 @@ DEFAULT_ITEMS: dict[str, dict[str, Any]] = {
 class StatutoryColumns(Rule):
     """政府信息公开专栏应设置第二十条规定的法定主动公开内容栏目（按机关类型适用，可配置）。
 
-    为什么：第二十条 lists what every body publishes on its own initiative, and 国办公开办函〔2019〕61号
-    puts it in the 法定主动公开内容 column of the platform. Which items apply depends on the body
-    (a 乡镇 has no 统计 column of its own; a 局 may grant no 行政许可): `items` is a table of
-    第二十条 items with the column-name words that show each and the body types it applies to
-    (department, government, township, other). The default covers only what every body of the
-    type has; extend it with your local 标准目录. An item counts as present when any column,
-    navigation link or page of the site is named with its words. A missing item is a violation
-    (medium) only when the crawl found the 政府信息公开 area and read every navigation page of
-    it; with doubt, one 无法评估 finding lists what was not found. A body of unknown type is not
-    judged.
+    为什么：第二十条列出每个机关应当主动公开的内容，国办公开办函〔2019〕61号将其置于平台的法定主动公
+    开内容栏目中。适用哪些项取决于机关（乡镇没有自己的统计栏目；某个局可能不实施行政许可）：`items`
+    是第二十条各项的配置表，列明显示各项的栏目名称用词，以及各项适用的机关类型（部门 `department`、
+    政府 `government`、乡镇 `township`、其他 `other`）。默认配置只包含该类机关都具备的内容；请按本地
+    标准目录扩充。网站任一栏目、导航链接或页面以某项用词命名的，该项即计为已设置。仅当抓取找到了政府
+    信息公开专区并读取了其全部导航页时，缺少某项才判为违规（中）；存在疑问时，以一项“无法评估”列出未
+    找到的内容。类型不明的机关不作判断。
 
-    依据：《中华人民共和国政府信息公开条例》第二十条；国办公开办函〔2019〕61号（适用范围按机关类型配置）。
+    依据：《中华人民共和国政府信息公开条例》第二十条；国办公开办函〔2019〕61号（适用范围按机关类型配
+    置）。
 
-    违规示例：a county government's completely read 法定主动公开内容 with no 统计信息 and
-    no 财政预决算 column.
+    违规示例：某县政府已完整读取的法定主动公开内容中，既没有统计信息栏目，也没有财政预决算栏目。
 
-    合规示例：机构职能, 政策文件, 规划计划, 统计信息 and 财政预决算 columns are linked.
+    合规示例：链接有机构职能、政策文件、规划计划、统计信息和财政预决算栏目。
     """
 
     code = "WEB-15"
@@ -589,16 +579,15 @@ FOOTER_MARKS = {
 class FooterIdentifiers(Rule):
     """网站页脚应标注网站标识码、ICP备案号和公安机关备案号。
 
-    为什么：the 《政府网站发展指引》 has the page-bottom area carry the 网站标识码 and the ICP and
-    公安机关 registration numbers, so visitors can tell an official site. Read from the home page's
-    footer (the elements marked as footer, else the end of the page). A home page that could
-    not be read, or shows almost no text (built by script), is 无法评估.
+    为什么：《政府网站发展指引》要求页面底部功能区标注网站标识码以及 ICP 备案号和公安机关备案号，便
+    于访问者识别官方网站。从首页页脚读取（标记为页脚的元素，没有的取页面末尾）。首页无法读取，或几乎
+    没有文字（由脚本生成）的，为“无法评估”。
 
     依据：《政府网站发展指引》（国办发〔2017〕47号）页面底部功能区（条文未核实）。
 
-    违规示例：a footer with “网站标识码：3500000001　闽ICP备05012345号” and no 公网安备.
+    违规示例：页脚有“网站标识码：3500000001　闽ICP备05012345号”，但没有公网安备号。
 
-    合规示例：“网站标识码：3500000001　闽ICP备05012345号　闽公网安备 35010202000123号”.
+    合规示例：“网站标识码：3500000001　闽ICP备05012345号　闽公网安备 35010202000123号”。
     """
 
     code = "WEB-17"
@@ -648,18 +637,17 @@ def _host(value: str) -> str:
 class DomainName(Rule):
     """政府网站应使用以.gov.cn为后缀的英文域名（或符合要求的中文“.政务”域名），页面标签 SiteDomain 应与之一致。
 
-    为什么：the 《政府网站发展指引》: “政府网站要使用以.gov.cn为后缀的英文域名和符合要求的中文域名，
-    不得使用其他后缀的英文域名”. The host the site was scanned at is judged; a site reached by an
-    IP address or localhost (a replica, a test server) is judged by the domain its pages declare
-    in SiteDomain, and is 无法评估 when they declare none. A SiteDomain tag naming another host
-    than the one scanned is a (low) violation too.
+    为什么：《政府网站发展指引》规定：“政府网站要使用以.gov.cn为后缀的英文域名和符合要求的中文域名，
+    不得使用其他后缀的英文域名”。判断对象为检查时访问的主机名；通过 IP 地址或 `localhost` 访问的网站
+    （镜像、测试服务器），按其页面在 SiteDomain 中声明的域名判断，页面未声明的为“无法评估”。
+    SiteDomain 标签所写主机与实际检查的主机不同的，也属违规（严重程度低）。
 
     依据：《政府网站发展指引》（国办发〔2017〕47号）域名规范。
 
-    违规示例：a county portal at www.hmxzf.com; pages at www.heming.gov.cn tagged SiteDomain
-    “www.hm.gov.cn”.
+    违规示例：县级门户网站使用 www.hmxzf.com；www.heming.gov.cn 的页面标注 SiteDomain
+    “www.hm.gov.cn”。
 
-    合规示例：www.heming.gov.cn, its pages tagged SiteDomain “www.heming.gov.cn”.
+    合规示例：www.heming.gov.cn，其页面标注 SiteDomain“www.heming.gov.cn”。
     """
 
     code = "WEB-03"

@@ -15,24 +15,21 @@ def _tables_unread(report) -> bool:
 class MachineReadable(Rule):
     """年度报告应以可检索、可复制的文字发布，表格不得仅为图片或扫描件。
 
-    为什么：a report published only as a picture or a scanned PDF cannot be searched, copied or
-    checked by machine, and readers using screen readers cannot read it; its statistics cannot
-    be audited at all. The parser reports such input as ``input_kind="image"`` (a .jpg/.png
-    report, a PDF whose pages are only images, a Word file holding only pictures); a PDF or Word
-    file whose text was read but whose tables were pages of images is noted the same way. Both
-    are 需人工复核: the site may publish a text version as well. A Word file holding pictures
-    and no text table is not assessable (the pictures may be the tables, or the tables may be
-    missing). This tool does no OCR, so the other checks of such a report cannot run.
+    为什么：仅以图片或扫描版 PDF 发布的年报无法检索、复制，也无法由机器核对，使用读屏软件的读者无法
+    阅读，其统计数据更无从审核。解析器将此类输入报告为 ``input_kind="image"``（.jpg/.png 格式的年
+    报、各页均为图片的 PDF、仅含图片的 Word 文件）；文字可以读取、但表格页为图片的 PDF 或 Word 文
+    件，同样予以注明。以上两种情形均为“需人工复核”：网站可能另行发布了文字版本。仅含图片而无文字表格
+    的 Word 文件为“无法评估”（图片可能就是表格，也可能表格缺失）。本工具不做文字识别（OCR），此类年
+    报的其他检查无法进行。
 
-    依据：《中华人民共和国政府信息公开条例》第二十四条（政府信息公开平台应当具备信息检索、
-    查阅、下载等功能）；政府网站与政务公开评估实践（扫描件、图片形式发布视为不便于公众获取）。
+    依据：《中华人民共和国政府信息公开条例》第二十四条（政府信息公开平台应当具备信息检索、查阅、下载
+    等功能）；政府网站与政务公开评估实践（扫描件、图片形式发布视为不便于公众获取）。
 
-    违规示例：the 年报 attachment is a scanned PDF of six page images with no text layer;
-    the article page holds only a JPEG of the report; pages 3–4 (tables 二 to 四) of an otherwise
-    text PDF are scans.
+    违规示例：年报附件为六页图片组成的扫描版 PDF，没有文字层；文章页仅有一张年报的 JPG 图片；一份文
+    字版 PDF 中第3—4页（表二至表四）为扫描件。
 
-    合规示例：an HTML page or a text PDF/Word file whose tables are text (a scanned signature
-    and seal page next to readable tables is fine).
+    合规示例：表格为文字的 HTML 页面，或表格为文字的 PDF、Word 文件（可读表格之外另附签名盖章扫描页
+    的，不受影响）。
     """
 
     legacy = True

@@ -35,21 +35,18 @@ KIND_CN = {"document": "文章页面", "report": "文章页面", "list": "栏目
 class PageTags(Rule):
     """页面应有《政府网站发展指引》规定的网页标签：文章页 SiteName、SiteDomain、SiteIDCode、ArticleTitle、PubDate、ContentSource；栏目页 SiteName、SiteDomain、SiteIDCode、ColumnName；首页站点类标签。
 
-    为什么：the page tags let national and provincial monitoring read every page's site, column,
-    title and publication time. Each page is judged by the tag set of its own kind (decided from
-    its evidence: a column page carries no ArticleTitle or PubDate, and is not faulted for it).
-    A tag missing on every page of a kind is a site-wide template defect (medium for articles);
-    missing on some article pages, a per-page defect (low). Landing pages, forms and pages the
-    crawler could not classify are not judged.
+    为什么：网页标签使国家和省级监测能够读取每个页面所属的网站、栏目及其标题和发布时间。每个页面按其
+    自身类型的标签集合判断（类型依据页面证据确定：栏目页不含 ArticleTitle 或 PubDate，也不因此被判缺
+    失）。某类页面全部缺少某一标签的，属全站模板缺陷（文章页为“中”）；部分文章页缺少的，属单页缺陷
+    （“低”）。落地页、表单页以及爬虫无法归类的页面不作判断。
 
-    依据：《政府网站发展指引》（国办发〔2017〕47号）网页标签（附录条文未核实；按页面类型分组的
-    标签集合为实际网站做法）。
+    依据：《政府网站发展指引》（国办发〔2017〕47号）网页标签（附录条文未核实；按页面类型分组的标签集
+    合为实际网站做法）。
 
-    违规示例：article pages without `<meta name="SiteIDCode">`; column pages without
-    ColumnName.
+    违规示例：文章页缺少 `<meta name="SiteIDCode">`；栏目页缺少 ColumnName。
 
-    合规示例：every article page carries the six tags with values; a column list page carries
-    SiteName, SiteDomain, SiteIDCode and ColumnName.
+    合规示例：每个文章页均带有上述六个标签且均有取值；栏目列表页带有 SiteName、SiteDomain、
+    SiteIDCode 和 ColumnName。
     """
 
     code = "WEB-01"
@@ -101,16 +98,15 @@ class PageTags(Rule):
 class SiteIdCode(Rule):
     """网站标识码（SiteIDCode）格式正确、全站一致，并与页脚所示一致。
 
-    为什么：the 网站标识码 identifies the site in national monitoring; it is 10 digits (division
-    code + sequence) or “bm” + 8 digits for central departments, printed in the footer and
-    carried by every page's SiteIDCode tag.
+    为什么：网站标识码在全国监测中用于识别网站；为10位数字（行政区划代码加顺序号），中央部门为“bm”加
+    8位数字，印于页脚，并由每个页面的 SiteIDCode 标签携带。
 
     依据：《政府网站发展指引》（国办发〔2017〕47号）网站标识码（条文未核实）。
 
-    违规示例：SiteIDCode “35900001” (9 digits); pages with two different codes; a footer
-    “网站标识码：3590000001” on pages tagged 3590000002.
+    违规示例：SiteIDCode 为“35900001”（9位）；页面带有两个不同的标识码；页脚为“网站标识码：
+    3590000001”，而页面标签为 3590000002。
 
-    合规示例：every page tagged 3590000001 and the footer says the same.
+    合规示例：所有页面的标签均为 3590000001，页脚所示与之相同。
     """
 
     code = "WEB-02"
@@ -150,19 +146,18 @@ class SiteIdCode(Rule):
 class BrokenLinks(Rule):
     """抓取范围内的文件链接和附件应能正常访问。
 
-    为什么：the inspection indicators deduct for links that do not open (链接可用性); a 404 on a
-    document or attachment in the 政府信息公开 area means the information is not in fact public.
-    Other client errors (403…) are flagged for review. Server errors (5xx after retries) may be
-    passing: they are coverage gaps (SCAN-01, 无法评估 at their URL), never a 违规 here. Further
-    pages of a list that a script pager claims (``createPageHTML(5000, …)``) are not links
-    printed on a page: the coverage report says how far the list was read.
+    为什么：检查指标对无法打开的链接扣分（链接可用性）；政府信息公开专区中的文件或附件返回 404，意味
+    着该信息实际上并未公开。其他客户端错误（403 等）标为“需人工复核”。服务器错误（重试后仍为 5xx）可
+    能只是暂时的：属于抓取覆盖缺口（SCAN-01，在其 URL 处为“无法评估”），在本规则中绝不判为违规。脚本
+    分页器声称存在的列表后续页（``createPageHTML(5000, …)``）并非页面上印出的链接：覆盖情况报告会说
+    明列表读取到了哪里。
 
-    依据：政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）扣分指标“链接可用性”（扣分标准未核实）。
+    依据：政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）扣分指标“链接可用性”（扣分标准未核
+    实）。
 
-    违规示例：a list item linking to a page that answers HTTP 404; an attachment “附件1.pdf”
-    that answers 404.
+    违规示例：列表条目所链接的页面返回 HTTP 404；附件“附件1.pdf”返回 404。
 
-    合规示例：every listed document and attachment answers 200.
+    合规示例：所列每个文件和附件均返回 200。
     """
 
     code = "WEB-10"
@@ -226,20 +221,17 @@ def _title_year(title: str | None) -> int | None:
 class ReportColumn(Rule):
     """政府信息公开专栏应设年报栏目，并在时限届满后刊载上一年度的年度报告。
 
-    为什么：第四十九条 requires the report to be 向社会公布; 国办公开办函〔2019〕61号 lists the
-    年度报告 column among the four columns of every 政府信息公开 area. Absence is asserted only
-    on complete evidence: the due report is missing when the report column was listed
-    completely (all its list pages read, nothing left to a script) and no listed item is that
-    report. When the column was read only in part, or an item that names the report could not be
-    fetched, the finding is not assessable with the reason; when no report column was found, it
-    is a violation only if the crawl read the whole 政府信息公开 area it found.
+    为什么：第四十九条要求年报“向社会公布”；国办公开办函〔2019〕61号将年度报告栏目列为每个政府信息公
+    开专区的四大栏目之一。仅在证据完整时才认定缺失：年报栏目已完整列出（全部列表页均已读取，没有留给
+    脚本加载的部分），且所列条目中没有该年报的，应公布的年报即为缺失。栏目只读取了一部分，或某一指向
+    该年报的条目无法抓取的，结果为“无法评估”并注明原因；未找到年报栏目的，仅当抓取读取了所发现的整个
+    政府信息公开专区时才判为违规。
 
     依据：《中华人民共和国政府信息公开条例》第四十九条；国办公开办函〔2019〕61号。
 
-    违规示例：on 2025-04-10, the completely listed report column lists reports up to 2023
-    only.
+    违规示例：2025-04-10 检查时，已完整列出的年报栏目只列到2023年度的年报。
 
-    合规示例：the 2024 report is listed by 2025-01-31 (departments) or 2025-03-31 (governments).
+    合规示例：2024年度年报于2025-01-31（部门）或2025-03-31（政府）前列出。
     """
 
     code = "WEB-13"
@@ -353,21 +345,19 @@ _KIND_CN = {"home": "起始页", "column": "栏目页", "list": "列表页", "do
 class CrawlCoverage(Rule):
     """抓取未能覆盖的内容如实报告为“无法评估”，不视为合格。
 
-    为什么：an audit is only as good as what it saw. Pages blocked, timed out, forbidden by
-    robots.txt, unparseable, or cut off by the page budget are listed with the reason, so a run
-    hit by blocking never reads as a clean pass. (An extension code: not in the domain list.)
+    为什么：检查结论只能以实际看到的内容为准。被拦截、超时、被 `robots.txt` 禁止、无法解析或因抓取页
+    数上限而未抓取的页面，均逐一列出并注明原因，使遭到拦截的一次检查绝不会被读成全部合格。（本规则为
+    扩展规则，不在领域规则清单之内。）
 
-    Columns are judged from evidence: a column whose page shows list machinery (a script or
-    template that loads the list) but yielded no items is 未能读取 at the column's address, with
-    the cue that was seen; a column read in part (a list page missing, a dynamic remainder, items
-    listed but not fetched) is reported with what is missing. A run that found no column or no
-    document at all is never a clean pass.
+    栏目依据证据判断：栏目页面可见列表机制（加载列表的脚本或模板）但未读到任何条目的，在该栏目地址处
+    报告为“未能读取”，并附所见线索；只读取了一部分的栏目（缺少某一列表页、其余部分由脚本动态加载、条
+    目已列出但未抓取），报告其缺失部分。一次检查未发现任何栏目或任何文件的，绝不视为合格。
 
     依据：说明（不对应具体法条）：检查方法要求无法访问或未能读取的内容既不计为合格，也不认定为缺失。
 
-    违规示例：—（this rule reports coverage gaps, not violations of the site.）
+    违规示例：—（本规则报告的是抓取覆盖缺口，而非网站的违规。）
 
-    合规示例：a crawl in which every page in scope was fetched and every column read.
+    合规示例：检查范围内每个页面均已抓取、每个栏目均已读取的一次抓取。
     """
 
     code = "SCAN-01"

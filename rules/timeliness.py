@@ -112,16 +112,15 @@ class _DeadlineRule(Rule):
 class DepartmentDeadline(_DeadlineRule):
     """县级以上人民政府部门的年报应于每年1月31日前公布。
 
-    为什么：第四十九条第一款 sets 1月31日 for the reports of government departments. A deadline
-    that falls on a holiday is a calendar date, not a working-day period; the finding says when
-    it fell on a day off, and `lenient_rollover = true` accepts publication on the next
-    working day.
+    为什么：第四十九条第一款规定政府部门的年报于1月31日前公布。截止日适逢节假日的，该时限仍是一个日
+    历日期，而非以工作日计算的期限；检查结果会注明截止日适逢休息日，设置 `lenient_rollover = true`
+    时，接受在其后第一个工作日公布。
 
     依据：《中华人民共和国政府信息公开条例》第四十九条第一款。
 
-    违规示例：某市生态环境局2024年度报告 published 2025-02-10.
+    违规示例：某市生态环境局2024年度报告于2025-02-10公布。
 
-    合规示例：published 2025-01-24.
+    合规示例：于2025-01-24公布。
     """
 
     code = "TIME-01"
@@ -140,15 +139,15 @@ class DepartmentDeadline(_DeadlineRule):
 class GovernmentDeadline(_DeadlineRule):
     """本级人民政府的年报应于每年3月31日前公布。
 
-    为什么：第四十九条第二款: the 政府信息公开工作主管部门 publishes the level's government report
-    by 3月31日. Recognised by a title naming a place or a 人民政府 (“XX县2024年政府信息公开工作
-    年度报告”); the body type can be given (单位类型：部门 / 政府 / 乡镇 / 街道 / 其他).
+    为什么：第四十九条第二款：政府信息公开工作主管部门应于3月31日前公布本级政府的年报。依据标题中的
+    地名或“人民政府”识别（“XX县2024年政府信息公开工作年度报告”）；也可指定单位类型（单位类型：部门 /
+    政府 / 乡镇 / 街道 / 其他）。
 
     依据：《中华人民共和国政府信息公开条例》第四十九条第二款。
 
-    违规示例：某县人民政府2024年报 published 2025-04-08.
+    违规示例：某县人民政府2024年报于2025-04-08公布。
 
-    合规示例：published 2025-03-10.
+    合规示例：于2025-03-10公布。
     """
 
     code = "TIME-02"
@@ -166,15 +165,16 @@ class GovernmentDeadline(_DeadlineRule):
 class OtherBodyDeadline(_DeadlineRule):
     """乡镇、街道、派出机构等其他主体的年报时限（按地方通知配置，默认1月31日）。
 
-    为什么：第四十九条 does not name 乡镇/街道; provinces set their deadline in local notices,
-    commonly 1月31日. Configure `deadline = "MM-DD"` and `notice` (the local document) under
-    [rules.TIME-03]; it can never be looser than the statute for the bodies it covers.
+    为什么：第四十九条未规定乡镇、街道的时限；各省在本地通知中规定，通常为1月31日。在
+    `[rules."TIME-03"]` 下配置 `deadline = "MM-DD"` 和 `notice`（所依据的本地文件）；对条例所涵盖的
+    主体，配置的时限不得宽于条例规定。
 
-    依据：省级政务公开主管部门的年报通知（按配置）；参照《中华人民共和国政府信息公开条例》第四十九条。
+    依据：省级政务公开主管部门的年报通知（按配置）；参照《中华人民共和国政府信息公开条例》第四十九
+    条。
 
-    违规示例：某镇人民政府2024年报 published 2025-03-02 with the default 1月31日.
+    违规示例：按默认的1月31日，某镇人民政府2024年报于2025-03-02公布。
 
-    合规示例：published 2025-01-20.
+    合规示例：于2025-01-20公布。
     """
 
     code = "TIME-03"
@@ -198,20 +198,19 @@ _URL_DATE = re.compile(r"/t(\d{4})(\d{2})(\d{2})_|/art/(\d{4})/(\d{1,2})/(\d{1,2
 class PageDateConsistency(Rule):
     """页面显示的发布日期与 URL 中的日期一致（相差不超过1天）。
 
-    为什么：CMS URLs carry the date a document was created (t20260313_…, /art/2025/1/20/); a
-    visible 发布时间 days away from it suggests the date was edited, one of the inspection
-    indicators' 单项否决 items (伪造发稿日期). Flagged for review, not as a violation: a draft
-    may legitimately be created before it is published.
+    为什么：内容管理系统生成的 URL 带有文件的创建日期（t20260313_…、/art/2025/1/20/）；页面显示的发
+    布时间与之相差数日，提示日期可能被改动，而伪造发稿日期属于检查指标的单项否决事项。此项标为“需人
+    工复核”而非违规：文稿完全可能先创建、后发布。
 
-    依据：说明（不对应具体法条）：日期不一致本身不等于弄虚作假；核实为伪造发稿日期的，属政府网站与
-    政务新媒体检查指标（国办秘函〔2019〕19号）单项否决“存在弄虚作假行为”。
+    依据：说明（不对应具体法条）：日期不一致本身不等于弄虚作假；核实为伪造发稿日期的，属政府网站与政
+    务新媒体检查指标（国办秘函〔2019〕19号）单项否决“存在弄虚作假行为”。
 
-    On crawled documents it also reports a 发布日期 earlier than the 成文日期 (日期倒挂) or later
-    than the day the page was fetched (未来日期) as violations.
+    对抓取到的文件，本规则还将发布日期早于成文日期（日期倒挂）或晚于页面抓取日（未来日期）的情形报告
+    为违规。
 
-    违规示例：发布时间 2026-03-10 on a page whose URL is …/t20260313_105587.htm.
+    违规示例：URL 为 …/t20260313_105587.htm 的页面显示发布时间 2026-03-10。
 
-    合规示例：发布时间 2022-02-08 on …/t20220208_80613.htm.
+    合规示例：…/t20220208_80613.htm 页面显示发布时间 2022-02-08。
     """
 
     code = "TIME-06"

@@ -89,6 +89,46 @@ def test_rule_docstring_has_every_section(code, rule):
         assert section in rule.doc()
 
 
+
+#: The rule modules whose docstrings are Chinese prose throughout. The report rules (arithmetic,
+#: structure, text_vs_table, percentages) join this list when their concurrent edits land.
+CHINESE_DOC_MODULES = ("timeliness", "documents", "readability", "cross_year", "site", "platform",
+                       "freshness")
+CHINESE_DOC_RULES = [(code, rule) for code, rule in RULES
+                     if rule.__module__.rsplit(".", 1)[-1] in CHINESE_DOC_MODULES]
+#: Names an inspector reads in Latin letters: the page tags of the 《政府网站发展指引》 and the
+#: names of file formats and protocols.
+LATIN_NAMES = {"SiteName", "SiteDomain", "SiteIDCode", "ArticleTitle", "PubDate", "ContentSource",
+               "ColumnName", "HTML", "HTTP", "Word"}
+_CODE = re.compile(r"``.+?``|`[^`\n]+`")
+_URL = re.compile(r"(?:https?://)?[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+(?:/[A-Za-z0-9_./-]*)?",
+                  re.ASCII)
+_RULE_CODE = re.compile(r"(?<![A-Za-z])[A-Z]+-\d{2}(?!\d)")
+
+
+def english_words(rule: type[Rule]) -> list[str]:
+    """The English words (4+ letters) of a rule's documentation, outside code, options, URLs,
+    host and file names, rule codes and the names in LATIN_NAMES."""
+    text = _RULE_CODE.sub(" ", _URL.sub(" ", _CODE.sub(" ", rule.doc())))
+    return [word for word in re.findall(r"[A-Za-z]{4,}", text)
+            if word not in LATIN_NAMES and word not in rule.config_keys]
+
+
+def test_english_words_are_found_outside_code_and_names():
+    class Sample(Rule):
+        """示例：`exempt_columns`，WEB-06，www.example.gov.cn/a.htm，SiteIDCode，needs review。"""
+
+    assert english_words(Sample) == ["needs", "review"]
+    # A misspelt module name would leave its rules out of the check below unnoticed.
+    assert {rule.__module__.rsplit(".", 1)[-1] for _, rule in CHINESE_DOC_RULES} \
+        == set(CHINESE_DOC_MODULES)
+
+
+@pytest.mark.parametrize(("code", "rule"), CHINESE_DOC_RULES, ids=[c for c, _ in CHINESE_DOC_RULES])
+def test_rule_docstring_is_chinese(code, rule):
+    assert not english_words(rule), f"{code} docstring has English words: {english_words(rule)}"
+
+
 #: Rules that only report what could not be checked (coverage gaps): they never emit a
 #: violation or needs_review, so their "fail" cases are not_assessable ones.
 COVERAGE_ONLY = {"SCAN-01"}
