@@ -171,3 +171,44 @@ def table2_mentions(text: str, fmt: str | None) -> dict[str, list[Mention]]:
             if found:
                 out[f"{row}.{col}"] = found
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """“不予公开35件，占4.35%”: a count the narrative states with the percentage it is said to
+    be of something; ``printed`` is the percentage as printed (its decimals are its precision),
+    ``label`` the clause's words before the count, ``earlier`` the counts the same sentence
+    states before it (a percentage may be of one of them: “办结81件，其中…42件，占51.85%”)."""
+
+    count: int
+    printed: str
+    label: str
+    sentence: str
+    earlier: tuple[int, ...] = ()
+
+    @property
+    def percent(self) -> float:
+        return float(self.printed)
+
+    @property
+    def decimals(self) -> int:
+        return len(self.printed.partition(".")[2])
+
+
+# “N件，占X%”, “N件，占比X%”, “N件，约占总数的X%”: a share of a total the sentence does not
+# name, or names only as the whole (总数/总量/全部申请). “占不予公开的X%” names a part: not read.
+_SHARE = re.compile(
+    r"(\d+)件[,，、]?(?:约)?占(?:比|比例)?(?:为|达|约)?"
+    r"(?:(?:全部|所有|全年)?(?:申请|办结|受理|办理|答复)?(?:总数|总量|总件数|件数|数量)的)?约?"
+    r"(\d+(?:\.\d+)?)%")
+
+
+def shares(text: str) -> list[Share]:
+    """Every “N件，占X%” of the text, in order."""
+    out = []
+    for sentence in _sentences(text):
+        for m in _SHARE.finditer(sentence):
+            label = re.split(r"[，,：:、(（]", sentence[:m.start()])[-1]
+            earlier = tuple(int(n) for n in re.findall(r"(\d+)件", sentence[:m.start()]))
+            out.append(Share(int(m.group(1)), m.group(2), label, sentence[:160], earlier))
+    return out
