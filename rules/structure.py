@@ -566,9 +566,15 @@ class ProblemsAndImprovements(Rule):
     improved; an empty section or “无” hides them. Ordinals that skip (“一是…三是…三是”) are
     noted for review as a sign of careless editing.
 
+    A part 五 titled without its improvements (“五、存在的主要问题及明年工作计划”) is flagged
+    for review as well: the title promises plans, while the 条例 asks how the problems were
+    improved (改进情况); its text may still report them. Titles naming 改进 or 整改 in other
+    words (“…及改进措施”) are accepted.
+
     依据：《中华人民共和国政府信息公开条例》第五十条第（四）项。
 
-    违规示例：“五、存在的主要问题及改进情况 无。”
+    违规示例：“五、存在的主要问题及改进情况 无。”; the title “五、存在的问题及下一步打算” (for
+    review).
 
     合规示例：“一是政策解读形式单一…下一步将…”.
     """
@@ -584,6 +590,14 @@ class ProblemsAndImprovements(Rule):
         section = ctx.report.sections.get("5")
         if section is None or not section.found:
             return  # STR-01 reports the missing section
+        title = _problems_title(section.heading or "")
+        if title and not re.search(r"改进|整改|改善|改正", title):
+            yield self.finding(
+                ctx, Status.NEEDS_REVIEW,
+                f"第五部分标题为“{title}”，未提改进情况（第五十条第（四）项要求报告存在的主要问题及"
+                "改进情况），请核实该部分是否报告了改进情况。", section="5",
+                evidence={"printed": title, "expected": SECTION_TITLES["5"]},
+                discriminator="title")
         text = re.sub(r"\s+", "", section.text)
         if len(text) < self.options["min_chars"] or re.fullmatch(r"[无暂。.、]*", text):
             yield self.finding(ctx, Status.VIOLATION,
@@ -602,6 +616,17 @@ class ProblemsAndImprovements(Rule):
                 f"第五部分列举序号不连续：{'…'.join(o + '是' for o in run)}。", section="5",
                 evidence={"ordinals": run}, discriminator="ordinals")
             break
+
+
+_PROBLEMS_TITLE = re.compile(r"五[、.]?(?:政府信息公开工作)?存在的?(?:主要)?问题(?:及|和|与|以及)"
+                             r"[^\d(（,，。:：;；]{1,10}?(?:情况|措施|计划|打算|安排|方向|思路|举措)")
+
+
+def _problems_title(heading: str) -> str | None:
+    """The title of part 五 as printed (the heading without the text run on after it), when it
+    has the form “五、存在的主要问题及……”; ``None`` for any other form."""
+    m = _PROBLEMS_TITLE.match(re.sub(r"\s+", "", heading))
+    return m.group(0) if m else None
 
 
 def _ordinal_runs(text: str) -> Iterator[list[str]]:
