@@ -48,7 +48,7 @@ def flatten(text: str) -> str:
 
 def _is_count(text: str, m: re.Match[str]) -> bool:
     after = text[m.end():m.end() + 1]
-    return after in ("件", "个", "条", "部") and cn_to_int(m.group(0)) is not None
+    return after in ("件", "个", "条", "部", "宗") and cn_to_int(m.group(0)) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +59,8 @@ class Mention:
     value: int
     sentence: str
     subject: str = ""
+    #: The number is not stated but follows from the sentence (“受理申请4件，均已答复”: 4 answered).
+    implied: bool = False
 
 
 def sentences(text: str) -> list[str]:
@@ -74,8 +76,10 @@ def _sentences(text: str) -> tuple[str, ...]:
 _SENTENCE_END = re.compile(r"(?<=[。；;！!？?])")
 
 
-def mentions(text: str, pattern: re.Pattern[str], must_contain: str = "") -> list[Mention]:
-    """Every number the pattern captures, with its sentence; ``must_contain`` filters sentences."""
+def mentions(text: str, pattern: re.Pattern[str], must_contain: str = "", *,
+             implied: bool = False) -> list[Mention]:
+    """Every number the pattern captures, with its sentence; ``must_contain`` filters sentences;
+    ``implied`` marks numbers the sentence implies rather than states."""
     out = []
     for sentence in _sentences(text):
         if must_contain and not re.search(must_contain, sentence):
@@ -84,7 +88,7 @@ def mentions(text: str, pattern: re.Pattern[str], must_contain: str = "") -> lis
             value = next((g for g in m.groups() if g is not None), None)
             if value is not None:
                 subject = re.split(r"[，,：:、]", sentence[:m.start()])[-1]
-                out.append(Mention(int(value), sentence[:160], subject))
+                out.append(Mention(int(value), sentence[:160], subject, implied))
     return out
 
 
@@ -115,11 +119,15 @@ def partial_subject(subject: str, issuer: str | None = None) -> bool:
 
 _GAP = r"[^。；;，,\d]"
 
+# Applications are counted in 件, and by some bodies in 条 or 宗 (“受理…申请4条”).
+_APPLICATION_UNIT = r"(?:件|条|宗)"
+
 # Table 三 totals as narratives state them.
 APPLICATIONS = {
     "received": re.compile(
-        rf"(?:收到|受理|接收|新收)(?:了)?{_GAP}{{0,30}}?申请(?:共计|共|合计|总计|数量为?)?(\d+)件"
-        rf"|(?:收到|受理|接收|新收){_GAP}{{0,6}}?(\d+)件{_GAP}{{0,12}}?申请"
+        rf"(?:收到|受理|接收|新收)(?:了)?{_GAP}{{0,30}}?申请(?:共计|共|合计|总计|数量为?)?(\d+)"
+        rf"{_APPLICATION_UNIT}"
+        rf"|(?:收到|受理|接收|新收){_GAP}{{0,6}}?(\d+){_APPLICATION_UNIT}{_GAP}{{0,12}}?申请"
     ),
     "carried_in": re.compile(rf"上一?年度?结转{_GAP}{{0,10}}?(\d+)件"),
     "concluded": re.compile(
@@ -131,6 +139,13 @@ APPLICATIONS = {
         rf"(?:继续办理)?{_GAP}{{0,6}}?(\d+)件"
     ),
 }
+
+#: “受理申请N件，均已按期答复”: a received count followed by the claim that all were answered,
+#: which implies N answered (办结). Not “均已受理” or “均在法定期限内” alone.
+RECEIVED_ALL_ANSWERED = re.compile(
+    rf"(?:{APPLICATIONS['received'].pattern})[,，]?(?:并|且)?(?:均|全部|都)"
+    r"(?:已|已经|按期|按时|依法|及时|予以|在法定(?:期限|时限)内|办理)*"
+    r"(?:答复|办结|办理完毕|处理完毕)")
 
 # Table 三 result groups (TXT-04); "combined" is 予以公开及部分公开.
 RESULTS = {
@@ -170,4 +185,45 @@ def table2_mentions(text: str, fmt: str | None) -> dict[str, list[Mention]]:
             found = mentions(text, pattern)
             if found:
                 out[f"{row}.{col}"] = found
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """“不予公开35件，占4.35%”: a count the narrative states with the percentage it is said to
+    be of something; ``printed`` is the percentage as printed (its decimals are its precision),
+    ``label`` the clause's words before the count, ``earlier`` the counts the same sentence
+    states before it (a percentage may be of one of them: “办结81件，其中…42件，占51.85%”)."""
+
+    count: int
+    printed: str
+    label: str
+    sentence: str
+    earlier: tuple[int, ...] = ()
+
+    @property
+    def percent(self) -> float:
+        return float(self.printed)
+
+    @property
+    def decimals(self) -> int:
+        return len(self.printed.partition(".")[2])
+
+
+# “N件，占X%”, “N件，占比X%”, “N件，约占总数的X%”: a share of a total the sentence does not
+# name, or names only as the whole (总数/总量/全部申请). “占不予公开的X%” names a part: not read.
+_SHARE = re.compile(
+    r"(\d+)件[,，、]?(?:约)?占(?:比|比例)?(?:为|达|约)?"
+    r"(?:(?:全部|所有|全年)?(?:申请|办结|受理|办理|答复)?(?:总数|总量|总件数|件数|数量)的)?约?"
+    r"(\d+(?:\.\d+)?)%")
+
+
+def shares(text: str) -> list[Share]:
+    """Every “N件，占X%” of the text, in order."""
+    out = []
+    for sentence in _sentences(text):
+        for m in _SHARE.finditer(sentence):
+            label = re.split(r"[，,：:、(（]", sentence[:m.start()])[-1]
+            earlier = tuple(int(n) for n in re.findall(r"(\d+)件", sentence[:m.start()]))
+            out.append(Share(int(m.group(1)), m.group(2), label, sentence[:160], earlier))
     return out

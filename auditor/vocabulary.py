@@ -446,10 +446,10 @@ EVIDENCE_LABELS = {
     "gaps": "未抓取的条目", "pages_missing": "未读取的列表页", "fetched": "已抓取",
     "skipped": "已跳过", "referer": "链接所在页面", "in_force": "现行有效件数",
     "previous_in_force": "上年现行有效件数", "repealed": "本年废止件数",
-    "file": "文件",
+    "file": "文件", "percent": "所印百分比", "total": "总数", "total_name": "总数口径",
 }
 #: Evidence keys that mean something else under one rule (XY-02's ``issued`` is a count).
-EVIDENCE_LABELS_BY_RULE = {"XY-02": {"issued": "本年制发件数"}}
+EVIDENCE_LABELS_BY_RULE = {"XY-02": {"issued": "本年制发件数"}, "ARI-10": {"issued": "本年制发件数"}}
 #: The CMS list readers (auditor.spiders.adapters), by the vendor's name as inspectors know it.
 ADAPTER_LABELS = {
     "generic": "通用列表", "ajax-json": "脚本接口列表（JSON）", "gkmlpt": "广东政务公开目录（gkmlpt）",

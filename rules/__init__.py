@@ -12,6 +12,7 @@ from .arithmetic import ARITHMETIC_RULES
 from .cross_year import CROSS_YEAR_RULES
 from .documents import DOCUMENT_RULES
 from .freshness import FRESHNESS_RULES
+from .percentages import PERCENTAGE_RULES
 from .platform import PLATFORM_RULES
 from .readability import READABILITY_RULES
 from .site import SITE_RULES
@@ -24,6 +25,7 @@ ALL_RULES: list[type[Rule]] = [
     *STRUCTURE_RULES,
     *READABILITY_RULES,
     *ARITHMETIC_RULES,
+    *PERCENTAGE_RULES,
     *TEXT_RULES,
     *CROSS_YEAR_RULES,
     *DOCUMENT_RULES,

@@ -564,5 +564,78 @@ class RuleMakingPower(Rule):
                 )
 
 
+class InForceLowerBound(Rule):
+    """表二第（一）项：现行有效件数不少于本年制发件数 − 本年废止件数（规章、行政规范性文件）。
+
+    为什么：现行有效 = 上年现行有效 + 本年制发 − 本年废止 (the identity XY-02 checks against
+    last year's report), and last year's stock is never negative, so 现行有效 below 本年制发 −
+    本年废止 cannot happen from issuing and repealing alone: “本年制发7件，现行有效0件” means
+    every document issued this year lapsed within the year, or a column was filled wrongly.
+    Expiry (有效期届满), 清理 and reorganisation can still explain it, so it is flagged for
+    review, never reported as a violation. It needs no previous report, so it also runs when
+    XY-02 cannot.
+
+    说明：domain.md §6 has no single-year rule for this; it is the bound XY-02's identity gives
+    with 上年现行有效 ≥ 0, kept apart from XY-02 (which runs only with the previous year's
+    report) under the next free ARI code. Only the 2021 format is checked (the 2019 columns
+    本年新制作/本年新公开/对外公开总数量 count other things). A row that is absent or printed
+    “/” is left to STR-03/STR-04; a run-together row is flagged only when every reading breaks
+    the bound, and is not assessable when a cell is unknown.
+
+    依据：国办公开办函〔2021〕30号 年度报告格式（表二第二十条第（一）项各栏的含义）。
+
+    违规示例：行政规范性文件 本年制发 9, 本年废止 1, 现行有效 3 (9 − 1 = 8 > 3).
+
+    合规示例：本年制发 9, 本年废止 1, 现行有效 25; or 本年制发 2, 本年废止 6, 现行有效 0.
+    """
+
+    code = "ARI-10"
+    name = "arithmetic.in_force_lower_bound"
+    title = "现行有效件数下限"
+    severity = Severity.MEDIUM
+    legal_basis = LegalBasis("表二第二十条第（一）项", FORMAT_DOCUMENTS["2021"])
+
+    def check(self, ctx):
+        report = ctx.report
+        if report.format != "2021":
+            return
+        space = CellSpace(report)
+        for row in ("rules", "normative"):
+            keys = [f"table2.{row}.{c}" for c in ("issued", "repealed", "in_force")]
+            if report.row_state(f"table2.{row}") == "absent" or all(
+                    report.cell(k).printed_blank for k in keys):
+                continue
+            label = vocabulary.row_label("table2", row, report.format, short=True)
+            found = readings_of(space, keys)
+            if found.unknown or found.bound:
+                yield self.finding(
+                    ctx, Status.NOT_ASSESSABLE,
+                    f"表二“{label}”有单元格空白或无法识别，无法核对现行有效件数。",
+                    table="table2", row=row, discriminator=row,
+                    evidence={"cells": list(found.unknown)})
+                continue
+            combos = [current for current, _ in found.combinations()]
+            if any(None in (c[k] for k in keys) for c in combos):
+                continue  # a printed blank in some reading: STR-04's
+            breaking = [c for c in combos if c[keys[2]] < c[keys[0]] - c[keys[1]]]
+            if not breaking or len(breaking) < len(combos):
+                continue
+            values = {k.rsplit(".", 1)[1]: _show(combos[0][k]) for k in keys}
+            if len(combos) > 1:
+                what = f"在连写数字的全部{len(combos)}种读法下均"
+            else:
+                what = (f"为{values['in_force']}件，"
+                        f"少于本年制发{values['issued']} − 本年废止{values['repealed']} = "
+                        f"{_show(combos[0][keys[0]] - combos[0][keys[1]])}件，")
+            yield self.finding(
+                ctx, Status.NEEDS_REVIEW,
+                f"表二“{label}”现行有效件数{what}"
+                f"{'少于本年制发件数 − 本年废止件数，' if len(combos) > 1 else ''}"
+                "即使上年现行有效为0也不可能，需说明原因（如有效期届满失效、清理）或核实填报。",
+                table="table2", row=row, column="in_force", discriminator=row,
+                evidence={k.rsplit(".", 1)[1]: combos[0][k] for k in keys} if len(combos) == 1
+                else {"candidates": found.options, "readings": len(combos)})
+
+
 ARITHMETIC_RULES = [Table3Balance, Table3RowTotals, Table3ResultTotals, Table4Totals,
-                    NonNegativeIntegers, Table3Subtotals, RuleMakingPower]
+                    NonNegativeIntegers, Table3Subtotals, RuleMakingPower, InForceLowerBound]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from auditor import vocabulary
@@ -228,24 +229,34 @@ def interior_deletion(canonical: str, printed: str) -> bool:
 
 
 class RowLabels(Rule):
-    """表格行标签与国家格式一致（无错字）。
+    """表格行标签、栏目标题与国家格式一致（无错字）。
 
     为什么：a misprinted label (e.g. “其他法律行政止公开”) shows the table was not checked before
     publication. It is a lesser defect than a missing row (STR-03): the row is there and its
     numbers are read. A label whose tail moved to the next line (a PDF line break) or that
     carries extra words is not a typo: only characters missing from inside the label count.
 
+    Column headers of tables 二、三、四 (“本年废止件数”, “社会公益组织”, “尚未审结”…) are read from
+    the text of their part, which often runs the cells together: a header is reported misprinted
+    only when the table was read, the printed text differs from exactly one of the format's
+    headers of four characters or more by one character replaced inside it (its first and last
+    characters, two each for headers of six or more, as printed), and that text is not part of
+    a correctly printed header or label. Missing or added characters are not judged there (a
+    header split over lines, “法人或者其他组织”), nor is 其它 for 其他. Being read from
+    run-together text, a misprinted header is flagged for review, not reported as a violation.
+
     依据：国办公开办函〔2021〕30号 年度报告格式（2019、2020年度报告：国办公开办函〔2019〕60号）。
 
     违规示例：the label “2.其他法律行政止公开” (missing 法规禁). A 2021-format table 二 whose row
-    reads “规范性文件” (the 2019 wording) instead of “行政规范性文件” is flagged for review.
+    reads “规范性文件” (the 2019 wording) instead of “行政规范性文件”, or whose column header reads
+    “本年废纸件数” for “本年废止件数”, is flagged for review.
 
-    合规示例：every label as the format prints it.
+    合规示例：every label and header as the format prints it.
     """
 
     code = "STR-11"
     name = "structure.row_labels"
-    title = "行标签无错字"
+    title = "行列标签无错字"
     severity = Severity.LOW
     legal_basis = FORMAT_2021
 
@@ -268,6 +279,81 @@ class RowLabels(Rule):
                     table="table3", row=key.split(".", 1)[1],
                     evidence={"printed": printed, "expected": canonical},
                     discriminator=f"label:{key}")
+        for table, printed, expected in misprinted_headers(report):
+            yield self.finding(
+                ctx, Status.NEEDS_REVIEW,
+                f"{_TABLE_CN[table]}栏目标题印为“{printed}”，国家格式为“{expected}”，请核实。",
+                table=table, evidence={"printed": printed, "expected": expected},
+                discriminator=f"header:{table}:{printed}")
+
+
+def _headers(table: str, fmt: str | None) -> list[str]:
+    """The column headers (and group headers) the format prints over ``table``."""
+    if table == "table2":
+        columns = vocabulary.TABLE2_COLUMNS.get(fmt or "", {})
+        return [re.sub(r"（.*", "", h) for h in dict.fromkeys(columns.values())] + ["信息内容"]
+    if table == "table3":
+        return [*vocabulary.TABLE3_COLUMNS.values(), vocabulary.TABLE3_ORG_HEADER,
+                vocabulary.TABLE3_APPLICANT_HEADER]
+    return [*vocabulary.TABLE4_COLUMNS.values(), *vocabulary._TABLE4_GROUP_SHORT.values(),
+            "行政诉讼"]
+
+
+def _known_words(table: str, fmt: str | None) -> list[str]:
+    """Every header and row label printed in the table's region, to tell what is printed right."""
+    words = _headers(table, fmt)
+    if table == "table2":
+        words += [label for _, label in vocabulary.TABLE2_ROWS.get(fmt or "", {}).values()]
+        words += ["第二十条", "单位:万元", "万元"]
+    elif table == "table3":
+        words += [re.sub(r"^(?:[一二三四]、|\d\.|（[一二三四五六七]）)", "", label)
+                  for label in [*vocabulary.TABLE3_TOP_ROWS.values(),
+                                *vocabulary.TABLE3_ITEMS.values()]]
+        words += ["本年度办理结果", "本列数据的勾稽关系为", "第一项加第二项之和", "等于第三项加第四项之和"]
+    return words
+
+
+def _one_replaced(printed: str, header: str) -> bool:
+    """Same length, one character replaced inside (the ends as printed), and not 它 for 他."""
+    if len(printed) != len(header) or printed == header:
+        return False
+    ends = 2 if len(header) >= 6 else 1
+    if printed[:ends] != header[:ends] or printed[-ends:] != header[-ends:]:
+        return False
+    diff = [(a, b) for a, b in zip(printed, header, strict=True) if a != b]
+    return len(diff) == 1 and diff[0] != ("它", "他") and "\u4e00" <= diff[0][0] <= "\u9fff"
+
+
+def misprinted_headers(report) -> list[tuple[str, str, str]]:
+    """(table, printed, expected) for each column header printed with one character replaced."""
+    out: list[tuple[str, str, str]] = []
+    for table in ("table2", "table3", "table4"):
+        section = report.sections.get(_SECTION_OF[table])
+        if section is None or not section.found or report.table_state(table) not in ("read",
+                                                                                      "partial"):
+            continue
+        text = re.sub(r"[\s|]", "", unicodedata.normalize("NFKC", section.text))
+        if table == "table3" and "本年新收" in text:
+            text = text[:text.index("本年新收")]  # the headers are printed above the rows
+        # Where the format's own words are printed right: no misprint can be there.
+        right = [False] * len(text)
+        for word in map(lambda w: unicodedata.normalize("NFKC", w),
+                        _known_words(table, report.format)):
+            for m in re.finditer(re.escape(word), text):
+                right[m.start():m.end()] = [True] * (m.end() - m.start())
+        seen = set()
+        for header in (h for h in _headers(table, report.format) if len(h) >= 4):
+            n = len(header)
+            for i in range(len(text) - n + 1):
+                window = text[i:i + n]
+                if window in seen or any(right[i:i + n]) or re.search(r"\d", window):
+                    continue
+                near = [h for h in _headers(table, report.format)
+                        if _one_replaced(window, h)]
+                if near == [header]:
+                    seen.add(window)
+                    out.append((table, window, header))
+    return out
 
 
 class BlankCells(Rule):
@@ -480,9 +566,15 @@ class ProblemsAndImprovements(Rule):
     improved; an empty section or “无” hides them. Ordinals that skip (“一是…三是…三是”) are
     noted for review as a sign of careless editing.
 
+    A part 五 titled without its improvements (“五、存在的主要问题及明年工作计划”) is flagged
+    for review as well: the title promises plans, while the 条例 asks how the problems were
+    improved (改进情况); its text may still report them. Titles naming 改进 or 整改 in other
+    words (“…及改进措施”) are accepted.
+
     依据：《中华人民共和国政府信息公开条例》第五十条第（四）项。
 
-    违规示例：“五、存在的主要问题及改进情况 无。”
+    违规示例：“五、存在的主要问题及改进情况 无。”; the title “五、存在的问题及下一步打算” (for
+    review).
 
     合规示例：“一是政策解读形式单一…下一步将…”.
     """
@@ -498,6 +590,14 @@ class ProblemsAndImprovements(Rule):
         section = ctx.report.sections.get("5")
         if section is None or not section.found:
             return  # STR-01 reports the missing section
+        title = _problems_title(section.heading or "")
+        if title and not re.search(r"改进|整改|改善|改正", title):
+            yield self.finding(
+                ctx, Status.NEEDS_REVIEW,
+                f"第五部分标题为“{title}”，未提改进情况（第五十条第（四）项要求报告存在的主要问题及"
+                "改进情况），请核实该部分是否报告了改进情况。", section="5",
+                evidence={"printed": title, "expected": SECTION_TITLES["5"]},
+                discriminator="title")
         text = re.sub(r"\s+", "", section.text)
         if len(text) < self.options["min_chars"] or re.fullmatch(r"[无暂。.、]*", text):
             yield self.finding(ctx, Status.VIOLATION,
@@ -516,6 +616,17 @@ class ProblemsAndImprovements(Rule):
                 f"第五部分列举序号不连续：{'…'.join(o + '是' for o in run)}。", section="5",
                 evidence={"ordinals": run}, discriminator="ordinals")
             break
+
+
+_PROBLEMS_TITLE = re.compile(r"五[、.]?(?:政府信息公开工作)?存在的?(?:主要)?问题(?:及|和|与|以及)"
+                             r"[^\d(（,，。:：;；]{1,10}?(?:情况|措施|计划|打算|安排|方向|思路|举措)")
+
+
+def _problems_title(heading: str) -> str | None:
+    """The title of part 五 as printed (the heading without the text run on after it), when it
+    has the form “五、存在的主要问题及……”; ``None`` for any other form."""
+    m = _PROBLEMS_TITLE.match(re.sub(r"\s+", "", heading))
+    return m.group(0) if m else None
 
 
 def _ordinal_runs(text: str) -> Iterator[list[str]]:

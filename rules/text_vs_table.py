@@ -12,6 +12,7 @@ from auditor.findings import LegalBasis, Severity, Status
 from auditor.models import TABLE3_COLUMNS, AnnualReport, row_key_of
 from auditor.narrative import (
     APPLICATIONS,
+    RECEIVED_ALL_ANSWERED,
     RESULTS,
     Mention,
     flatten,
@@ -168,7 +169,14 @@ class _NarrativeRule(Rule):
 
     def _contradiction(self, ctx, what, found, stated, table_text, evidence, issuer):
         """A violation, or 需人工复核 when every sentence speaks for part of the body only."""
-        whole = [m for m in found if not partial_subject(m.subject, issuer)]
+        whole = [m for m in found if not partial_subject(m.subject, issuer) and not m.implied]
+        if not whole and all(m.implied for m in found):
+            return self.finding(
+                ctx, Status.NEEDS_REVIEW,
+                f"正文称受理的申请“均已答复”，即{what}{'、'.join(map(str, stated))}件"
+                f"（“{found[0].sentence[:60]}”），与表格（{table_text}）不符；"
+                "该数字由正文推出而非明示，请人工核实。",
+                evidence=evidence, discriminator=what, table=self.table_name)
         if whole:
             return self.finding(
                 ctx, Status.VIOLATION,
@@ -201,9 +209,17 @@ class ApplicationTotals(_NarrativeRule):
     new applications or as new plus carried-over ones: both readings are accepted, and the
     finding says which numbers were compared.
 
+    Applications are counted in 件, and by some bodies in 条 or 宗 (“受理政务信息公开的申请4条”).
+    “受理申请N件，均按期答复” also says N were answered: when N agrees with the table's received
+    count it is compared with （七）总计 (or （七）总计 + 结转下年度, for bodies that count
+    applications still within their time limit as answered on time), and a mismatch is flagged
+    for review only, since the number is implied, not stated.
+
     依据：《中华人民共和国政府信息公开条例》第五十条；国办公开办函〔2021〕30号（发布内容准确）。
 
-    违规示例：“区政府办代表区政府受理政府信息公开申请17件” while table 三 shows 95 new.
+    违规示例：“区政府办代表区政府受理政府信息公开申请17件” while table 三 shows 95 new (for
+    review: the subject is part of the body). “受理申请6条，均已按期答复” with 本年新收 6 but
+    （七）总计 0 (for review).
 
     合规示例：“本年度全区共收到70件申请，办结69件，1件结转下年度” with 70 / 69 / 1 in table 三.
     """
@@ -216,9 +232,17 @@ class ApplicationTotals(_NarrativeRule):
 
     def comparisons(self, ctx):
         text = narrative(ctx.report)
-        yield ("收到申请", mentions(text, APPLICATIONS["received"]), [
-            ("表三本年新收总计", ["table3.new_received.total"]),
-            ("本年新收+上年结转", ["table3.new_received.total", "table3.carried_in.total"]),
+        received = [("表三本年新收总计", ["table3.new_received.total"]),
+                    ("本年新收+上年结转", ["table3.new_received.total", "table3.carried_in.total"])]
+        yield ("收到申请", mentions(text, APPLICATIONS["received"]), received)
+        # “受理申请4件，均按期答复” says 4 were answered. Read only when the received number
+        # itself agrees with the table (a wrong one is reported above, once).
+        agreeing = [m for m in mentions(text, RECEIVED_ALL_ANSWERED, implied=True)
+                    if any(sums.sums and all(abs(total - m.value) < 1e-9 for _, total in sums.sums)
+                           for sums in (table_sums(ctx.report, keys) for _, keys in received))]
+        yield ("答复", agreeing, [
+            ("表三（七）总计", ["table3.total.total"]),
+            ("（七）总计+结转下年度", ["table3.total.total", "table3.carried_out.total"]),
         ])
         yield ("上年结转", mentions(text, APPLICATIONS["carried_in"], "申请|结转"),
                [("表三上年结转总计", ["table3.carried_in.total"])])
