@@ -315,14 +315,13 @@ def _show(value) -> str:
 class Table3Balance(_IdentityRule):
     """表三每列：本年新收 + 上年结转 = 办理结果总计 + 结转下年度。
 
-    为什么：the format prints this identity in the table's own header; a column that does not
-    balance means applications were lost or double counted.
+    为什么：国家格式在表三表头中印明了这一勾稽关系；某列不平，说明有申请被遗漏或被重复计算。
 
     依据：国办公开办函〔2021〕30号 年度报告格式，表三表头的勾稽关系说明。
 
-    违规示例：新收 21 + 结转 0, but （七）总计 18 and 结转下年度 0.
+    违规示例：表三“本年新收”21 + “上年结转”0，而“（七）总计”为18、“结转下年度继续办理”为0。
 
-    合规示例：新收 70 + 结转 0 = （七）总计 69 + 结转下年度 1.
+    合规示例：表三“本年新收”70 + “上年结转”0 = “（七）总计”69 + “结转下年度继续办理”1。
     """
 
     code = "ARI-01"
@@ -344,14 +343,13 @@ class Table3Balance(_IdentityRule):
 class Table3RowTotals(_IdentityRule):
     """表三每行：总计列 = 自然人 + 五类法人或其他组织之和。
 
-    为什么：the 总计 column is by definition the sum of the applicant columns; a mismatch is a
-    published arithmetic error.
+    为什么：“总计”列按定义是各申请人列之和；两者不符，即为公开发布的计算错误。
 
     依据：国办公开办函〔2021〕30号 年度报告格式，表三“总计”栏。
 
-    违规示例：予以公开 自然人 27, 社会公益组织 2, 其他 1, 总计 31.
+    违规示例：表三“（一）予以公开”行：自然人27、社会公益组织2、其他1，总计31。
 
-    合规示例：予以公开 自然人 27, 社会公益组织 2, 其他 1, 总计 30.
+    合规示例：表三“（一）予以公开”行：自然人27、社会公益组织2、其他1，总计30。
     """
 
     code = "ARI-02"
@@ -374,14 +372,14 @@ class Table3RowTotals(_IdentityRule):
 class Table3ResultTotals(_IdentityRule):
     """表三每列：（七）总计 = 予以公开 + 部分公开 + 不予公开1–8 + 无法提供1–3 + 不予处理1–5 + 其他处理。
 
-    为什么：（七）总计 is the sum of the outcomes; 2019-format tables have one （六）其他处理 row,
-    2021-format tables three sub-rows, and the identity follows whichever the report printed.
+    为什么：“（七）总计”是各项办理结果之和；2019年版格式的表格只有一行“（六）其他处理”，2021年版格式
+    的表格有三个分项行，勾稽关系按报告实际印出的行计算。
 
     依据：国办公开办函〔2021〕30号 年度报告格式，表三“（七）总计”。
 
-    违规示例：outcomes add up to 81 in the 总计 column but （七）总计 says 80.
+    违规示例：表三“总计”列各项办理结果之和为81，但“（七）总计”为80。
 
-    合规示例：22 + 20 + 5 + 31 + 1 + 2 = 81 = （七）总计.
+    合规示例：22 + 20 + 5 + 31 + 1 + 2 = 81 = “（七）总计”。
     """
 
     code = "ARI-03"
@@ -408,14 +406,14 @@ class Table3ResultTotals(_IdentityRule):
 class Table4Totals(_IdentityRule):
     """表四每组：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结。
 
-    为什么：each of 行政复议, 未经复议直接起诉 and 复议后起诉 has its own 总计 cell, which must be
-    the sum of its four outcomes.
+    为什么：“行政复议”“行政诉讼（未经复议直接起诉）”“行政诉讼（复议后起诉）”各有自己的“总计”单元格，
+    其数值必须等于本组四项结果之和。
 
     依据：国办公开办函〔2021〕30号 年度报告格式，表四“总计”栏。
 
-    违规示例：行政复议 维持 10, 纠正 1, 其他 0, 未审结 0, 总计 0.
+    违规示例：表四“行政复议”：结果维持10、结果纠正1、其他结果0、尚未审结0，总计0。
 
-    合规示例：行政复议 维持 10, 纠正 1, 其他 0, 未审结 0, 总计 11.
+    合规示例：表四“行政复议”：结果维持10、结果纠正1、其他结果0、尚未审结0，总计11。
     """
 
     code = "ARI-04"
@@ -438,14 +436,14 @@ class Table4Totals(_IdentityRule):
 class Table3Subtotals(_IdentityRule):
     """表三小计行（如“（三）不予公开 小计”）= 其各分项之和。
 
-    为什么：some agencies add subtotal rows; a subtotal that does not match its items is a
-    published arithmetic error. Reports without subtotal rows are not affected.
+    为什么：部分机关在表三中增加了小计行；小计与其分项之和不符，即为公开发布的计算错误。没有小计行的
+    报告不受本规则影响。
 
     依据：国办公开办函〔2021〕30号 年度报告格式（合计栏的含义）。
 
-    违规示例：（三）不予公开 小计 5, items 1–8 add up to 4.
+    违规示例：表三“（三）不予公开 小计”为5，而分项1–8之和为4。
 
-    合规示例：（三）不予公开 小计 4, items 1–8 add up to 4.
+    合规示例：表三“（三）不予公开 小计”为4，分项1–8之和为4。
     """
 
     code = "ARI-06"
@@ -470,14 +468,14 @@ class Table3Subtotals(_IdentityRule):
 class NonNegativeIntegers(Rule):
     """表三、表四及表二第（一）项的件数是非负整数。
 
-    为什么：counts of applications, cases and documents cannot be negative or fractional; only
-    the 2019 format's 本年增/减 may be negative and only amounts (万元) may be decimal.
+    为什么：申请、案件和文件的件数不可能为负数或小数；只有2019年版格式的“本年增/减”可以为负数，只有
+    金额（万元）可以有小数。
 
     依据：国办公开办函〔2021〕30号 年度报告格式（各栏为件数）。
 
-    违规示例：表三 予以公开 总计 "12.5"; 表四 行政复议 总计 "-1".
+    违规示例：表三“（一）予以公开 / 总计”为“12.5”；表四“行政复议 / 总计”为“-1”。
 
-    合规示例：every count is 0, 1, 2…
+    合规示例：每个件数均为0、1、2……
     """
 
     code = "ARI-05"
@@ -517,18 +515,16 @@ _PLACE_CHARS = re.compile(r"省|市|县|区|州|盟|旗|乡|镇|街道")
 class RuleMakingPower(Rule):
     """无规章制定权的机关，表二“规章”各栏应为 0 或“/”。
 
-    为什么：only 国务院部门 and the governments of provinces, autonomous regions, municipalities,
-    设区的市 and 自治州 may make 规章 (《立法法》第九十一条、第九十三条). A county, district,
-    township or a local department reporting 规章 counts has misfiled its documents (usually
-    规范性文件) in the wrong row. Whether a 市 is 设区的市 cannot be told from the name, so city
-    governments are not judged. A government's general office (人民政府办公厅/办公室) reports
-    that government's 规章 and is judged as that government.
+    为什么：只有国务院部门和省、自治区、直辖市、设区的市、自治州的人民政府可以制定规章（《立法法》第
+    九十一条、第九十三条）。县、区、乡镇或地方政府部门填报“规章”件数的，是将文件（通常是规范性文件）
+    填入了错误的行。仅凭名称无法判断某个“市”是否为设区的市，因此对市人民政府不作判断。人民政府办公厅
+    （办公室）填报的是本级人民政府的规章，按该级人民政府判断。
 
     依据：《中华人民共和国立法法》（2023）第九十一条、第九十三条。
 
-    违规示例：某县人民政府 reports 规章 本年制发 2.
+    违规示例：某县人民政府在表二“规章 / 本年制发件数”填报2。
 
-    合规示例：某县人民政府 reports 规章 0 / 0 / 0 (or "/").
+    合规示例：某县人民政府表二“规章”各栏填报0 / 0 / 0（或“/”）。
     """
 
     code = "ARI-07"
@@ -567,26 +563,24 @@ class RuleMakingPower(Rule):
 class InForceLowerBound(Rule):
     """表二第（一）项：现行有效件数不少于本年制发件数 − 本年废止件数（规章、行政规范性文件）。
 
-    为什么：现行有效 = 上年现行有效 + 本年制发 − 本年废止 (the identity XY-02 checks against
-    last year's report), and last year's stock is never negative, so 现行有效 below 本年制发 −
-    本年废止 cannot happen from issuing and repealing alone: “本年制发7件，现行有效0件” means
-    every document issued this year lapsed within the year, or a column was filled wrongly.
-    Expiry (有效期届满), 清理 and reorganisation can still explain it, so it is flagged for
-    review, never reported as a violation. It needs no previous report, so it also runs when
-    XY-02 cannot.
+    为什么：现行有效 = 上年现行有效 + 本年制发 − 本年废止（即 XY-02 对照上年报告核对的勾稽关系），而
+    上年的存量不可能为负数，因此仅凭制发和废止，现行有效件数不可能少于本年制发 − 本年废止：“本年制发
+    7件，现行有效0件”意味着本年制发的文件全部在当年内失效，或者某一栏填错。有效期届满、清理和机构改
+    革仍可能解释这种情况，因此只标为“需人工复核”，绝不判为违规。本规则不需要上年报告，因此在 XY-02
+    无法核对时同样运行。
 
-    说明：domain.md §6 has no single-year rule for this; it is the bound XY-02's identity gives
-    with 上年现行有效 ≥ 0, kept apart from XY-02 (which runs only with the previous year's
-    report) under the next free ARI code. Only the 2021 format is checked (the 2019 columns
-    本年新制作/本年新公开/对外公开总数量 count other things). A row that is absent or printed
-    “/” is left to STR-03/STR-04; a run-together row is flagged only when every reading breaks
-    the bound, and is not assessable when a cell is unknown.
+    说明：domain.md §6 没有针对单一年度的此项规则；这是 XY-02 的勾稽关系在上年现行有效 ≥ 0 时给出的
+    下限，与 XY-02（仅在有上年报告时运行）分开，使用下一个未占用的 ARI 编号。只检查2021年版格式
+    （2019年版格式的“本年新制作数量”“本年新公开数量”“对外公开总数量”各栏统计的是其他内容）。某行缺失
+    或印为“/”的，交由 STR-03/STR-04 处理；数字连写的行，仅当全部读法下均低于该下限时才标出；有单元格
+    无法识别的，为“无法评估”。
 
     依据：国办公开办函〔2021〕30号 年度报告格式（表二第二十条第（一）项各栏的含义）。
 
-    违规示例：行政规范性文件 本年制发 9, 本年废止 1, 现行有效 3 (9 − 1 = 8 > 3).
+    违规示例：表二“行政规范性文件”：本年制发件数9、本年废止件数1、现行有效件数3（9 − 1 = 8 > 3）。
 
-    合规示例：本年制发 9, 本年废止 1, 现行有效 25; or 本年制发 2, 本年废止 6, 现行有效 0.
+    合规示例：本年制发件数9、本年废止件数1、现行有效件数25；或本年制发件数2、本年废止件数6、现行有效
+    件数0。
     """
 
     code = "ARI-10"

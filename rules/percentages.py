@@ -64,28 +64,24 @@ class Reading:
 class NarrativePercentages(Rule):
     """正文所述办理结果、申请人类型的百分比（“不予公开35件，占4.35%”）与件数和总数相符。
 
-    为什么：a share printed next to a count is arithmetic the reader can redo; a wrong one (or a
-    count changed without changing its share) makes the report unreliable. The total a share
-    is of is not printed, so every total it may be of is tried: the table's （七）总计, its
-    本年新收, 新收 + 上年结转, the totals the narrative itself states (收到、办结) and the
-    counts stated before it in the same sentence (“办结81件，其中…42件，占51.85%”). A share
-    agrees when one of them, rounded to the printed decimals, gives it. Only shares of
-    applications are read (“N件，占X%” after an outcome or applicant word); growth rates (同比、
-    较去年), 公开率 and shares of named parts (“占不予公开的”) are not compared.
+    为什么：印在件数旁的占比是读者可以复算的算术；占比错误（或改了件数而未改占比）会使报告失去可信
+    度。占比所依据的总数并未印出，因此逐一尝试它可能依据的每个总数：表三“（七）总计”、“本年新收”、
+    “本年新收 + 上年结转”，正文自身陈述的总数（收到、办结），以及同一句中该占比之前陈述的件数（“办结
+    81件，其中…42件，占51.85%”）。其中任一总数按印出的小数位数四舍五入后得出该占比的，即为相符。只读
+    取申请的占比（办理结果或申请人类型词语之后的“N件，占X%”）；增长率（同比、较去年）、公开率以及占
+    某一部分的比例（“占不予公开的”）不作比较。
 
-    A share that fits no total is a violation only when the other shares of the report fit
-    one of those totals (the total is then known); otherwise it is flagged for review. A share
-    that only cutting off the digits gives (4.348% printed 4.34%) is flagged for review: a
-    common habit, but not how a percentage is rounded. When the table's totals are blank or
-    unreadable and the narrative states none, the shares are not assessable.
+    与任何总数都不相符的占比，只有在报告的其他占比与上述某一总数相符（此时总数已经确定）时才判为违
+    规；否则标为“需人工复核”。只有截去尾数才能得出的占比（4.348% 印为 4.34%）标为“需人工复核”：这是
+    常见做法，但并非四舍五入。表格总数空白或无法识别、且正文未陈述任何总数的，各占比为“无法评估”。
 
     依据：国办公开办函〔2021〕30号 工作要求（四）明确责任（发布内容不准确）；domain.md §6 ARI-09
     （±0.1 个百分点复核）。
 
-    违规示例：（七）总计 480; “予以公开及部分公开150件，占32.5%；不予公开20件，占4.2%” (150/480 =
-    31.3%; 20/480 = 4.17% confirms the total) — 32.5% is wrong.
+    违规示例：表三“（七）总计”为480；“予以公开及部分公开150件，占32.5%；不予公开20件，占4.2%”
+    （150/480 = 31.3%；20/480 = 4.17% 印证了该总数）——32.5% 有误。
 
-    合规示例：（七）总计 64; “予以公开27件，占42.19%；无法提供30件，占46.9%”.
+    合规示例：表三“（七）总计”为64；“予以公开27件，占42.19%；无法提供30件，占46.9%”。
     """
 
     code = "ARI-09"

@@ -38,17 +38,16 @@ def expected_format(year: int | None) -> str | None:
 class SixParts(Rule):
     """年度报告包含第五十条规定的六个部分。
 
-    为什么：第五十条 lists what every report must contain and the national format fixes six
-    parts; a missing 二/三/四 means the statutory statistics are absent.
+    为什么：第五十条列明了每份年报必须包含的内容，国家格式将其固定为六个部分；缺少第二、三、四部分，
+    意味着法定统计数据缺失。
 
     依据：《中华人民共和国政府信息公开条例》第五十条；国办公开办函〔2021〕30号。
 
-    违规示例：a report with 一、总体情况 and tables but no “五、存在的主要问题及改进情况”.
+    违规示例：报告有“一、总体情况”和各表格，但没有“五、存在的主要问题及改进情况”。
 
-    合规示例：headings 一 to 六 all present, in order (variant wording such as
-    “五、存在问题及改进情况” is accepted). A part 二/三/四 whose heading is not found while
-    its table is there is flagged for review, not reported missing: the heading may be
-    misprinted or laid out in a way this tool does not recognise.
+    合规示例：标题一至六齐全且顺序正确（“五、存在问题及改进情况”等措辞变体予以接受）。第二、三、四部
+    分的标题未找到但其表格存在的，标为“需人工复核”，不报告为缺失：标题可能印错，或其版式本工具无法识
+    别。
     """
 
     code = "STR-01"
@@ -77,14 +76,14 @@ class SixParts(Rule):
 class FormatVersion(Rule):
     """年报使用与年度相符的国家格式（2021 年及以后用 2021 版格式）。
 
-    为什么：reports for 2021 onward must follow 国办公开办函〔2021〕30号; 2019–2020 the trial
-    format of 〔2019〕60号. The version is told by the table labels, not the headings.
+    为什么：2021年度及以后的年报必须采用国办公开办函〔2021〕30号的格式；2019–2020年度采用〔2019〕60
+    号的试行格式。格式版本依据表格标签判断，而非依据标题。
 
     依据：国办公开办函〔2021〕30号；国办公开办函〔2019〕60号。
 
-    违规示例：a 2023 report whose table 二 has 本年新制作数量/本年新公开数量 columns.
+    违规示例：2023年度年报的表二含“本年新制作数量”“本年新公开数量”栏。
 
-    合规示例：a 2023 report whose table 二 has 本年制发件数/本年废止件数/现行有效件数.
+    合规示例：2023年度年报的表二含“本年制发件数”“本年废止件数”“现行有效件数”栏。
     """
 
     legacy = True
@@ -124,20 +123,16 @@ class FormatVersion(Rule):
 class TableRows(Rule):
     """表格行列完整，行标签与国家格式一致。
 
-    为什么：every required row of the detected version must be present so the statistics can be
-    read and checked; a misprinted label (e.g. “其他法律行政止公开”) shows the table was not
-    checked before publication. Only rows whose label is not in the document are missing: a
-    row whose label is printed but whose numbers could not be attributed (labels detached from
-    their numbers in PDF text) is not assessable, a row printed with no numbers is left to
-    STR-04, and a table of which nothing was found is not judged row by row (STR-01 reports a
-    missing part; a table published as a picture cannot be read).
+    为什么：所识别版本的每个必备行都必须存在，统计数据才能读取和核对；标签印错（如“其他法律行政止公
+    开”）说明表格在发布前未经核对。只有标签在文档中找不到的行才算缺失：标签已印出但数字无法对应到该
+    行（PDF 文本中标签与数字分离）的，为“无法评估”；印出标签但没有数字的行，交由 STR-04 处理；整张表
+    格一无所获的，不逐行判断（缺少的部分由 STR-01 报告；以图片形式发布的表格无法读取）。
 
     依据：国办公开办函〔2021〕30号 年度报告格式。
 
-    违规示例：table 三 without the row “3.补正后申请内容仍不明确”. (Misprinted labels are
-    STR-11's.)
+    违规示例：表三缺少“3.补正后申请内容仍不明确”一行。（标签印错属于 STR-11。）
 
-    合规示例：all rows present with the format's labels.
+    合规示例：各行齐全，标签与国家格式一致。
     """
 
     code = "STR-03"
@@ -231,27 +226,24 @@ def interior_deletion(canonical: str, printed: str) -> bool:
 class RowLabels(Rule):
     """表格行标签、栏目标题与国家格式一致（无错字）。
 
-    为什么：a misprinted label (e.g. “其他法律行政止公开”) shows the table was not checked before
-    publication. It is a lesser defect than a missing row (STR-03): the row is there and its
-    numbers are read. A label whose tail moved to the next line (a PDF line break) or that
-    carries extra words is not a typo: only characters missing from inside the label count.
+    为什么：标签印错（如“其他法律行政止公开”）说明表格在发布前未经核对。这是比缺行（STR-03）轻的缺
+    陷：该行存在，其数字也能读取。标签尾部移到了下一行（PDF 换行）或带有多余字词的，不算错字：只有标
+    签内部缺少字符才计入。
 
-    Column headers of tables 二、三、四 (“本年废止件数”, “社会公益组织”, “尚未审结”…) are read from
-    the text of their part, which often runs the cells together: a header is reported misprinted
-    only when the table was read, the printed text differs from exactly one of the format's
-    headers of four characters or more by one character replaced inside it (its first and last
-    characters, two each for headers of six or more, as printed), and that text is not part of
-    a correctly printed header or label. Missing or added characters are not judged there (a
-    header split over lines, “法人或者其他组织”), nor is 其它 for 其他. Being read from
-    run-together text, a misprinted header is flagged for review, not reported as a violation.
+    表二、表三、表四的栏目标题（“本年废止件数”“社会公益组织”“尚未审结”……）从其所在部分的文本中读取，
+    而这些文本常将各单元格连在一起：栏目标题只有同时满足以下条件才报告为印错——表格已读取；印出的文字
+    与国家格式中恰好一个四字及以上的栏目标题相差一个字符，且该字符是在标题内部被替换（首尾字符与格式
+    相同：一般为首尾各一个，六字及以上的标题为首尾各两个）；该文字也不属于某个正确印出的栏目标题或标
+    签。缺字或多字的情形在此不作判断（栏目标题跨行、“法人或者其他组织”），以“其它”代替“其他”的也不作
+    判断。由于是从连写文本中读取的，印错的栏目标题标为“需人工复核”，不报告为违规。
 
     依据：国办公开办函〔2021〕30号 年度报告格式（2019、2020年度报告：国办公开办函〔2019〕60号）。
 
-    违规示例：the label “2.其他法律行政止公开” (missing 法规禁). A 2021-format table 二 whose row
-    reads “规范性文件” (the 2019 wording) instead of “行政规范性文件”, or whose column header reads
-    “本年废纸件数” for “本年废止件数”, is flagged for review.
+    违规示例：标签“2.其他法律行政止公开”（缺少“法规禁”）。2021年版格式的表二中，某行写作“规范性文件”
+    （2019年版措辞）而非“行政规范性文件”，或某栏目标题将“本年废止件数”写作“本年废纸件数”的，标为“需
+    人工复核”。
 
-    合规示例：every label and header as the format prints it.
+    合规示例：所有标签和栏目标题均与国家格式印法一致。
     """
 
     code = "STR-11"
@@ -359,17 +351,16 @@ def misprinted_headers(report) -> list[tuple[str, str, str]]:
 class BlankCells(Rule):
     """表格数值单元格不得空白或填写“/”“—”等非数值内容。
 
-    为什么：a blank cell is not zero; the statistic is simply not reported, and every identity
-    that uses it cannot be checked. Cells this tool could not read unambiguously are reported
-    as not assessable, not as blanks; a row whose label is printed with nothing after it, in a
-    table whose other rows were read cleanly, is a blank row. A run-together row with fewer
-    digits than cells ("000000" for seven) is flagged for review: some cell was left blank.
+    为什么：空白单元格不等于零；它只是表明该统计数据未予报告，所有用到它的勾稽关系都无法核对。本工具
+    无法无歧义读取的单元格报告为“无法评估”，不视为空白；在其他各行均读取清楚的表格中，某行印有标签而
+    其后没有任何内容的，为空白行。数字连写的行，其数字位数少于单元格数的（七个单元格只有“000000”），
+    标为“需人工复核”：有单元格留了空。
 
     依据：国办公开办函〔2021〕30号（明确责任：发布内容不准确不全面）。
 
-    违规示例：表三 “（一）予以公开” 总计 left empty; 表二 行政许可 “—”.
+    违规示例：表三“（一）予以公开 / 总计”留空；表二“行政许可”填“—”。
 
-    合规示例：every cell holds a number, 0 where nothing happened.
+    合规示例：每个单元格都填有数字，未发生的填0。
     """
 
     code = "STR-04"
@@ -460,16 +451,15 @@ def place_core(name: str) -> str:
 class TitleYearPeriod(Rule):
     """标题、年度、统计期限与发布时间相互一致，页面来源与报告机关一致。
 
-    为什么：the report covers 上一年度 (第四十九条): the title names the year, the 统计期限 runs
-    1月1日–12月31日 of that year, and it is published the following year. A page whose
-    来源/发布机构 names a different body than the report's issuer misleads readers.
+    为什么：年报报告的是上一年度的情况（第四十九条）：标题写明年度，统计期限为该年度1月1日至12月31
+    日，并于次年发布。页面所示“来源/发布机构”与报告机关不一致的，会误导读者。
 
     依据：《中华人民共和国政府信息公开条例》第四十九条。
 
-    违规示例：title “2023年…年度报告” with 统计期限 “2022年1月1日至2022年12月31日”;
-    a page whose 来源 is 平潭县人民政府 for a report of 平潭综合实验区.
+    违规示例：标题为“2023年…年度报告”，统计期限却为“2022年1月1日至2022年12月31日”；平潭综合实验区的
+    报告，其页面来源为平潭县人民政府。
 
-    合规示例：title 2023, 统计期限 2023-01-01–2023-12-31, published 2024-01-25.
+    合规示例：标题为2023年度，统计期限为2023-01-01至2023-12-31，于2024-01-25发布。
     """
 
     legacy = True
@@ -524,13 +514,12 @@ def _owner(report) -> str | None:
 class GovernmentAccountability(Rule):
     """各级人民政府的年报应报告工作考核、社会评议和责任追究结果情况。
 
-    为什么：第五十条第（四）项 adds this content for people's governments at every level
-    (including 乡镇). Reports often phrase it under 监督保障; this rule looks for the three
-    words and asks for a human check when one is missing, since other wording may cover it.
+    为什么：第五十条第（四）项为各级人民政府（含乡镇）增加了这项内容。年报常在“监督保障”下表述这部分
+    内容；本规则查找这三个词，缺少其中之一时结果为“需人工复核”，因为其他措辞也可能涵盖相应内容。
 
     依据：《中华人民共和国政府信息公开条例》第五十条第（四）项、第四十六条。
 
-    违规示例：a county government report mentioning 考核 but nothing on 社会评议 or 责任追究.
+    违规示例：某县人民政府的年报提到“考核”，但未提及“社会评议”或“责任追究”。
 
     合规示例：“本年度开展政务公开考核…开展社会评议…未发生责任追究情况。”
     """
@@ -562,21 +551,19 @@ _ORDINALS = "一二三四五六七八九十"
 class ProblemsAndImprovements(Rule):
     """“五、存在的主要问题及改进情况”应具体写明问题和改进措施。
 
-    为什么：第五十条第（四）项 requires the report to state the main problems and how they were
-    improved; an empty section or “无” hides them. Ordinals that skip (“一是…三是…三是”) are
-    noted for review as a sign of careless editing.
+    为什么：第五十条第（四）项要求年报写明存在的主要问题及改进情况；该部分空白或只写“无”，会掩盖问
+    题。序号不连贯（“一是…三是…三是”）是编辑草率的迹象，标为“需人工复核”。
 
-    A part 五 titled without its improvements (“五、存在的主要问题及明年工作计划”) is flagged
-    for review as well: the title promises plans, while the 条例 asks how the problems were
-    improved (改进情况); its text may still report them. Titles naming 改进 or 整改 in other
-    words (“…及改进措施”) are accepted.
+    第五部分标题未提改进情况的（“五、存在的主要问题及明年工作计划”），同样标为“需人工复核”：标题承诺
+    的是工作计划，而条例要求说明问题如何改进（改进情况）；其正文仍可能有所报告。标题以其他措辞提到
+    “改进”或“整改”的（“…及改进措施”）予以接受。
 
     依据：《中华人民共和国政府信息公开条例》第五十条第（四）项。
 
-    违规示例：“五、存在的主要问题及改进情况 无。”; the title “五、存在的问题及下一步打算” (for
-    review).
+    违规示例：“五、存在的主要问题及改进情况 无。”；标题为“五、存在的问题及下一步打算”（需人工复
+    核）。
 
-    合规示例：“一是政策解读形式单一…下一步将…”.
+    合规示例：“一是政策解读形式单一…下一步将…”。
     """
 
     code = "STR-08"
@@ -647,16 +634,16 @@ def _ordinal_runs(text: str) -> Iterator[list[str]]:
 class InformationFees(Rule):
     """2021 年及以后的年报应在第六部分报告信息处理费收取情况。
 
-    为什么：since 2021 the 信息处理费 charged under 国办函〔2020〕109号 must be reported in part 六
-    (the format's own note says 收取信息处理费情况在此处报告); “未收取” is a valid statement.
+    为什么：自2021年起，依国办函〔2020〕109号收取的信息处理费必须在第六部分报告（格式本身的说明写明
+    “收取信息处理费情况在此处报告”）；“未收取”也是有效的表述。
 
-    依据：《中华人民共和国政府信息公开条例》第四十二条；国办函〔2020〕109号；
-    国办公开办函〔2021〕30号（第六部分）。
+    依据：《中华人民共和国政府信息公开条例》第四十二条；国办函〔2020〕109号；国办公开办函〔2021〕30
+    号（第六部分）。
 
-    违规示例：a 2022 report whose part 六 says only “无其他需要报告的事项”.
+    违规示例：2022年度年报的第六部分仅写“无其他需要报告的事项”。
 
-    合规示例：“本年度未收取信息处理费。”, “收取信息处理费3940元。” or “无向申请人收取政府信息公开
-    费用。” When part 六 is missing the whole report is searched (a missing part is STR-01's).
+    合规示例：“本年度未收取信息处理费。”“收取信息处理费3940元。”或“无向申请人收取政府信息公开费用。”
+    第六部分缺失时，检索整份报告（缺少部分由 STR-01 报告）。
     """
 
     code = "STR-09"

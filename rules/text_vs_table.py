@@ -204,24 +204,22 @@ def _fmt(values: set) -> str:
 class ApplicationTotals(_NarrativeRule):
     """正文所述申请数量（收到、上年结转、办结、结转下年度）与表三一致。
 
-    为什么：readers quote the narrative; a 总体情况 that states a different number of
-    applications than table 三 makes the report unreliable. Narratives count “收到” either as
-    new applications or as new plus carried-over ones: both readings are accepted, and the
-    finding says which numbers were compared.
+    为什么：读者会引用正文；“总体情况”所述申请数量与表三不一致，会使报告失去可信度。正文所说的“收
+    到”，有的指本年新收的申请，有的指新收加上年结转的申请：两种理解均予接受，结论中注明比较的是哪些
+    数字。
 
-    Applications are counted in 件, and by some bodies in 条 or 宗 (“受理政务信息公开的申请4条”).
-    “受理申请N件，均按期答复” also says N were answered: when N agrees with the table's received
-    count it is compared with （七）总计 (or （七）总计 + 结转下年度, for bodies that count
-    applications still within their time limit as answered on time), and a mismatch is flagged
-    for review only, since the number is implied, not stated.
+    申请以“件”计，部分机关以“条”或“宗”计（“受理政务信息公开的申请4条”）。“受理申请N件，均按期答复”同
+    时表明N件已答复：N与表三收到的件数一致时，将其与“（七）总计”比较（对于把仍在办理期限内的申请计为
+    按期答复的机关，与“（七）总计”+“结转下年度继续办理”比较）；不一致的仅标为“需人工复核”，因为该数
+    字是隐含的，而非明确陈述。
 
     依据：《中华人民共和国政府信息公开条例》第五十条；国办公开办函〔2021〕30号（发布内容准确）。
 
-    违规示例：“区政府办代表区政府受理政府信息公开申请17件” while table 三 shows 95 new (for
-    review: the subject is part of the body). “受理申请6条，均已按期答复” with 本年新收 6 but
-    （七）总计 0 (for review).
+    违规示例：“区政府办代表区政府受理政府信息公开申请17件”，而表三“本年新收”为95（需人工复核：主语只
+    是机关的一部分）。“受理申请6条，均已按期答复”，表三“本年新收”为6，但“（七）总计”为0（需人工复
+    核）。
 
-    合规示例：“本年度全区共收到70件申请，办结69件，1件结转下年度” with 70 / 69 / 1 in table 三.
+    合规示例：“本年度全区共收到70件申请，办结69件，1件结转下年度”，表三相应为70 / 69 / 1。
     """
 
     code = "TXT-01"
@@ -260,15 +258,14 @@ _NONE_RECEIVED = re.compile(r"(?:未收到|没有收到|未接到|无)(?:任何)
 class NoApplicationsClaim(Rule):
     """正文“未收到政府信息公开申请”与表三一致。
 
-    为什么：a narrative that says no applications were received while table 三 counts some (or the
-    reverse) contradicts itself; one of them is wrong.
+    为什么：正文称未收到申请而表三有申请件数（或者相反），即自相矛盾；两者必有一处有误。
 
     依据：《中华人民共和国政府信息公开条例》第五十条第（二）项。
 
-    违规示例：“2024年，我乡未收到政府信息公开申请。” with 本年新收 总计 3. When the
-    sentence speaks for part of the body only (“乡政府办未收到…”) it is flagged for review.
+    违规示例：“2024年，我乡未收到政府信息公开申请。”而表三“本年新收 / 总计”为3。该句只代表机关的一部
+    分（“乡政府办未收到…”）的，标为“需人工复核”。
 
-    合规示例：the same sentence with table 三 all zero.
+    合规示例：同样的句子，表三全部为0。
     """
 
     code = "TXT-02"
@@ -329,19 +326,18 @@ def _groups(text: str) -> list[str]:
 class ReviewLitigationClaims(Rule):
     """正文关于行政复议、行政诉讼的表述与表四一致。
 
-    为什么：“未发生行政复议、行政诉讼” while table 四 counts cases, or “均获维持” while cases were
-    corrected or are still pending, misstates the outcome of challenges to the agency. A
-    sentence is compared only for what it claims: “未发生因依申请公开被行政复议纠错” says no
-    decision was corrected (结果纠正), not that there was no review; “零败诉” concerns the
-    lawsuits only. A claim whose table cells are blank or unreadable is not assessable.
+    为什么：表四有案件而正文称“未发生行政复议、行政诉讼”，或有案件被纠正、尚未审结而正文称“均获维
+    持”，即错误陈述了对本机关提起的复议、诉讼的结果。语句只就其所声称的内容进行比较：“未发生因依申请
+    公开被行政复议纠错”表明没有决定被纠正（结果纠正），并非没有复议；“零败诉”只涉及诉讼。所涉表格单
+    元格空白或无法识别的，该表述为“无法评估”。
 
     依据：《中华人民共和国政府信息公开条例》第五十条第（三）项。
 
-    违规示例：“行政复议、行政诉讼均获维持” with 行政复议 结果纠正 1; “全年未发生行政复议
-    纠错” with 行政复议 结果纠正 1.
+    违规示例：“行政复议、行政诉讼均获维持”，而表四“行政复议 / 结果纠正”为1；“全年未发生行政复议纠
+    错”，而表四“行政复议 / 结果纠正”为1。
 
-    合规示例：“行政复议3件，维持1件，其他结果2件” with the same numbers in table 四;
-    “全年未发生被行政复议纠错的情况” with 行政复议 3 件, 结果纠正 0.
+    合规示例：“行政复议3件，维持1件，其他结果2件”，表四数字相同；“全年未发生被行政复议纠错的情况”，
+    表四“行政复议 / 总计”为3件，“行政复议 / 结果纠正”为0。
     """
 
     code = "TXT-03"
@@ -435,14 +431,14 @@ def _group(g: str) -> str:
 class ResultCategories(_NarrativeRule):
     """正文所述各类办理结果件数（予以公开、部分公开、不予公开、无法提供、不予处理、其他处理）与表三总计列一致。
 
-    为什么：the narrative summary of outcomes must match the table it summarises (the Shanghai
-    2019 report said 无法提供265件 where the table had 337).
+    为什么：正文对办理结果的概述必须与其所概述的表格一致（上海市2019年度年报称“无法提供265件”，而表
+    格为337件）。
 
     依据：《中华人民共和国政府信息公开条例》第五十条第（二）项。
 
-    违规示例：“无法提供265件” with 无法提供 1–3 summing to 337 in the 总计 column.
+    违规示例：正文“无法提供265件”，而表三“总计”列“（四）无法提供”1–3项之和为337。
 
-    合规示例：“予以公开及部分公开42件…不予公开5件” with 22 + 20 and 5 in table 三.
+    合规示例：“予以公开及部分公开42件…不予公开5件”，表三相应为22 + 20和5。
     """
 
     code = "TXT-04"
@@ -472,15 +468,14 @@ class ResultCategories(_NarrativeRule):
 class ProactiveCounts(_NarrativeRule):
     """正文所述规章、规范性文件的制发/废止/现行有效件数与表二一致。
 
-    为什么：the narrative and table 二 report the same documents; different numbers mean one is
-    wrong. When a table row ran together in the published text, the narrative number is
-    compared with every reading of the row, so a mismatch is still certain.
+    为什么：正文与表二报告的是同一批文件；数字不同说明其中之一有误。表格某行在发布文本中数字连写的，
+    将正文数字与该行的每一种读法比较，因此认定的不一致仍是确定的。
 
     依据：《中华人民共和国政府信息公开条例》第五十条第（一）项。
 
-    违规示例：“现行有效行政规范性文件393件” while table 二 shows 470.
+    违规示例：“现行有效行政规范性文件393件”，而表二为470。
 
-    合规示例：“本年度制发的规范性文件77件” with 本年制发件数 77.
+    合规示例：“本年度制发的规范性文件77件”，表二“本年制发件数”为77。
     """
 
     code = "TXT-05"
@@ -511,18 +506,17 @@ _NO_NOTICE = re.compile(r"(?:未|没有)(?:发出|出具|送达|开具|发送|�
 class FeeNotices(Rule):
     """表三“逾期未按收费通知要求缴纳费用”件数大于 0 时，第六部分应报告发出的收费通知。
 
-    为什么：an application can only lapse for non-payment after a 收费通知 was issued, so table 三
-    row （六）2 > 0 means notices were sent; part 六 must report them (件数和金额). A part 六
-    that says no notice was issued contradicts the table. A part 六 that only reports the
-    amount collected leaves the notices unreported: that is flagged for review, since the 2021
-    format's exact wording for part 六 is not verified here [R].
+    为什么：只有在发出收费通知之后，申请才可能因逾期未缴纳费用而不再处理，因此表三“（六）其他处理”第
+    2项大于0，说明已发出收费通知；第六部分必须报告这些通知（件数和金额）。第六部分称未发出收费通知
+    的，与表格相矛盾。第六部分只报告实际收取金额的，收费通知仍未报告：标为“需人工复核”，因为2021年版
+    格式对第六部分的确切表述尚待核对（[R] 未经核实）。
 
-    依据：国办函〔2020〕109号《政府信息公开信息处理费管理办法》；国办公开办函〔2021〕30号
-    第六部分（收费通知件数和总金额的要求出处未核实）。
+    依据：国办函〔2020〕109号《政府信息公开信息处理费管理办法》；国办公开办函〔2021〕30号 第六部分
+    （收费通知件数和总金额的要求出处未核实）。
 
-    违规示例：（六）2 总计 6 and part 六 “本年度未发出收费通知”.
+    违规示例：表三“（六）其他处理”第2项总计为6，而第六部分称“本年度未发出收费通知”。
 
-    合规示例：（六）2 总计 6 and “共发出收费通知8件，金额4200元，实际收取3940元。”
+    合规示例：该项总计为6，第六部分称“共发出收费通知8件，金额4200元，实际收取3940元。”
     """
 
     code = "TXT-06"
