@@ -166,6 +166,9 @@ class AnnualReport:
     format: str | None = None
     published: str | None = None
     sections: dict[str, Section] = field(default_factory=dict)
+    #: The text before section 一 (the introduction: what the report is based on, the 统计期限,
+    #: where to ask); "" when no section heading was found.
+    preamble: str = ""
     table2: dict[str, Cell] = field(default_factory=dict)
     table3: dict[str, dict[str, Cell]] = field(default_factory=dict)
     table4: dict[str, dict[str, Cell]] = field(default_factory=dict)
@@ -288,6 +291,7 @@ class AnnualReport:
             "candidates": [c.to_dict() for c in self.candidates],
             "page": dict(self.page),
             "section_text": {sid: s.text for sid, s in self.sections.items()},
+            "preamble": self.preamble,
             "warnings": list(self.warnings),
             "source": self.source,
             "input_kind": self.input_kind,
@@ -372,6 +376,7 @@ def report_from_dict(data: dict[str, Any]) -> AnnualReport:
     return AnnualReport(
         title=data.get("title"), issuer=data.get("issuer"), year=data.get("year"),
         format=data.get("format"), published=data.get("published"), sections=sections,
+        preamble=data.get("preamble") or "",
         table2={k: status_cell(f"table2.{k}", v) for k, v in (data.get("table2") or {}).items()},
         table3={r: {c: status_cell(f"table3.{r}.{c}", v) for c, v in cols.items()}
                 for r, cols in (data.get("table3") or {}).items()},

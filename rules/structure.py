@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import unicodedata
@@ -436,6 +437,9 @@ def _too_few_digits(raw: str | None, cells: int) -> bool:
 
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|区间)[^。\n]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"
                      r"[^。\n\d]{0,8}?(?:((?:19|20)\d{2})\s*年\s*)?12\s*月\s*31\s*日")
+#: Any stated period: 统计期限自2019年9月1日起至2019年12月31日止.
+_ANY_PERIOD = re.compile(r"统计(?:期限|时限|时间|区间)[^。\n]{0,12}?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日"
+                         r"[^。\n\d]{0,8}?(?:((?:19|20)\d{2})年)?(\d{1,2})月(\d{1,2})日")
 _ORGAN_SUFFIX = re.compile(r"(党工委管委会|管理委员会|管委会|人民政府|政府|办公室|办公厅|办)+$")
 
 
@@ -452,7 +456,9 @@ class TitleYearPeriod(Rule):
     """标题、年度、统计期限与发布时间相互一致，页面来源与报告机关一致。
 
     为什么：年报报告的是上一年度的情况（第四十九条）：标题写明年度，统计期限为该年度1月1日至12月31
-    日，并于次年发布。页面所示“来源/发布机构”与报告机关不一致的，会误导读者。
+    日，并于次年发布。页面所示“来源/发布机构”与报告机关不一致的，会误导读者。统计期限只覆盖年度的一
+    部分（如“自2019年9月1日起至2019年12月31日止”）的，可能是机构年中设立或撤并，也可能是笔误，标为
+    “需人工复核”。
 
     依据：《中华人民共和国政府信息公开条例》第四十九条。
 
@@ -474,7 +480,8 @@ class TitleYearPeriod(Rule):
         if report.title is None:
             yield self.finding(ctx, Status.NEEDS_REVIEW, "未找到报告标题（“某机关某年政府信息公开工作年度报告”）。",
                                discriminator="no-title")
-        text = "\n".join(s.text for s in report.sections.values()) + "\n" + (report.title or "")
+        text = "\n".join([report.preamble, *(s.text for s in report.sections.values()),
+                          report.title or ""])
         m = _PERIOD.search(re.sub(r"\s+", "", text))
         if m and report.year and {int(m.group(1)), int(m.group(2) or m.group(1))} != {report.year}:
             yield self.finding(
@@ -482,6 +489,16 @@ class TitleYearPeriod(Rule):
                 f"统计期限（{m.group(1)}年1月1日至{m.group(2) or m.group(1)}年12月31日）"
                 f"与报告年度{report.year}年不一致。",
                 evidence={"year": report.year, "period": m.group(0)}, discriminator="period")
+        elif report.year and not m:
+            partial = _ANY_PERIOD.search(re.sub(r"\s+", "", text))
+            if partial and _is_part_of_year(partial, report.year):
+                y1, m1, d1, y2, m2, d2 = partial.groups()
+                yield self.finding(
+                    ctx, Status.NEEDS_REVIEW,
+                    f"统计期限为{y1}年{int(m1)}月{int(d1)}日至{y2 or y1}年{int(m2)}月{int(d2)}日，"
+                    f"不是{report.year}年全年；如机构于年中设立或撤并，应在报告中说明，请核实。",
+                    evidence={"year": report.year, "period": partial.group(0)},
+                    discriminator="part-year")
         if ctx.published and report.year:
             if ctx.published.year <= report.year:
                 yield self.finding(
@@ -499,6 +516,18 @@ class TitleYearPeriod(Rule):
                     f"页面来源/发布机构“{page_body}”与报告机关“{owner}”不一致，请核实。",
                     evidence={"page_source": page_body, "report_issuer": owner},
                     discriminator="page-source")
+
+
+def _is_part_of_year(match: re.Match, year: int) -> bool:
+    """A period inside ``year`` that is not the whole of it (a valid date pair, in order)."""
+    y1, m1, d1, y2, m2, d2 = match.groups()
+    try:
+        start = dt.date(int(y1), int(m1), int(d1))
+        end = dt.date(int(y2 or y1), int(m2), int(d2))
+    except ValueError:
+        return False
+    whole = (dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return start.year == end.year == year and start <= end and (start, end) != whole
 
 
 def _owner(report) -> str | None:

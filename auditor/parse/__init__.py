@@ -148,6 +148,7 @@ def parse_text(text: str, *, source: str | None = None, input_kind: str = "text"
         format=fmt,
         published=meta.find_published(text),
         sections=dict(sorted(sections.items())),
+        preamble=text[:min(h.start for h in headings.values())].strip() if headings else "",
         table2=table2,
         table3=table3,
         table4=table4,
