@@ -32,9 +32,11 @@ class ConditionalRequestMiddleware:
         self.validators: dict[str, Validators] = {}
         self.store: Store | None = None
         self.revalidated = 0
-        #: Hashes in the order the last run fetched them, and where each first is.
+        #: Hashes in the order the last run fetched them, where each first is, and which
+        #: were used already (not read ahead again).
         self.order: list[str] = []
         self.position: dict[str, int] = {}
+        self.used = bytearray()
         #: Bodies read ahead, not used yet (bounded: a crawl in another order reads less
         #: ahead, never more).
         self.ahead: dict[str, bytes] = {}
@@ -55,6 +57,7 @@ class ConditionalRequestMiddleware:
             self.validators = self.store.validators(run.site, before_run=run.id)
         self.order = list(dict.fromkeys(v.hash for v in self.validators.values()))
         self.position = {digest: index for index, digest in enumerate(self.order)}
+        self.used = bytearray(len(self.order))
 
     def spider_closed(self, spider) -> None:
         if self.store is not None:
@@ -101,10 +104,14 @@ class ConditionalRequestMiddleware:
         """The stored bytes of ``digest``, read with the next :data:`READ_AHEAD` ones."""
         if self.store is None:
             return None
+        start = self.position.get(digest)
         if digest not in self.ahead:
             if len(self.ahead) > 4 * READ_AHEAD:
                 self.ahead.clear()
-            start = self.position.get(digest)
-            wanted = [digest] if start is None else self.order[start:start + READ_AHEAD]
+            wanted = [digest] if start is None else [digest] + [
+                self.order[i] for i in range(start + 1, min(start + READ_AHEAD, len(self.order)))
+                if not self.used[i] and self.order[i] not in self.ahead]
             self.ahead.update(self.store.blobs(wanted))
+        if start is not None:
+            self.used[start] = 1
         return self.ahead.pop(digest, None)
