@@ -49,6 +49,7 @@ def run(options: dict[str, Any]) -> int:
     # fresh directory per crawl: it is Scrapy's queue, never resumed from (the store is).
     queue_dir = tempfile.TemporaryDirectory(prefix="zwgk-crawl-queue-")
     settings.setdefault("JOBDIR", queue_dir.name)
+    settings.setdefault("SCHEDULER_DISK_QUEUE", "auditor.spiders.diskqueue.RequestDiskQueue")
     process = AsyncCrawlerProcess(settings=settings)
     crawler = process.create_crawler(DisclosureSpider)
     crawler.signals.connect(_spider_error, signal=signals.spider_error)
