@@ -57,13 +57,17 @@ class CrawlError(Exception):
 
 def crawl(options: CrawlOptions, *, site: str | None = None,
           progress: Callable[[dict[str, int]], None] | None = None,
-          poll: float = 0.5, should_stop: Callable[[], bool] | None = None) -> int:
+          poll: float = 0.5, should_stop: Callable[[], bool] | None = None,
+          between: Callable[[Store, int], None] | None = None) -> int:
     """Crawl into the store; returns the run id. Pages gathered are kept even if it fails.
 
     The run ends ``finished``, or ``failed`` when it never reached the site (its start pages
     not fetched, or no page fetched: see :mod:`auditor.runstatus`; the reason is in
     ``stats["failure"]``), ``interrupted`` (Ctrl-C, or ``should_stop()`` said so: a worker
     that lost its hold on the site) or ``crashed`` (CrawlError raised).
+
+    ``between(store, run_id)`` is called between polls (work to do while the crawl runs:
+    :class:`auditor.site_audit.ParseCacheWarmer`).
 
     The crawl child dies with this process (``parent_pid``: spiders/runner.py), so a worker
     killed mid-site leaves no crawler behind to write into the run another worker resumes.
@@ -94,6 +98,8 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
                     progress(store.crawl_progress(run_id))
                 if should_stop is not None and should_stop():
                     raise KeyboardInterrupt
+                if between is not None:
+                    between(store, run_id)
     except KeyboardInterrupt:
         child.terminate()
         status = "interrupted"

@@ -244,9 +244,7 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
                 if view.is_html and not view.is_answer:  # a list API's JSON/XML has no tags
                     out.page_tags.append((url, kind.kind, dict(view.meta)))
                 continue
-            reading = _DocumentReading.of(view, kind, extract_dates(
-                body, url=url, list_date=page.list_date, root=view.root,
-                list_issued=item.issued if item else None))
+            reading = _document_reading(page, body, view, kind, item)
             # A page the website indicators read in full (a 指南, a 咨询 page) is read again
             # next time: the cache keeps only what document rules need.
             if key is not None and kind.kind == "document" and not indicator:
@@ -289,6 +287,64 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
         store.set_page_kinds(changed)
     store.commit()
     return out
+
+
+def _document_reading(page: PageRecord, body: bytes, view: Page, kind: PageKind,
+                      item: ListItem | None) -> _DocumentReading:
+    return _DocumentReading.of(view, kind, extract_dates(
+        body, url=page.final_url or page.url, list_date=page.list_date, root=view.root,
+        list_issued=item.issued if item else None))
+
+
+class ParseCacheWarmer:
+    """Reads the documents a crawl has stored so far into the parse cache, while the crawl
+    goes on (``auditor scan`` calls :meth:`step` between its polls), so that the audit after
+    it finds them read: the same reading, under the same key, as :func:`_read_run` makes — a
+    document whose key turns out different (a list read later says more about it) is simply
+    read again by the audit."""
+
+    def __init__(self, store: Store, run_id: int, *, batch: int = 100) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.batch = batch
+        self.after = 0
+        self.listed: dict[str, ListItem] = {}
+
+    def step(self) -> int:
+        """Read up to ``batch`` newly stored pages; returns how many were read."""
+        from auditor.spiders.adapters import read_list
+
+        pages = self.store.pages(self.run_id, after=self.after, limit=self.batch)
+        documents = []
+        for page in pages:
+            self.after = page.id
+            if page.outcome != "ok" or not page.hash or page.kind in _KEEP_KIND:
+                continue
+            if (page.reached_as or page.kind) in ("home", "column", "list"):
+                view = _view(page, self.store.blob(page.hash) or b"")
+                if view.kind.kind == "list" or page.reached_as in ("column", "list"):
+                    for listed_item in read_list(view).items:
+                        self.listed.setdefault(url_key(listed_item.url), listed_item)
+            elif _cacheable(page):
+                documents.append((_cache_key(page, self.listed), page))
+        known = self.store.cached_parses([key for key, _ in documents]) if documents else {}
+        bodies = self.store.blobs(p.hash for key, p in documents if key not in known) \
+            if len(known) < len(documents) else {}
+        for key, page in documents:
+            if key in known:
+                continue
+            body = bodies.get(page.hash) or b""
+            view = _view(page, body)
+            kind = view.kind
+            column = page.column_name or view.meta_value("ColumnName") or None
+            if kind.kind != "document" or (view.is_html and wanted(view, column,
+                                                                   page.reached_as)):
+                continue  # read in full by the audit, as _read_run does
+            item = self.listed.get(url_key(page.url))
+            self.store.cache_parse(key, _document_reading(page, body, view, kind,
+                                                          item).to_json())
+        self.store.commit()
+        return len(pages)
 
 
 def _shared_pages(reading: ListReading, seen: dict[tuple, tuple]) -> ListReading:

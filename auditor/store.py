@@ -655,11 +655,17 @@ class Store:
         if any(self._pending.values()):
             self._write()
 
-    def pages(self, run_id: int, kinds: Iterable[str] | None = None) -> list[PageRecord]:
+    def pages(self, run_id: int, kinds: Iterable[str] | None = None, *,
+              after: int | None = None, limit: int | None = None) -> list[PageRecord]:
+        """The run's pages in the order they were stored (``after``: ids after that one)."""
         query = select(*(pages_table.c[name] for name in PAGE_COLUMNS)).where(
             pages_table.c.run_id == run_id)
         if kinds:
             query = query.where(pages_table.c.kind.in_(list(kinds)))
+        if after is not None:
+            query = query.where(pages_table.c.id > after)
+        if limit is not None:
+            query = query.limit(limit)
         return [PageRecord(*_interned(row)) for row in
                 self._read(query.order_by(pages_table.c.id))]
 
