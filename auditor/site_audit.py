@@ -11,6 +11,7 @@ report parser; only the results are kept, so memory does not grow with the size 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import sys
@@ -461,6 +462,12 @@ class _DocumentReading:
     @classmethod
     def from_json(cls, text: str) -> _DocumentReading:
         data = json.loads(text)
+        # What every document of a site repeats (its kind and cue, the site's name, a date's
+        # kind and strategy) held once, as reading the page itself gives them: a 50,000-document
+        # audit keeps them all.
+        for name in ("kind", "cue", "site_name", "site_domain", "footer_code"):
+            if isinstance(data.get(name), str):
+                data[name] = sys.intern(data[name])
         data["meta"] = _shared(data["meta"])
         data["catalogue"] = tuple(data.get("catalogue") or ())
         raw = data.pop("dates")
@@ -493,9 +500,16 @@ def _evidence_index(dates: DocumentDates, evidence: DateEvidence | None) -> int 
     return len(dates.candidates) + extra.index(evidence)
 
 
+@functools.lru_cache(maxsize=8192)
+def _day(iso: str) -> dt.date:
+    """One date object a day (a site's documents share a few thousand days between them)."""
+    return dt.date.fromisoformat(iso)
+
+
 def _evidence(data: dict[str, Any]) -> DateEvidence:
-    return DateEvidence(value=dt.date.fromisoformat(data["value"]), kind=data["kind"],
-                        strategy=data["strategy"], raw=data["raw"], time=data["time"])
+    return DateEvidence(value=_day(data["value"]), kind=sys.intern(data["kind"]),
+                        strategy=sys.intern(data["strategy"]), raw=data["raw"],
+                        time=sys.intern(data["time"]) if data["time"] else data["time"])
 
 
 def _read_report(store: Store, view: Page, attachments: list[PageRecord]) -> AnnualReport | str:
