@@ -31,14 +31,21 @@ class WorkCalendar:
     def __init__(self, overrides: Mapping[dt.date, bool] | None = None) -> None:
         #: date -> True (working day) / False (day off), applied before the official data.
         self.overrides = dict(overrides or {})
+        #: The official answers already asked (a site's audit asks about the same days for
+        #: thousands of documents; the library validates every date it is asked about).
+        self._official: dict[dt.date, bool] = {}
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
+        known = self._official.get(day)
+        if known is not None:
+            return known
         try:
-            return chinese_calendar.is_workday(day)
+            known = self._official[day] = chinese_calendar.is_workday(day)
         except NotImplementedError:
             raise CalendarNotCovered(day.year) from None
+        return known
 
     def covers(self, day: dt.date) -> bool:
         try:

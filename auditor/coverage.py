@@ -179,12 +179,17 @@ def _judge(column: _Column, by_key: Mapping[str, Any], dated: set[str]) -> Colum
     reasons: list[str] = []
     declared = None
     placeholder = None
+    # Every page of a TRS list names all its pages, and the audit holds one tuple for them
+    # (auditor.site_audit): walked once, not once a page (a million URLs at 1,000 pages).
+    walked: set[int] = set()
     for reading in column.readings:
         for item in reading.items:
             items.setdefault(url_key(item.url), item)
-        for request in reading.pages:
-            wanted.setdefault(url_key(request.key) if request.method == "GET" else request.key,
-                              request.key)
+        if id(reading.pages) not in walked:
+            walked.add(id(reading.pages))
+            for request in reading.pages:
+                wanted.setdefault(url_key(request.key) if request.method == "GET"
+                                  else request.key, request.key)
         if reading.unfollowed and reading.unfollowed not in reasons:
             reasons.append(reading.unfollowed)
         reasons.extend(n for n in reading.notes if n not in reasons)

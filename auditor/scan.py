@@ -57,13 +57,17 @@ class CrawlError(Exception):
 
 def crawl(options: CrawlOptions, *, site: str | None = None,
           progress: Callable[[dict[str, int]], None] | None = None,
-          poll: float = 0.5, should_stop: Callable[[], bool] | None = None) -> int:
+          poll: float = 0.5, should_stop: Callable[[], bool] | None = None,
+          between: Callable[[Store, int], None] | None = None) -> int:
     """Crawl into the store; returns the run id. Pages gathered are kept even if it fails.
 
     The run ends ``finished``, or ``failed`` when it never reached the site (its start pages
     not fetched, or no page fetched: see :mod:`auditor.runstatus`; the reason is in
     ``stats["failure"]``), ``interrupted`` (Ctrl-C, or ``should_stop()`` said so: a worker
     that lost its hold on the site) or ``crashed`` (CrawlError raised).
+
+    ``between(store, run_id)`` is called between polls (work to do while the crawl runs:
+    :class:`auditor.site_audit.ParseCacheWarmer`).
 
     The crawl child dies with this process (``parent_pid``: spiders/runner.py), so a worker
     killed mid-site leaves no crawler behind to write into the run another worker resumes.
@@ -94,6 +98,8 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
                     progress(store.crawl_progress(run_id))
                 if should_stop is not None and should_stop():
                     raise KeyboardInterrupt
+                if between is not None:
+                    between(store, run_id)
     except KeyboardInterrupt:
         child.terminate()
         status = "interrupted"
@@ -115,9 +121,9 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
             progress(store.crawl_progress(run_id))
     if status == "crashed":
         tail = err.decode("utf-8", "replace").strip().splitlines()
-        raise CrawlError(f"run {run_id}: the crawl process failed"
-                         f" ({tail[-1] if tail else 'exit ' + str(child.returncode)});"
-                         f" pages gathered so far are kept (auditor scan --resume {run_id})",
+        raise CrawlError(f"运行编号 {run_id}：抓取进程异常退出"
+                         f"（{tail[-1] if tail else '退出码 ' + str(child.returncode)}）；"
+                         f"已抓取的页面已保存（续抓：auditor scan --resume {run_id}）",
                          run_id)
     return run_id
 

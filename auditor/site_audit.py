@@ -11,6 +11,7 @@ report parser; only the results are kept, so memory does not grow with the size 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import sys
@@ -189,6 +190,7 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
     # reading is taken from the store instead of parsing them again (a re-scan of an unchanged
     # site; a re-audit). The key is made when the document is reached, after its lists.
     cached: dict[str, str] = {}
+    further_pages: dict[tuple, tuple] = {}
     for index, page in enumerate(stored):
         if index % _CACHE_CHUNK == 0:  # a chunk of readings at a time: memory stays flat
             chunk = [_cache_key(p, listed) for p in stored[index:index + _CACHE_CHUNK]
@@ -230,7 +232,7 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
             else:
                 indicator = False
             if kind.kind == "list" or page.reached_as in ("column", "list"):
-                out.readings[page.id] = read_list(view)
+                out.readings[page.id] = _shared_pages(read_list(view), further_pages)
                 for listed_item in out.readings[page.id].items:
                     listed.setdefault(url_key(listed_item.url), listed_item)
                 name = view.meta_value("ColumnName") or (view.title or "").split("_")[0].strip()
@@ -240,9 +242,7 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
                 if view.is_html and not view.is_answer:  # a list API's JSON/XML has no tags
                     out.page_tags.append((url, kind.kind, dict(view.meta)))
                 continue
-            reading = _DocumentReading.of(view, kind, extract_dates(
-                body, url=url, list_date=page.list_date, root=view.root,
-                list_issued=item.issued if item else None))
+            reading = _document_reading(page, body, view, kind, item)
             # A page the website indicators read in full (a 指南, a 咨询 page) is read again
             # next time: the cache keeps only what document rules need.
             if key is not None and kind.kind == "document" and not indicator:
@@ -285,6 +285,74 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
         store.set_page_kinds(changed)
     store.commit()
     return out
+
+
+def _document_reading(page: PageRecord, body: bytes, view: Page, kind: PageKind,
+                      item: ListItem | None) -> _DocumentReading:
+    return _DocumentReading.of(view, kind, extract_dates(
+        body, url=page.final_url or page.url, list_date=page.list_date, root=view.root,
+        list_issued=item.issued if item else None))
+
+
+class ParseCacheWarmer:
+    """Reads the documents a crawl has stored so far into the parse cache, while the crawl
+    goes on (``auditor scan`` calls :meth:`step` between its polls), so that the audit after
+    it finds them read: the same reading, under the same key, as :func:`_read_run` makes — a
+    document whose key turns out different (a list read later says more about it) is simply
+    read again by the audit."""
+
+    def __init__(self, store: Store, run_id: int, *, batch: int = 100) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.batch = batch
+        self.after = 0
+        self.listed: dict[str, ListItem] = {}
+
+    def step(self) -> int:
+        """Read up to ``batch`` newly stored pages; returns how many were read."""
+        from auditor.spiders.adapters import read_list
+
+        pages = self.store.pages(self.run_id, after=self.after, limit=self.batch)
+        documents = []
+        for page in pages:
+            self.after = page.id
+            if page.outcome != "ok" or not page.hash or page.kind in _KEEP_KIND:
+                continue
+            if (page.reached_as or page.kind) in ("home", "column", "list"):
+                view = _view(page, self.store.blob(page.hash) or b"")
+                if view.kind.kind == "list" or page.reached_as in ("column", "list"):
+                    for listed_item in read_list(view).items:
+                        self.listed.setdefault(url_key(listed_item.url), listed_item)
+            elif _cacheable(page):
+                documents.append((_cache_key(page, self.listed), page))
+        known = self.store.cached_parses([key for key, _ in documents]) if documents else {}
+        bodies = self.store.blobs(p.hash for key, p in documents if key not in known) \
+            if len(known) < len(documents) else {}
+        for key, page in documents:
+            if key in known:
+                continue
+            body = bodies.get(page.hash) or b""
+            view = _view(page, body)
+            kind = view.kind
+            column = page.column_name or view.meta_value("ColumnName") or None
+            if kind.kind != "document" or (view.is_html and wanted(view, column,
+                                                                   page.reached_as)):
+                continue  # read in full by the audit, as _read_run does
+            item = self.listed.get(url_key(page.url))
+            self.store.cache_parse(key, _document_reading(page, body, view, kind,
+                                                          item).to_json())
+        self.store.commit()
+        return len(pages)
+
+
+def _shared_pages(reading: ListReading, seen: dict[tuple, tuple]) -> ListReading:
+    """``reading`` with the further pages its list names held once for all the list's pages:
+    every page of a TRS list names all of them (1,000 pages naming 1,000 pages each in a
+    50,000-document column — a million objects, the largest part of the audit's memory)."""
+    if len(reading.pages) < 2:
+        return reading
+    pages = seen.setdefault(reading.pages, reading.pages)  # an equal tuple: the same pages
+    return reading if pages is reading.pages else replace(reading, pages=pages)
 
 
 def _indicator_facts(out: _RunReading, page: PageRecord, view: Page, url: str) -> bool:
@@ -391,6 +459,12 @@ class _DocumentReading:
     @classmethod
     def from_json(cls, text: str) -> _DocumentReading:
         data = json.loads(text)
+        # What every document of a site repeats (its kind and cue, the site's name, a date's
+        # kind and strategy) held once, as reading the page itself gives them: a 50,000-document
+        # audit keeps them all.
+        for name in ("kind", "cue", "site_name", "site_domain", "footer_code"):
+            if isinstance(data.get(name), str):
+                data[name] = sys.intern(data[name])
         data["meta"] = _shared(data["meta"])
         data["catalogue"] = tuple(data.get("catalogue") or ())
         raw = data.pop("dates")
@@ -423,9 +497,16 @@ def _evidence_index(dates: DocumentDates, evidence: DateEvidence | None) -> int 
     return len(dates.candidates) + extra.index(evidence)
 
 
+@functools.lru_cache(maxsize=8192)
+def _day(iso: str) -> dt.date:
+    """One date object a day (a site's documents share a few thousand days between them)."""
+    return dt.date.fromisoformat(iso)
+
+
 def _evidence(data: dict[str, Any]) -> DateEvidence:
-    return DateEvidence(value=dt.date.fromisoformat(data["value"]), kind=data["kind"],
-                        strategy=data["strategy"], raw=data["raw"], time=data["time"])
+    return DateEvidence(value=_day(data["value"]), kind=sys.intern(data["kind"]),
+                        strategy=sys.intern(data["strategy"]), raw=data["raw"],
+                        time=sys.intern(data["time"]) if data["time"] else data["time"])
 
 
 def _read_report(store: Store, view: Page, attachments: list[PageRecord]) -> AnnualReport | str:

@@ -624,6 +624,16 @@ class Store:
         rows = self._read(select(blobs_table.c.data).where(blobs_table.c.hash == digest))
         return zlib.decompress(rows[0][0]) if rows else None
 
+    def blobs(self, digests: Iterable[str]) -> dict[str, bytes]:
+        """The stored bytes of several hashes at once (those not stored are left out)."""
+        digests = list(dict.fromkeys(digests))
+        out: dict[str, bytes] = {}
+        for start in range(0, len(digests), 500):
+            out.update((digest, zlib.decompress(data)) for digest, data in self._read(
+                select(blobs_table.c.hash, blobs_table.c.data).where(
+                    blobs_table.c.hash.in_(digests[start:start + 500]))))
+        return out
+
     def add_page(self, run_id: int, *, url: str, kind: str, outcome: str,
                  status: int | None = None, body: bytes | None = None,
                  commit: bool = True, **fields: Any) -> None:
@@ -645,11 +655,17 @@ class Store:
         if any(self._pending.values()):
             self._write()
 
-    def pages(self, run_id: int, kinds: Iterable[str] | None = None) -> list[PageRecord]:
+    def pages(self, run_id: int, kinds: Iterable[str] | None = None, *,
+              after: int | None = None, limit: int | None = None) -> list[PageRecord]:
+        """The run's pages in the order they were stored (``after``: ids after that one)."""
         query = select(*(pages_table.c[name] for name in PAGE_COLUMNS)).where(
             pages_table.c.run_id == run_id)
         if kinds:
             query = query.where(pages_table.c.kind.in_(list(kinds)))
+        if after is not None:
+            query = query.where(pages_table.c.id > after)
+        if limit is not None:
+            query = query.limit(limit)
         return [PageRecord(*_interned(row)) for row in
                 self._read(query.order_by(pages_table.c.id))]
 
@@ -682,7 +698,8 @@ class Store:
     def validators(self, site: str, before_run: int) -> dict[str, Validators]:
         """Stored bodies of the site's last finished run before ``before_run`` with what the
         site said to recognise them (ETag, Last-Modified), by the URL they were fetched from:
-        what a re-scan may ask about conditionally."""
+        what a re-scan may ask about conditionally. In the order that run fetched them (a
+        re-scan asks in much the same order: spiders/conditional.py reads bodies ahead)."""
         rows = self._read(select(runs_table.c.id).where(and_(
             runs_table.c.site == site, runs_table.c.id < before_run,
             runs_table.c.status == "finished")).order_by(runs_table.c.id.desc()).limit(1))
@@ -694,7 +711,8 @@ class Store:
                            pages_table.c.run_id == rows[0][0], pages_table.c.outcome == "ok",
                            pages_table.c.hash.is_not(None),
                            (pages_table.c.etag.is_not(None))
-                           | (pages_table.c.last_modified.is_not(None))))
+                           | (pages_table.c.last_modified.is_not(None)))).order_by(
+                               pages_table.c.id)
         out = {}
         for url, final_url, etag, modified, digest, content_type, status in self._read(query):
             if "#" in url:  # a POST to a list interface: never asked conditionally

@@ -249,9 +249,12 @@ class DisclosureSpider(scrapy.Spider):
                 outcome, wall = "empty", "页面内容为空（疑似防火墙拦截或系统故障），无法检查"
             if reached == "document":
                 self.guard.saw(key, kind, hashlib.sha1(response.body).hexdigest())
+        # A 304 carries the stored bytes (spiders/conditional.py): stored already, by hash.
+        known = meta.get("conditional") if "not_modified" in response.flags else None
         yield self.record(
             url=key, final_url=response.url, kind=kind, reached_as=reached, kind_cue=cue,
-            outcome=outcome, status=response.status, body=response.body,
+            outcome=outcome, status=response.status,
+            body=None if known else response.body, hash=known.hash if known else None,
             error=wall or (f"HTTP {response.status}" if response.status >= 400 else None),
             elapsed=round(time.monotonic() - meta["started"], 3),
             content_type=response.headers.get(b"Content-Type", b"").decode("latin-1") or None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from typing import Any
 
 
@@ -43,6 +44,12 @@ def run(options: dict[str, Any]) -> int:
     )
     settings.update(options.get("extra_settings") or {})
     settings["LOG_INSTALL_ROOT_HANDLER"] = False
+    # Requests waiting to be sent are kept on disk, not in memory: lists go first, so a big
+    # column's every document waits in the queue (50,000 requests, ~100 MB in memory). A
+    # fresh directory per crawl: it is Scrapy's queue, never resumed from (the store is).
+    queue_dir = tempfile.TemporaryDirectory(prefix="zwgk-crawl-queue-")
+    settings.setdefault("JOBDIR", queue_dir.name)
+    settings.setdefault("SCHEDULER_DISK_QUEUE", "auditor.spiders.diskqueue.RequestDiskQueue")
     process = AsyncCrawlerProcess(settings=settings)
     crawler = process.create_crawler(DisclosureSpider)
     crawler.signals.connect(_spider_error, signal=signals.spider_error)
@@ -53,7 +60,10 @@ def run(options: dict[str, Any]) -> int:
                   extra_start_urls=options.get("extra_start_urls") or [],
                   resume=bool(options.get("resume_run")),
                   max_depth=options.get("max_depth", 6))
-    process.start()
+    try:
+        process.start()
+    finally:
+        queue_dir.cleanup()
     return 0
 
 
