@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
                else "read")
         print(f"{part:14} {requests[part]:>8} {cap:>4}  {dict(outcomes[part])} / {how}")
     print(f"violations: {len(violations)} ({len(violations) - len(other)} TIME-05 planted, "
-          f"{len(other)} other{': ' + '; '.join(f['rule'] for f in other) if other else ''})")
+          f"{len(other)} other{': ' + '; '.join(f['rule'] + ' ' + f['message'][:90] for f in other) if other else ''})")
     print(f"complete: {result['coverage']['complete']} — "
           + "; ".join(result["coverage"].get("incomplete_reasons", [])))
     return 0
