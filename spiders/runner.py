@@ -44,11 +44,14 @@ def run(options: dict[str, Any]) -> int:
     )
     settings.update(options.get("extra_settings") or {})
     settings["LOG_INSTALL_ROOT_HANDLER"] = False
-    # Requests waiting to be sent are kept on disk, not in memory: lists go first, so a big
-    # column's every document waits in the queue (50,000 requests, ~100 MB in memory). A
-    # fresh directory per crawl: it is Scrapy's queue, never resumed from (the store is).
+    # Requests waiting to be sent stay in memory up to a bound and spill to disk beyond it:
+    # lists go first, so a big column's every document waits in the queue (50,000 requests,
+    # ~100 MB in memory) — see spiders/scheduler.py. A fresh directory per crawl: it is
+    # Scrapy's queue, never resumed from (the store is).
     queue_dir = tempfile.TemporaryDirectory(prefix="zwgk-crawl-queue-")
     settings.setdefault("JOBDIR", queue_dir.name)
+    settings.setdefault("SCHEDULER", "auditor.spiders.scheduler.SpillingScheduler")
+    settings.setdefault("DUPEFILTER_CLASS", "auditor.spiders.scheduler.MemoryDupeFilter")
     settings.setdefault("SCHEDULER_DISK_QUEUE", "auditor.spiders.diskqueue.RequestDiskQueue")
     process = AsyncCrawlerProcess(settings=settings)
     crawler = process.create_crawler(DisclosureSpider)
