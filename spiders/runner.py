@@ -8,6 +8,7 @@ crash of the crawl itself.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from typing import Any
@@ -25,6 +26,28 @@ def die_with_parent(parent_pid: int | None) -> None:
     ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent_pid:  # it died before we asked
         os._exit(1)
+
+
+#: The crawl queue directories under the temporary directory: ``zwgk-crawl-queue-PID-…``.
+QUEUE_PREFIX = "zwgk-crawl-queue-"
+
+
+def sweep_orphan_queues() -> None:
+    """Remove the queue directories of crawls whose process is gone: a crawl killed outright
+    (SIGKILL, or with the worker that started it) cannot clean up after itself."""
+    import shutil
+    from pathlib import Path
+
+    for path in Path(tempfile.gettempdir()).glob(f"{QUEUE_PREFIX}*"):
+        pid = path.name[len(QUEUE_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            pass  # alive under another user: not ours to remove
 
 
 def run(options: dict[str, Any]) -> int:
@@ -48,7 +71,8 @@ def run(options: dict[str, Any]) -> int:
     # lists go first, so a big column's every document waits in the queue (50,000 requests,
     # ~100 MB in memory) — see spiders/scheduler.py. A fresh directory per crawl: it is
     # Scrapy's queue, never resumed from (the store is).
-    queue_dir = tempfile.TemporaryDirectory(prefix="zwgk-crawl-queue-")
+    sweep_orphan_queues()
+    queue_dir = tempfile.TemporaryDirectory(prefix=f"{QUEUE_PREFIX}{os.getpid()}-")
     settings.setdefault("JOBDIR", queue_dir.name)
     settings.setdefault("SCHEDULER", "auditor.spiders.scheduler.SpillingScheduler")
     settings.setdefault("DUPEFILTER_CLASS", "auditor.spiders.scheduler.MemoryDupeFilter")
