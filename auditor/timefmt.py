@@ -42,6 +42,26 @@ def local_day(value: str | dt.datetime | None) -> str:
     return moment.date().isoformat()
 
 
+def day_of_timestamp(value: object) -> str | None:
+    """The day in China of a Unix timestamp as list APIs give it (seconds, or milliseconds
+    when it is that large): ``1741582560`` -> ``2025-03-10``. Anything that is not a time a
+    site could mean (text, a negative or absurd number) is ``None``, never an exception:
+    these numbers come from the site."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if not 0 < number < 1e14:  # NaN and infinities fail this too
+        return None
+    seconds = number / 1000 if number > 1e11 else number
+    try:
+        return dt.datetime.fromtimestamp(seconds, CHINA).date().isoformat()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def today() -> dt.date:
     """Today in China: the audit date, 生成日期 and 整改通知 dates are China's day, whatever
     the clock of the machine running the audit."""

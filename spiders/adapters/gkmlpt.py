@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from auditor.parse.lists import ListItem, ListReading, PageRequest
 from auditor.parse.page import Page
+from auditor.timefmt import day_of_timestamp
 
 from .base import ListAdapter, balanced, json_of
 
@@ -36,8 +36,7 @@ def _day(article: dict) -> str | None:
     for key in ("display_publish_time",):
         value = article.get(key)
         if isinstance(value, (int, float)) or str(value or "").isdigit():
-            moment = dt.datetime.fromtimestamp(float(value), dt.UTC) + dt.timedelta(hours=8)
-            return moment.date().isoformat()
+            return day_of_timestamp(value)
     return None
 
 
@@ -46,8 +45,7 @@ def _issued(article: dict) -> str | None:
     field the site shows as 发布日期 is unverified; ``created_at`` is taken as the publication)."""
     value = article.get("date")
     if isinstance(value, (int, float)) or str(value or "").isdigit():
-        return (dt.datetime.fromtimestamp(float(value), dt.UTC) + dt.timedelta(hours=8)).date() \
-            .isoformat()
+        return day_of_timestamp(value)
     return None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 import re
@@ -17,6 +16,7 @@ from auditor.parse.lists import (
     pages_from_tree,
 )
 from auditor.parse.page import Page
+from auditor.timefmt import day_of_timestamp
 
 from .base import ListAdapter, balanced, js_object, json_of, origin
 
@@ -136,10 +136,7 @@ def _day(value) -> str | None:
     if value in (None, "", "null"):
         return None
     if isinstance(value, (int, float)) or str(value).isdigit():
-        number = float(value)
-        seconds = number / 1000 if number > 1e11 else number
-        return (dt.datetime.fromtimestamp(seconds, dt.UTC) + dt.timedelta(hours=8)).date() \
-            .isoformat()
+        return day_of_timestamp(value)
     m = re.match(r"\s*((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})", str(value))
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
 
