@@ -39,9 +39,17 @@ ADAPTERS: list[ListAdapter] = [
 
 
 def read_list(page: Page) -> ListReading:
-    """The list a page carries, read by the first adapter that recognises it."""
+    """The list a page carries, read by the first adapter that recognises it.
+
+    The page comes from the site: markup or JSON no adapter was written for may break one.
+    That list is then *unread* (its column not complete, SCAN-01 at its URL), never a lost
+    crawl or audit and never an empty column."""
     for adapter in ADAPTERS:
         cue = adapter.cue(page)
         if cue:
-            return adapter.read(page, cue)
+            try:
+                return adapter.read(page, cue)
+            except Exception as exc:  # noqa: BLE001 - any failure of a reader is "not read"
+                return ListReading(adapter.name, cue, unfollowed=f"列表无法解析（{adapter.name}："
+                                   f"{type(exc).__name__}）")
     raise AssertionError("the generic adapter always matches")  # pragma: no cover

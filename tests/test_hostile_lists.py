@@ -1,5 +1,6 @@
-"""Unix timestamps from list APIs (TRS, UCAP, gkmlpt) become days in China; what a hostile or
-broken API sends instead is no date, never an exception that loses the list."""
+"""What list pages and list APIs send that their readers did not expect. Timestamps become days
+in China (TRS, UCAP, gkmlpt) and garbage in their place is no date; a list that breaks its
+reader is an unread list (SCAN-01 at its URL), never an exception that loses the crawl."""
 
 from __future__ import annotations
 
@@ -41,3 +42,17 @@ def test_gkmlpt_answer_with_absurd_timestamps_is_read_without_dates():
     reading = read_list(page)
     dates = {item.url.rsplit("/", 1)[-1]: item.list_date for item in reading.items}
     assert dates == {"post_1.html": None, "post_2.html": "2025-03-10"}
+
+
+def test_a_list_that_breaks_its_reader_is_unread_not_lost(monkeypatch):
+    from auditor.spiders.adapters import gkmlpt
+
+    def broken(self, page, cue):
+        raise KeyError("articles")  # what an answer of a shape nobody wrote a reader for does
+
+    monkeypatch.setattr(gkmlpt.GkmlptAdapter, "read", broken)
+    page = read_page(b'{"articles": "not a list"}',
+                     "http://www.a.gov.cn/gkmlpt/api/all/123?page=1&sid=456")
+    reading = read_list(page)
+    assert reading.state == "unread" and reading.adapter == "gkmlpt"
+    assert "列表无法解析" in reading.unfollowed and "KeyError" in reading.unfollowed
