@@ -82,6 +82,10 @@ def empty_body(page) -> bool:
         page.root.find(".//iframe") is None
 
 
+#: Longer links are not followed (a trap that grows its URL; browsers' own limit).
+MAX_URL_LENGTH = 2083
+
+
 def _some(item):
     return () if item is None else (item,)
 
@@ -139,6 +143,8 @@ class DisclosureSpider(scrapy.Spider):
             meta.setdefault("download_maxsize", ATTACHMENT_MAXSIZE)
         kwargs.setdefault("priority", priority(kind, column) + (15 if meta.get(
             "report_attachment") else 0))
+        if referer:  # as a browser sends it (some sites refuse attachments without it)
+            kwargs["headers"] = {"Referer": referer, **(kwargs.get("headers") or {})}
         return scrapy.Request(url, method=method, callback=self.parse_page, errback=self.failed,
                               meta=meta, **kwargs)
 
@@ -158,7 +164,8 @@ class DisclosureSpider(scrapy.Spider):
     def follow(self, response: Response, url: str, **fields: Any):
         """A request inside the site and the depth limit, or a recorded 'offsite' page;
         ``None`` when there is nothing to do."""
-        if url in self.done or fields.get("hops", 0) > self.max_depth:
+        if url in self.done or fields.get("hops", 0) > self.max_depth or \
+                len(url) > MAX_URL_LENGTH:
             return None
         if fields.get("kind") == "document":
             url = without_session(url)

@@ -209,3 +209,42 @@ def test_progress_moves_during_the_crawl(tmp_path):
     during = [s for s in seen[:-1] if 0 < s["pages"] < final["pages"]]
     assert during, "the display stayed at 0 until the end"
     assert any(s["documents"] for s in during) and any(s["columns"] for s in during)
+
+
+def test_a_site_never_gets_more_requests_at_a_time_than_its_concurrency(tmp_path, monkeypatch):
+    """Without a delay too (Scrapy's own downloader sent up to 8 at a time with the asyncio
+    reactor: spiders/downloader.py); the connections are kept alive, not one per page, and
+    every request after the start page names the page that linked it (Referer)."""
+    import threading
+    import time
+
+    from auditor.demo.sitegen import build_large_site
+    from auditor.devserver import SiteHandler
+
+    lock = threading.Lock()
+    state = {"now": 0, "most": 0, "connections": set(), "referers": []}
+    original = SiteHandler.handle_request
+
+    def counted(self, head=False):
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+            state["connections"].add(self.client_address)
+            state["referers"].append((self.path, self.headers.get("Referer")))
+        try:
+            time.sleep(0.005)  # long enough for overlapping requests to overlap
+            original(self, head)
+        finally:
+            with lock:
+                state["now"] -= 1
+
+    monkeypatch.setattr(SiteHandler, "handle_request", counted)
+    site = build_large_site(tmp_path / "site", documents=60)
+    _, run_id = run_crawl(site, tmp_path / "c.db", concurrency=2, max_depth=10)
+    with Store(tmp_path / "c.db") as store:
+        assert sum(store.page_counts(run_id).values()) >= 60
+    assert state["most"] == 2
+    assert len(state["connections"]) <= 4  # robots.txt, the pages' two, a spare
+    documents = [(path, referer) for path, referer in state["referers"] if "/t20" in path]
+    assert documents and all(referer and referer.endswith((".html", "/"))
+                             for _, referer in documents)
