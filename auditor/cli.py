@@ -542,7 +542,7 @@ def _warm_parse_cache():
         warmer = warmers[run_id]
         if warmer is None:
             return
-        until = time.monotonic() + 1.0  # the progress display moves on
+        until = time.monotonic() + 0.5  # the display moves on; the crawl's end is seen soon
         try:
             while warmer.step() == warmer.batch and time.monotonic() < until:
                 pass

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,8 +91,12 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
     status = "finished"
     try:
         with Store(options.db_path) as store:
-            while child.poll() is None:
-                time.sleep(poll)
+            while True:
+                try:  # returns as soon as the crawl ends: the audit starts at once
+                    child.wait(timeout=poll)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
                 if progress:
                     progress(store.crawl_progress(run_id))
                 if should_stop is not None and should_stop():
