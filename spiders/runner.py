@@ -78,11 +78,12 @@ def run(options: dict[str, Any]) -> int:
     settings.setdefault("DUPEFILTER_CLASS", "auditor.spiders.scheduler.MemoryDupeFilter")
     settings.setdefault("SCHEDULER_DISK_QUEUE", "auditor.spiders.diskqueue.RequestDiskQueue")
     process = AsyncCrawlerProcess(settings=settings)
-    # Scrapy leaves the root logger at NOTSET: every "Crawled"/"Scraped" debug message became
-    # a log record (two a page) only to be dropped. Records below LOG_LEVEL are not made.
+    # Scrapy's default logging puts its "scrapy" logger at DEBUG, to be filtered by the root
+    # handler we do not install: every "Crawled"/"Scraped" message became a log record (two a
+    # page) only to be dropped. Records below LOG_LEVEL are not made at all.
     import logging
 
-    logging.getLogger().setLevel(settings["LOG_LEVEL"])
+    logging.getLogger("scrapy").setLevel(settings["LOG_LEVEL"])
     crawler = process.create_crawler(DisclosureSpider)
     crawler.signals.connect(_spider_error, signal=signals.spider_error)
     crawler.signals.connect(_spider_closed, signal=signals.spider_closed)
