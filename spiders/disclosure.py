@@ -1,6 +1,6 @@
 """The one generic spider: site → 政府信息公开 columns → list pages → documents → attachments.
 
-It only navigates and records: every response (or failure) becomes a page item with its raw
+It only navigates and records: every response (or failure) becomes a stored page with its raw
 bytes, outcome, the kind its own evidence gives it (``auditor.parse.page``) and the column it
 belongs to; dates, tables, coverage and rules come later, offline, from the store.
 """
@@ -38,6 +38,7 @@ from auditor.store import now
 from .adapters import read_list
 from .adapters.trs import MAX_LIST_PAGES
 from .guard import ListPacer, TrapGuard, without_session
+from .pipeline import PageWriter
 
 _AREA_NAME = re.compile(r"政府信息公开|信息公开|政务公开|法定主动公开")
 #: Columns the audit is about (the 政府信息公开 area): crawled before the rest of the site.
@@ -114,6 +115,7 @@ class DisclosureSpider(scrapy.Spider):
         self.guard = TrapGuard()
         self.pacer = ListPacer(max_pages=MAX_LIST_PAGES)
         self.close_reason: str | None = None
+        self.writer: PageWriter | None = None
         #: On resume: documents and attachments already fetched in this run are not fetched
         #: again; navigation pages are, since they lead to what is still missing.
         self.done: set[str] = set()
@@ -233,7 +235,7 @@ class DisclosureSpider(scrapy.Spider):
         meta = response.meta
         reached = meta["kind"]
         if 300 <= response.status < 400 and response.status != 304:
-            yield self.redirect(response)
+            yield from _some(self.redirect(response))
             return
         wall = blocked(response)
         outcome = "blocked" if wall else ("ok" if response.status < 400 else "http_error")
@@ -258,7 +260,7 @@ class DisclosureSpider(scrapy.Spider):
                 self.guard.saw(key, kind, hashlib.sha1(response.body).hexdigest())
         # A 304 carries the stored bytes (spiders/conditional.py): stored already, by hash.
         known = meta.get("conditional") if "not_modified" in response.flags else None
-        yield self.record(
+        self.record(
             url=key, final_url=response.url, kind=kind, reached_as=reached, kind_cue=cue,
             outcome=outcome, status=response.status,
             body=None if known else response.body, hash=known.hash if known else None,
@@ -381,12 +383,12 @@ class DisclosureSpider(scrapy.Spider):
             outcome, text = "network_error", f"{type(error).__name__}: {error}"[:300]
         kind = meta.get("kind", "document")
         yield from self.list_failed(meta)
-        yield self.record(url=meta.get("original_url") or request.url,
-                           kind={"column": "list"}.get(kind, kind), reached_as=kind,
-                           outcome=outcome, error=text, column_name=meta.get("column"),
-                           column_url=meta.get("column_url"), title=meta.get("title"),
-                           list_date=meta.get("list_date"), referer=meta.get("referer"),
-                           depth=meta.get("hops"))
+        self.record(url=meta.get("original_url") or request.url,
+                    kind={"column": "list"}.get(kind, kind), reached_as=kind,
+                    outcome=outcome, error=text, column_name=meta.get("column"),
+                    column_url=meta.get("column_url"), title=meta.get("title"),
+                    list_date=meta.get("list_date"), referer=meta.get("referer"),
+                    depth=meta.get("hops"))
 
     def notes(self) -> dict[str, Any]:
         """What the crawl decided on its own, for the coverage report (written by the runner
@@ -394,10 +396,17 @@ class DisclosureSpider(scrapy.Spider):
         return {"close_reason": self.close_reason, "hosts": self.hosts,
                 "stopped_lists": self.pacer.report(), "trap_patterns": self.guard.report()}
 
-    @staticmethod
-    def record(**fields: Any) -> dict[str, Any]:
+    def record(self, **fields: Any) -> None:
+        """Store one page (what was fetched, or why it was not): see spiders/pipeline.py."""
         fields.setdefault("fetched_at", now())
-        return fields
+        if self.writer is None:
+            self.writer = PageWriter(self.db_path, self.run_id)
+        self.writer.write(fields)
+
+    def closed(self, reason: str) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
 
 
 def _form_body(form: tuple[tuple[str, str], ...]) -> str:

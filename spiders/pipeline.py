@@ -1,11 +1,17 @@
 """Write every crawled page into the store (batched commits).
 
+The spider records each page as it reads it (``DisclosureSpider.record``) through a
+:class:`PageWriter` it owns, not as a Scrapy item: Scrapy's item machinery (the scraper's
+output queue, two signals and two log messages an item) cost more than the write itself, and
+nothing else consumes the pages.
+
 A batch is committed after :data:`BATCH` pages or :data:`SECONDS`, whichever comes first, so
 the live progress display (which reads the store) moves on a slow, polite crawl too."""
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from auditor.store import Store
 
@@ -13,29 +19,24 @@ BATCH = 50
 SECONDS = 1.0
 
 
-class StorePipeline:
-    def open_spider(self, spider=None) -> None:
-        spider = spider or self.crawler.spider
-        self.store = Store(spider.db_path)
+class PageWriter:
+    def __init__(self, db_path: str, run_id: int) -> None:
+        self.store = Store(db_path)
+        self.run_id = run_id
         self.pending = 0
         self.last_commit = time.monotonic()
 
-    @classmethod
-    def from_crawler(cls, crawler):
-        pipeline = cls()
-        pipeline.crawler = crawler
-        return pipeline
-
-    def process_item(self, item, spider=None):
-        spider = spider or self.crawler.spider
-        self.store.add_page(spider.run_id, commit=False, **item)
+    def write(self, page: dict[str, Any]) -> None:
+        self.store.add_page(self.run_id, commit=False, **page)
         self.pending += 1
         if self.pending >= BATCH or time.monotonic() - self.last_commit >= SECONDS:
-            self.store.commit()
-            self.pending = 0
-            self.last_commit = time.monotonic()
-        return item
+            self.commit()
 
-    def close_spider(self, spider=None) -> None:
+    def commit(self) -> None:
         self.store.commit()
+        self.pending = 0
+        self.last_commit = time.monotonic()
+
+    def close(self) -> None:
+        self.commit()
         self.store.close()

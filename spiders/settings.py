@@ -17,8 +17,10 @@ USER_AGENT = (f"zwgk-auditor/{__version__} (政务公开合规检查; government
 #: to such pass-throughs). The spider follows redirects itself (``dont_redirect`` on every
 #: request, so loops and off-site targets are recorded), keeps every HTTP status
 #: (``HTTPERROR_ALLOW_ALL``), counts depth in link hops, sets ``Referer`` itself, filters
-#: hosts itself (``DisclosureSpider.may_fetch``) and sends no HTTP authentication.
+#: hosts itself (``DisclosureSpider.may_fetch``) and sends no HTTP authentication. Scrapy's
+#: per-request byte counts (``DownloaderStats``) are read by nothing: the store has each page.
 _UNUSED_DOWNLOADER_MIDDLEWARES = dict.fromkeys((
+    "scrapy.downloadermiddlewares.stats.DownloaderStats",
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware",
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware",
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware",
@@ -43,9 +45,9 @@ def crawl_settings(*, delay: float = 1.0, concurrency: int = 2, max_pages: int =
         "ROBOTSTXT_OBEY": obey_robots,
         "CONCURRENT_REQUESTS": max(concurrency, 1) * 4,
         "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
-        # What one response yields goes through the (synchronous) store pipeline one by one:
-        # Scrapy's default of 100 starts 100 asyncio tasks for every response, a third of the
-        # crawl's CPU time on a re-scan answered with 304s.
+        # The spider yields requests only (pages are written as they are read:
+        # spiders/pipeline.py); Scrapy's default of 100 started 100 asyncio tasks for every
+        # response.
         "CONCURRENT_ITEMS": 1,
         "DOWNLOAD_DELAY": delay,
         "RANDOMIZE_DOWNLOAD_DELAY": delay > 0,
@@ -71,7 +73,6 @@ def crawl_settings(*, delay: float = 1.0, concurrency: int = 2, max_pages: int =
         # Holds each site to CONCURRENT_REQUESTS_PER_DOMAIN (spiders/downloader.py).
         "DOWNLOADER": "auditor.spiders.downloader.SiteBoundDownloader",
         "CONDITIONAL_REQUESTS": conditional,
-        "ITEM_PIPELINES": {"auditor.spiders.pipeline.StorePipeline": 300},
         "HTTPERROR_ALLOW_ALL": True,
         "REDIRECT_MAX_TIMES": 5,
         # Depth is counted by the spider itself in link hops (a list's further pages are not
