@@ -90,9 +90,14 @@ def test_reaudit_offline_gives_the_same_findings(demo_run):
     assert [f.fingerprint for f in again.findings] == [f.fingerprint for f in result.findings]
 
 
+@pytest.mark.parametrize("noise", [False, True], ids=["plain", "markup-noise"])
 @pytest.mark.parametrize("variant", HANWEB_VARIANTS)
-def test_hanweb_dataproxy_pagination(tmp_path, variant):
+def test_hanweb_dataproxy_pagination(tmp_path, variant, noise):
     site = hanweb_site(tmp_path / "site", records=100, variant=variant)
+    if noise:  # upper-case tags, single quotes, comments, CRLF, GBK (tests/markup_noise.py)
+        from markup_noise import add_noise
+
+        assert add_noise(site) > 0
     base, run_id = run_crawl(site, tmp_path / "h.db")
     with Store(tmp_path / "h.db") as store:
         docs = [p for p in store.pages(run_id) if p.kind == "document" and p.outcome == "ok"]
