@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,9 +27,32 @@ class UsageError(Exception):
     pass
 
 
+#: argparse's own messages, in the language of every other message of the tool.
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"argument (.+?): invalid int value: (.+)"), r"参数 \1：\2 不是整数"),
+    (re.compile(r"argument (.+?): invalid float value: (.+)"), r"参数 \1：\2 不是数字"),
+    (re.compile(r"argument (.+?): invalid choice: (.+?) \(choose from (.+)\)"),
+     r"参数 \1：没有 \2 这一项（可选：\3）"),
+    (re.compile(r"argument (.+?): expected one argument"), r"参数 \1 需要一个值"),
+    (re.compile(r"argument (.+?): expected at least one argument"), r"参数 \1 至少需要一个值"),
+    (re.compile(r"argument (.+?): not allowed with argument (.+)"), r"参数 \1 不能与 \2 同时使用"),
+    (re.compile(r"argument (.+?): ignored explicit argument (.+)"), r"参数 \1 不接受值 \2"),
+    (re.compile(r"the following arguments are required: (.+)"), r"缺少必需的参数：\1"),
+    (re.compile(r"unrecognized arguments: (.+)"), r"无法识别的参数：\1"),
+    (re.compile(r"ambiguous option: (.+?) could match (.+)"), r"选项 \1 不明确，可能是：\2"),
+)
+
+
+def _in_chinese(message: str) -> str:
+    for pattern, chinese in _ARGPARSE_MESSAGES:
+        if pattern.fullmatch(message):
+            return pattern.sub(chinese, message)
+    return message
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line and exit 2, like every other error
-        raise UsageError(f"{self.prog}: {message}")
+        raise UsageError(f"{self.prog}：{_in_chinese(message)}")
 
 
 def as_of_date(value: str):

@@ -153,7 +153,7 @@ def test_bad_published_date(capsys):
 
 def test_bad_arguments(capsys):
     code, _, err = run(capsys, "check")
-    assert code == 2 and "required" in err
+    assert code == 2 and "缺少必需的参数" in err
     assert run(capsys, "nonsense")[0] == 2
     assert run(capsys, "check", CLEAN, "--unit-type", "ministry")[0] == 2
 
@@ -218,3 +218,16 @@ def test_as_of_must_be_a_date(capsys, tmp_path):
 def test_check_as_of_is_in_the_context(capsys):
     code, out, _ = run(capsys, "check", CLEAN, "--as-of", "2025-02-01", "--format", "json")
     assert json.loads(out)["context"]["as_of"] == "2025-02-01"
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["scan", "http://x.gov.cn/", "--max-pages", "abc"], "参数 --max-pages：'abc' 不是整数"),
+    (["frobnicate"], "没有 'frobnicate' 这一项"),
+    (["scan", "http://x.gov.cn/", "--bogus"], "无法识别的参数：--bogus"),
+    (["rule"], "缺少必需的参数"),
+    (["scan", "http://x.gov.cn/", "--delay"], "参数 --delay 需要一个值"),
+])
+def test_usage_errors_are_one_chinese_line(argv, expected, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert expected in err and len(err.splitlines()) == 1 and "Traceback" not in err
