@@ -518,8 +518,9 @@ def cmd_scan_url(args: argparse.Namespace) -> int:
         conditional=not args.full)
     show = None if args.quiet or not sys.stderr.isatty() else _progress(sys.stderr)
     failure = None
+    warm = _warm_parse_cache()
     try:
-        run_id = crawl(options, progress=show, between=_warm_parse_cache())
+        run_id = crawl(options, progress=show, between=warm)
     except CrawlError as exc:
         if exc.run_id is None:
             raise FetchError(str(exc)) from None
@@ -530,7 +531,7 @@ def cmd_scan_url(args: argparse.Namespace) -> int:
         sys.stderr.write("审计中：读取文件日期、年度报告并运行规则…\r")
     with Store(path) as store:
         result = audit_run(store, run_id, config=config, unit_type=args.unit_type,
-                           today=args.as_of)
+                           today=args.as_of, warmed=warm.warmers.get(run_id))
     if show:
         counts = result.counts()
         sys.stderr.write(f"完成：页面 {result.coverage.get('pages_total', 0)} 个，发现违规 "
@@ -573,6 +574,7 @@ def _warm_parse_cache():
         except Exception as exc:  # noqa: BLE001 - only a head start: the audit reads it all
             warmers[run_id] = None
             print(f"auditor：抓取期间的预读已停止（{exc}）；审计时将重新读取", file=sys.stderr)
+    between.warmers = warmers  # what was read, for the audit after the crawl
     return between
 
 

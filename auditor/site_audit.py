@@ -92,12 +92,14 @@ class _RunReading:
 
 
 def audit_run(store: Store, run_id: int, *, config: Config | None = None,
-              unit_type: str | None = None, today: dt.date | None = None) -> AuditResult:
+              unit_type: str | None = None, today: dt.date | None = None,
+              warmed: ParseCacheWarmer | None = None) -> AuditResult:
     """Findings for a stored run; also written back to the store (replacing earlier ones).
 
     ``today`` is the 检查基准日 (as-of date) every "now"-relative rule judges against; by
     default the day the run was crawled (:func:`crawl_date`). It is recorded in the run's
-    stats (``as_of``) and in the result's context."""
+    stats (``as_of``) and in the result's context. ``warmed``: the :class:`ParseCacheWarmer`
+    that read the run while it was crawled (its list readings are not made again)."""
     config = config or Config()
     run = store.run(run_id)
     if run is None:
@@ -105,7 +107,8 @@ def audit_run(store: Store, run_id: int, *, config: Config | None = None,
     today = today or crawl_date(run)
     calendar = WorkCalendar()
     rules = instantiate(config)
-    read = _read_run(store, run_id, calendar, today)
+    read = _read_run(store, run_id, calendar, today,
+                     warmed.list_readings if warmed is not None else {})
     pages = read.pages
 
     site_unit, site_unit_source = unit_type, "configured"
@@ -171,7 +174,8 @@ def _view(page: PageRecord, body: bytes) -> Page:
                      reached_as=page.reached_as or page.kind, base_url=page.column_url)
 
 
-def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date) -> _RunReading:
+def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date,
+              list_readings: dict[int, tuple[str, ListReading]]) -> _RunReading:
     from auditor.spiders.adapters import read_list
 
     out = _RunReading()
@@ -232,7 +236,9 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date)
             else:
                 indicator = False
             if kind.kind == "list" or page.reached_as in ("column", "list"):
-                out.readings[page.id] = _shared_pages(read_list(view), further_pages)
+                known = list_readings.get(page.id)  # (body hash, reading) read while crawling
+                reading_of_list = known[1] if known and known[0] == page.hash else read_list(view)
+                out.readings[page.id] = _shared_pages(reading_of_list, further_pages)
                 for listed_item in out.readings[page.id].items:
                     listed.setdefault(url_key(listed_item.url), listed_item)
                 name = view.meta_value("ColumnName") or (view.title or "").split("_")[0].strip()
@@ -307,6 +313,9 @@ class ParseCacheWarmer:
         self.batch = batch
         self.after = 0
         self.listed: dict[str, ListItem] = {}
+        #: What each list page said, by page id, with its body hash (the audit takes it).
+        self.list_readings: dict[int, tuple[str, ListReading]] = {}
+        self._further_pages: dict[tuple, tuple] = {}
 
     def step(self) -> int:
         """Read up to ``batch`` newly stored pages; returns how many were read."""
@@ -321,7 +330,9 @@ class ParseCacheWarmer:
             if (page.reached_as or page.kind) in ("home", "column", "list"):
                 view = _view(page, self.store.blob(page.hash) or b"")
                 if view.kind.kind == "list" or page.reached_as in ("column", "list"):
-                    for listed_item in read_list(view).items:
+                    reading = _shared_pages(read_list(view), self._further_pages)
+                    self.list_readings[page.id] = (page.hash, reading)
+                    for listed_item in reading.items:
                         self.listed.setdefault(url_key(listed_item.url), listed_item)
             elif _cacheable(page):
                 documents.append((_cache_key(page, self.listed), page))

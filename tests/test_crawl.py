@@ -253,3 +253,31 @@ def test_a_site_never_gets_more_requests_at_a_time_than_its_concurrency(tmp_path
     documents = [(path, referer) for path, referer in state["referers"] if "/t20" in path]
     assert documents and all(referer and referer.endswith((".html", "/"))
                              for _, referer in documents)
+
+
+def test_lists_read_while_crawling_are_not_read_again_by_the_audit(tmp_path, monkeypatch):
+    """``auditor scan`` reads the stored pages while the crawl goes on; the audit after it takes
+    the list readings from there, and says exactly what an audit of the stored run says."""
+    import auditor.spiders.adapters as adapters
+    from auditor.cli import _warm_parse_cache
+
+    site = build_demo_site(tmp_path / "site")
+    warm = _warm_parse_cache()
+    with serve_site(site) as base:
+        run_id = crawl(CrawlOptions(start_url=base + "/", db_path=str(tmp_path / "w.db"),
+                                    delay=0.0, timeout=5.0), between=warm, poll=0.05)
+    with Store(tmp_path / "w.db") as store:
+        warm(store, run_id)  # the rest, as a last poll would
+    warmer = warm.warmers[run_id]
+    assert warmer is not None and warmer.list_readings
+    calls = []
+    original = adapters.read_list
+    monkeypatch.setattr(adapters, "read_list", lambda view: calls.append(view.url)
+                        or original(view))
+    with Store(tmp_path / "w.db") as store:
+        handed = audit_run(store, run_id, today=TODAY, warmed=warmer)
+        read_in_audit = len(calls)
+        alone = audit_run(store, run_id, today=TODAY)
+    assert read_in_audit < len(calls) - read_in_audit  # the audit alone read every list
+    assert [f.fingerprint for f in handed.findings] == [f.fingerprint for f in alone.findings]
+    assert handed.coverage == alone.coverage
