@@ -8,6 +8,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .audit import check, exit_code, load_report  # noqa: F401
@@ -19,6 +20,9 @@ from .store import StoreError, store_exists
 from .timefmt import local_day, local_time
 from .timefmt import today as china_today
 from .vocabulary import unit_type_key
+
+if TYPE_CHECKING:
+    from .site_audit import ParseCacheWarmer
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -518,7 +522,7 @@ def cmd_scan_url(args: argparse.Namespace) -> int:
         conditional=not args.full)
     show = None if args.quiet or not sys.stderr.isatty() else _progress(sys.stderr)
     failure = None
-    warm = _warm_parse_cache()
+    warm = _ParseCacheWarming()
     try:
         run_id = crawl(options, progress=show, between=warm)
     except CrawlError as exc:
@@ -531,7 +535,7 @@ def cmd_scan_url(args: argparse.Namespace) -> int:
         sys.stderr.write("审计中：读取文件日期、年度报告并运行规则…\r")
     with Store(path) as store:
         result = audit_run(store, run_id, config=config, unit_type=args.unit_type,
-                           today=args.as_of, warmed=warm.warmers.get(run_id))
+                           today=args.as_of, warmed=warm.warmer(run_id))
     if show:
         counts = result.counts()
         sys.stderr.write(f"完成：页面 {result.coverage.get('pages_total', 0)} 个，发现违规 "
@@ -552,19 +556,21 @@ def cmd_scan_url(args: argparse.Namespace) -> int:
     return EXIT_OK if args.exit_zero else exit_code(result, config.fail_on)
 
 
-def _warm_parse_cache():
-    """Read the documents stored so far while the crawl goes on (the audit then finds them
-    read): for ``crawl(between=…)``."""
-    import time
+class _ParseCacheWarming:
+    """Reads the documents stored so far while the crawl goes on (the audit then finds them
+    read): ``crawl(between=…)``. :meth:`warmer` hands the audit what was read."""
 
-    from .site_audit import ParseCacheWarmer
+    def __init__(self) -> None:
+        self._warmers: dict[int, ParseCacheWarmer | None] = {}
 
-    warmers: dict[int, ParseCacheWarmer | None] = {}
+    def __call__(self, store, run_id: int) -> None:
+        import time
 
-    def between(store, run_id: int) -> None:
-        if run_id not in warmers:
-            warmers[run_id] = ParseCacheWarmer(store, run_id)
-        warmer = warmers[run_id]
+        from .site_audit import ParseCacheWarmer
+
+        if run_id not in self._warmers:
+            self._warmers[run_id] = ParseCacheWarmer(store, run_id)
+        warmer = self._warmers[run_id]
         if warmer is None:
             return
         until = time.monotonic() + 0.5  # the display moves on; the crawl's end is seen soon
@@ -572,10 +578,12 @@ def _warm_parse_cache():
             while warmer.step() == warmer.batch and time.monotonic() < until:
                 pass
         except Exception as exc:  # noqa: BLE001 - only a head start: the audit reads it all
-            warmers[run_id] = None
+            self._warmers[run_id] = None
             print(f"auditor：抓取期间的预读已停止（{exc}）；审计时将重新读取", file=sys.stderr)
-    between.warmers = warmers  # what was read, for the audit after the crawl
-    return between
+
+    def warmer(self, run_id: int) -> ParseCacheWarmer | None:
+        """What was read of ``run_id`` (None: nothing, or the warming stopped)."""
+        return self._warmers.get(run_id)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

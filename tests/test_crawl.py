@@ -259,16 +259,16 @@ def test_lists_read_while_crawling_are_not_read_again_by_the_audit(tmp_path, mon
     """``auditor scan`` reads the stored pages while the crawl goes on; the audit after it takes
     the list readings from there, and says exactly what an audit of the stored run says."""
     import auditor.spiders.adapters as adapters
-    from auditor.cli import _warm_parse_cache
+    from auditor.cli import _ParseCacheWarming
 
     site = build_demo_site(tmp_path / "site")
-    warm = _warm_parse_cache()
+    warm = _ParseCacheWarming()
     with serve_site(site) as base:
         run_id = crawl(CrawlOptions(start_url=base + "/", db_path=str(tmp_path / "w.db"),
                                     delay=0.0, timeout=5.0), between=warm, poll=0.05)
     with Store(tmp_path / "w.db") as store:
         warm(store, run_id)  # the rest, as a last poll would
-    warmer = warm.warmers[run_id]
+    warmer = warm.warmer(run_id)
     assert warmer is not None and warmer.list_readings
     calls = []
     original = adapters.read_list
