@@ -280,6 +280,8 @@ class Validators:
     hash: str
     content_type: str | None
     status: int | None
+    #: The page that linked it (sent as ``Referer`` when asking again, as the crawl does).
+    referer: str | None = None
 
 
 _T = TypeVar("_T")
@@ -707,18 +709,21 @@ class Store:
             return {}
         query = select(pages_table.c.url, pages_table.c.final_url, pages_table.c.etag,
                        pages_table.c.last_modified, pages_table.c.hash,
-                       pages_table.c.content_type, pages_table.c.status).where(and_(
+                       pages_table.c.content_type, pages_table.c.status,
+                       pages_table.c.referer).where(and_(
                            pages_table.c.run_id == rows[0][0], pages_table.c.outcome == "ok",
                            pages_table.c.hash.is_not(None),
                            (pages_table.c.etag.is_not(None))
                            | (pages_table.c.last_modified.is_not(None)))).order_by(
                                pages_table.c.id)
         out = {}
-        for url, final_url, etag, modified, digest, content_type, status in self._read(query):
+        for url, final_url, etag, modified, digest, content_type, status, referer in \
+                self._read(query):
             if "#" in url:  # a POST to a list interface: never asked conditionally
                 continue
             fetched = final_url or url
-            out[fetched] = Validators(fetched, etag, modified, digest, content_type, status)
+            out[fetched] = Validators(fetched, etag, modified, digest, content_type, status,
+                                      referer)
         return out
 
     # ------------------------------------------------------------ documents and findings

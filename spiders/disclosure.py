@@ -38,6 +38,7 @@ from auditor.store import now
 from .adapters import read_list
 from .adapters.trs import MAX_LIST_PAGES
 from .guard import ListPacer, TrapGuard, without_session
+from .navigation import DocumentNavigation, navigation_key
 from .pipeline import PageWriter
 
 _AREA_NAME = re.compile(r"政府信息公开|信息公开|政务公开|法定主动公开")
@@ -96,8 +97,13 @@ class DisclosureSpider(scrapy.Spider):
 
     def __init__(self, start_url: str, run_id: int, db_path: str, domains: list[str] | None = None,
                  backoff_scale: float = 1.0, extra_start_urls: list[str] | None = None,
-                 resume: bool = False, max_depth: int = 6, **kwargs: Any) -> None:
+                 resume: bool = False, max_depth: int = 6, stored=None, revalidation=None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        #: A re-scan's stored pages and the answers asked before the crawl (read by the
+        #: conditional middlewares, spiders/conditional.py), or None.
+        self.stored = stored
+        self.revalidation = revalidation
         self.start_urls = [start_url, *(extra_start_urls or [])]
         self.run_id = run_id
         self.db_path = db_path
@@ -245,6 +251,7 @@ class DisclosureSpider(scrapy.Spider):
         if outcome == "ok" and response.request.method != "HEAD" and not response.body.strip() \
                 and reached != "attachment":
             outcome, wall = "empty", "页面内容为空（疑似防火墙拦截或系统故障），无法检查"
+        known = meta.get("conditional") if "not_modified" in response.flags else None
         if outcome == "ok" and response.request.method != "HEAD" and response.body:
             page = read_page(response.body, key if response.request.method == "POST"
                              else response.url, reached_as=reached,
@@ -257,21 +264,15 @@ class DisclosureSpider(scrapy.Spider):
             if empty_body(page):
                 outcome, wall = "empty", "页面内容为空（疑似防火墙拦截或系统故障），无法检查"
             if reached == "document":
-                self.guard.saw(key, kind, hashlib.sha1(response.body).hexdigest())
-        # A 304 carries the stored bytes (spiders/conditional.py): stored already, by hash.
-        known = meta.get("conditional") if "not_modified" in response.flags else None
-        self.record(
-            url=key, final_url=response.url, kind=kind, reached_as=reached, kind_cue=cue,
-            outcome=outcome, status=response.status,
-            body=None if known else response.body, hash=known.hash if known else None,
-            error=wall or (f"HTTP {response.status}" if response.status >= 400 else None),
-            elapsed=round(time.monotonic() - meta["started"], 3),
-            content_type=response.headers.get(b"Content-Type", b"").decode("latin-1") or None,
-            etag=response.headers.get(b"ETag", b"").decode("latin-1") or None,
-            last_modified=response.headers.get(b"Last-Modified", b"").decode("latin-1") or None,
-            column_name=meta.get("column"), column_url=meta.get("column_url"), title=title,
-            list_date=meta.get("list_date"), referer=meta.get("referer"), depth=meta.get("hops"),
-        )
+                # A 304 carries the stored bytes (spiders/conditional.py): hashed already.
+                digest = known.hash if known else hashlib.sha256(response.body).hexdigest()
+                self.guard.saw(key, kind, digest)
+                if outcome == "ok" and kind in ("document", "report") and page.is_html:
+                    self.remember(response.url, digest, DocumentNavigation(
+                        kind, cue, page.heading or page.title, tuple(
+                            (url, text) for url, text in page.links if is_attachment(url))))
+        self.record_response(response, key=key, kind=kind, cue=cue, outcome=outcome,
+                             title=title, error=wall, known=known)
         if reached in ("column", "list") and outcome != "ok":
             yield from self.list_failed(response.meta)
         if page is None or not page.is_html or outcome != "ok":
@@ -286,6 +287,37 @@ class DisclosureSpider(scrapy.Spider):
             yield from self.list_items(response, page)
         elif kind in ("document", "report"):
             yield from self.attachments(response, page, report=kind == "report")
+
+    def revisit(self, response: Response, navigation: DocumentNavigation):
+        """A document page the site says is unchanged (a 304) whose navigation the last run
+        kept (spiders/navigation.py): recorded and followed as :meth:`parse_page` would,
+        without reading the page again."""
+        meta = response.meta
+        known = meta["conditional"]
+        key = meta.get("original_url") or response.request.url
+        self.guard.saw(key, navigation.kind, known.hash)
+        self.record_response(response, key=key, kind=navigation.kind, cue=navigation.cue,
+                             outcome="ok", title=navigation.title or meta.get("title"),
+                             error=None, known=known)
+        yield from self.attachment_links(response, navigation.attachments,
+                                         report=navigation.kind == "report")
+
+    def record_response(self, response: Response, *, key: str, kind: str, cue: str | None,
+                        outcome: str, title: str | None, error: str | None, known) -> None:
+        """Store a fetched page (``known``: the stored page a 304 stands for)."""
+        meta = response.meta
+        self.record(
+            url=key, final_url=response.url, kind=kind, reached_as=meta["kind"], kind_cue=cue,
+            outcome=outcome, status=response.status,
+            body=None if known else response.body, hash=known.hash if known else None,
+            error=error or (f"HTTP {response.status}" if response.status >= 400 else None),
+            elapsed=round(time.monotonic() - meta["started"], 3),
+            content_type=response.headers.get(b"Content-Type", b"").decode("latin-1") or None,
+            etag=response.headers.get(b"ETag", b"").decode("latin-1") or None,
+            last_modified=response.headers.get(b"Last-Modified", b"").decode("latin-1") or None,
+            column_name=meta.get("column"), column_url=meta.get("column_url"), title=title,
+            list_date=meta.get("list_date"), referer=meta.get("referer"), depth=meta.get("hops"),
+        )
 
     def columns(self, response: Response, page):
         """Columns of the disclosure area and those the website indicators judge, by link
@@ -344,15 +376,18 @@ class DisclosureSpider(scrapy.Spider):
                                             column_url=column_url, hops=meta.get("hops", 0)))
 
     def attachments(self, response: Response, page, report: bool):
+        yield from self.attachment_links(
+            response, [(url, text) for url, text in page.links if is_attachment(url)], report)
+
+    def attachment_links(self, response: Response, links, report: bool):
         meta = response.meta
-        for url, text in page.links:
-            if is_attachment(url):
-                # Reports' attachments are downloaded and audited; others only checked.
-                yield from _some(self.follow(
-                    response, url, kind="attachment", title=text or None,
-                    column=meta.get("column"), column_url=meta.get("column_url"),
-                    hops=meta.get("hops", 0) + 1, method="GET" if report else "HEAD",
-                    meta={"report_attachment": report}))
+        for url, text in links:
+            # Reports' attachments are downloaded and audited; others only checked.
+            yield from _some(self.follow(
+                response, url, kind="attachment", title=text or None,
+                column=meta.get("column"), column_url=meta.get("column_url"),
+                hops=meta.get("hops", 0) + 1, method="GET" if report else "HEAD",
+                meta={"report_attachment": report}))
 
     def failed(self, failure):
         request = failure.request
@@ -393,8 +428,18 @@ class DisclosureSpider(scrapy.Spider):
     def notes(self) -> dict[str, Any]:
         """What the crawl decided on its own, for the coverage report (written by the runner
         at the end: the audit reads it from the run's stats)."""
-        return {"close_reason": self.close_reason, "hosts": self.hosts,
-                "stopped_lists": self.pacer.report(), "trap_patterns": self.guard.report()}
+        notes = {"close_reason": self.close_reason, "hosts": self.hosts,
+                 "stopped_lists": self.pacer.report(), "trap_patterns": self.guard.report()}
+        if self.revalidation is not None:
+            notes["revalidation"] = self.revalidation.notes()
+        return notes
+
+    def remember(self, url: str, body_hash: str, navigation: DocumentNavigation) -> None:
+        """Keep what a document page's navigation found, for a re-scan that finds it
+        unchanged (spiders/navigation.py)."""
+        if self.writer is None:
+            self.writer = PageWriter(self.db_path, self.run_id)
+        self.writer.remember(navigation_key(url, body_hash), navigation.to_json())
 
     def record(self, **fields: Any) -> None:
         """Store one page (what was fetched, or why it was not): see spiders/pipeline.py."""

@@ -32,6 +32,10 @@ class PageWriter:
         if self.pending >= BATCH or time.monotonic() - self.last_commit >= SECONDS:
             self.commit()
 
+    def remember(self, key: str, data: str) -> None:
+        """Keep a page's navigation in the parse cache (committed with the pages)."""
+        self.store.cache_parse(key, data)
+
     def commit(self) -> None:
         self.store.commit()
         self.pending = 0

@@ -51,11 +51,7 @@ def sweep_orphan_queues() -> None:
 
 
 def run(options: dict[str, Any]) -> int:
-    from scrapy import signals
-    from scrapy.crawler import AsyncCrawlerProcess
-
     die_with_parent(options.get("parent_pid"))
-    from .disclosure import DisclosureSpider
     from .settings import crawl_settings
 
     settings = crawl_settings(
@@ -67,6 +63,18 @@ def run(options: dict[str, Any]) -> int:
     )
     settings.update(options.get("extra_settings") or {})
     settings["LOG_INSTALL_ROOT_HANDLER"] = False
+    # A re-scan's revalidation pass waits on the site most of the time: it runs while Scrapy
+    # and the page readers are imported (a second of CPU), and the crawl starts after it.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        revalidating = pool.submit(_revalidate, options, settings)
+        from scrapy import signals
+        from scrapy.crawler import AsyncCrawlerProcess
+
+        from .disclosure import DisclosureSpider
+
+        stored, revalidation = revalidating.result()
     # Requests waiting to be sent stay in memory up to a bound and spill to disk beyond it:
     # lists go first, so a big column's every document waits in the queue (50,000 requests,
     # ~100 MB in memory) — see spiders/scheduler.py. A fresh directory per crawl: it is
@@ -92,12 +100,57 @@ def run(options: dict[str, Any]) -> int:
                   backoff_scale=options.get("backoff_scale", 1.0),
                   extra_start_urls=options.get("extra_start_urls") or [],
                   resume=bool(options.get("resume_run")),
-                  max_depth=options.get("max_depth", 6))
+                  max_depth=options.get("max_depth", 6), stored=stored,
+                  revalidation=revalidation)
     try:
         process.start()
     finally:
         queue_dir.cleanup()
     return 0
+
+
+def _revalidate(options: dict[str, Any], settings: dict[str, Any]):
+    """A re-scan first asks, outside Scrapy, whether each page the site's last finished run
+    stored is unchanged (spiders/revalidate.py); the crawl then serves those from the store
+    (spiders/conditional.py). Returns the stored pages and the answers (None, None for a
+    first scan, a resumed run or ``--no-conditional``)."""
+    import time
+
+    from .revalidate import Politeness, revalidate
+    from .stored import StoredPages
+
+    if not settings.get("CONDITIONAL_REQUESTS"):
+        return None, None
+    try:
+        stored = StoredPages.before_run(options["db_path"], options["run_id"])
+    except Exception as exc:  # noqa: BLE001 - the crawl reports the store's trouble itself
+        print(f"auditor.spiders: the last run's pages could not be read, every page is "
+              f"fetched in full: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return None, None
+    if not stored.validators:
+        return stored, None
+    delay = float(settings["DOWNLOAD_DELAY"])
+    max_time = float(settings.get("CLOSESPIDER_TIMEOUT") or 0)
+    politeness = Politeness(
+        user_agent=settings["USER_AGENT"], concurrency=settings["CONCURRENT_REQUESTS_PER_DOMAIN"],
+        delay=delay, timeout=float(settings["DOWNLOAD_TIMEOUT"]),
+        obey_robots=bool(settings["ROBOTSTXT_OBEY"]),
+        headers=(("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+                 ("Accept-Language", "en"), ("Accept-Encoding", "gzip, deflate")))
+    started = time.monotonic()
+    try:
+        revalidation = revalidate(stored.validators.values(), politeness,
+                                  deadline=started + max_time if max_time else None,
+                                  limit=settings.get("CLOSESPIDER_PAGECOUNT") or None)
+    except Exception as exc:  # noqa: BLE001 - only a saving: the crawl asks page by page
+        print(f"auditor.spiders: revalidation before the crawl failed, every page is asked "
+              f"by the crawl: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return stored, None
+    if max_time:  # the run's wall-clock bound covers both
+        settings["CLOSESPIDER_TIMEOUT"] = max(1.0, max_time - revalidation.seconds)
+    if delay and revalidation.asked:
+        time.sleep(delay)  # the crawl's first request a delay after the pass's last
+    return stored, revalidation
 
 
 def _spider_error(failure, response, spider) -> None:

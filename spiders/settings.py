@@ -69,7 +69,11 @@ def crawl_settings(*, delay: float = 1.0, concurrency: int = 2, max_pages: int =
                                    # on 304 (spiders/conditional.py)
                                    "auditor.spiders.conditional.ConditionalRequestMiddleware":
                                    580, **_UNUSED_DOWNLOADER_MIDDLEWARES},
-        "SPIDER_MIDDLEWARES": _UNUSED_SPIDER_MIDDLEWARES,
+        # re-scans: pages found unchanged before the crawl are served from the store
+        # (spiders/conditional.py); next to the engine, so what it serves reaches no other
+        # spider middleware twice and its pauses reach the scraper.
+        "SPIDER_MIDDLEWARES": {"auditor.spiders.conditional.RevalidatedPagesMiddleware": 10,
+                               **_UNUSED_SPIDER_MIDDLEWARES},
         # Holds each site to CONCURRENT_REQUESTS_PER_DOMAIN (spiders/downloader.py).
         "DOWNLOADER": "auditor.spiders.downloader.SiteBoundDownloader",
         "CONDITIONAL_REQUESTS": conditional,

@@ -21,12 +21,18 @@ PORT = free_port()
 
 
 def scan(site, db, **options):
+    return scans(site, db, options)[0]
+
+
+def scans(site, db, *option_sets):
+    """Scans one after the other with the same server (which counts what it answered)."""
+    run_ids = []
     with serve_site(site, port=PORT) as base:
-        run_id = crawl(CrawlOptions(start_url=base + "/", db_path=str(db), delay=0.0,
-                                    timeout=5.0, **options), site="heming")
+        for options in option_sets:
+            run_ids.append(crawl(CrawlOptions(start_url=base + "/", db_path=str(db), **{
+                "delay": 0.0, "timeout": 5.0, **options}), site="heming"))
     with Store(db) as store:
-        result = audit_run(store, run_id, today=TODAY)
-    return run_id, result
+        return [(run_id, audit_run(store, run_id, today=TODAY)) for run_id in run_ids]
 
 
 def findings(result):
@@ -126,3 +132,155 @@ def test_a_new_parser_reads_every_document_again(tmp_path, counted, monkeypatch)
         counted.clear()
         again = audit_run(store, run_id, today=TODAY)
     assert len(counted) > cached and findings(again) == findings(first)
+
+
+# ---------------------------------------------------------------- the revalidation pass
+
+@pytest.fixture
+def server_log(monkeypatch):
+    """Every request the local server answers: (method, path, start time), and the most
+    answered at once."""
+    import threading
+    import time
+
+    from auditor.devserver import SiteHandler
+
+    lock = threading.Lock()
+    log = {"requests": [], "now": 0, "most": 0}
+    original = SiteHandler.handle_request
+
+    def logged(self, head=False):
+        with lock:
+            log["requests"].append(("HEAD" if head else self.command, self.path.split("?")[0],
+                                    time.monotonic()))
+            log["now"] += 1
+            log["most"] = max(log["most"], log["now"])
+        try:
+            time.sleep(0.002)  # long enough for overlapping requests to overlap
+            original(self, head)
+        finally:
+            with lock:
+                log["now"] -= 1
+
+    monkeypatch.setattr(SiteHandler, "handle_request", logged)
+    return log
+
+
+def crawl_notes(db, run_id):
+    with Store(db) as store:
+        return store.run(run_id).stats["crawl"]
+
+
+def test_a_page_found_unchanged_is_asked_once_and_documents_are_not_read_again(tmp_path,
+                                                                                server_log):
+    site = build_demo_site(tmp_path / "site")
+    db = tmp_path / "a.db"
+    first, _ = scan(site, db)
+    server_log["requests"].clear()
+    second, _ = scan(site, db)
+    asked = [(method, path) for method, path, _ in server_log["requests"]]
+    pages = [path for _, path in asked if path != "/robots.txt"]
+    assert pages and len(pages) == len(set(pages))  # asked once, not again by the crawl
+    notes = crawl_notes(db, second)["revalidation"]
+    with Store(db) as store:
+        revalidated = [p for p in store.pages(second) if p.status == 304]
+    assert notes["unchanged"] == notes["served"] == len(revalidated) > 10
+    # document and report pages come back from what the first crawl kept of them
+    documents = [p for p in revalidated if p.reached_as == "document"]
+    assert notes["revisited"] == len(documents) > 5
+
+
+def test_the_revalidation_pass_is_as_polite_as_the_crawl(tmp_path, server_log):
+    from auditor.demo.sitegen import build_large_site
+
+    site = build_large_site(tmp_path / "site", documents=20)
+    db = tmp_path / "a.db"
+    scan(site, db, delay=0.1)
+    server_log["requests"].clear()
+    second, _ = scan(site, db, delay=0.1)
+    assert crawl_notes(db, second)["revalidation"]["unchanged"] > 20
+    starts = sorted(t for _, _, t in server_log["requests"])
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    assert min(gaps) >= 0.05 - 0.01  # Scrapy's randomised delay: 0.5–1.5 × 0.1 s
+    assert server_log["most"] <= 2
+
+
+def test_a_page_robots_txt_now_forbids_is_not_asked(tmp_path, server_log):
+    site = build_demo_site(tmp_path / "site")
+    db = tmp_path / "a.db"
+    scan(site, db)
+    forbidden = "/zwgk/tzgg/202503/t20250305_4103.html"
+    with (site / "robots.txt").open("a", encoding="utf-8") as robots:
+        robots.write(f"Disallow: {forbidden}\n")
+    server_log["requests"].clear()
+    second, _ = scan(site, db)
+    assert forbidden not in [path for _, path, _ in server_log["requests"]]
+    with Store(db) as store:
+        page = next(p for p in store.pages(second) if p.url.endswith(forbidden))
+    assert page.outcome == "robots"
+
+
+def test_a_site_asking_to_slow_down_stops_the_pass_and_the_crawl_backs_off(tmp_path):
+    site = build_demo_site(tmp_path / "site")
+    # the first scan gets a 200, the pass a 429 (stops), the crawl's retry the page
+    (site / "_server.json").write_text(
+        '{"sequence": {"/zwgk/zcwj/index_1.html": [200, 429, 200]}}', "utf-8")
+    db = tmp_path / "a.db"
+    (first_id, first), (second_id, second) = scans(site, db, {}, {"backoff_scale": 0.01})
+    notes = crawl_notes(db, second_id)["revalidation"]
+    assert "429" in next(iter(notes["stopped"].values()))
+    with Store(db) as store:
+        pages_first = {p.url: (p.kind, p.outcome, p.hash) for p in store.pages(first_id)}
+        pages_second = {p.url: (p.kind, p.outcome, p.hash) for p in store.pages(second_id)}
+    assert notes["asked"] < len(pages_first)
+    assert pages_second == pages_first
+    assert findings(second) == findings(first)
+
+
+def test_a_site_ignoring_validators_is_left_to_the_crawl_after_a_few_pages(tmp_path,
+                                                                            monkeypatch):
+    from auditor.devserver import SiteHandler
+    from auditor.spiders.revalidate import JUDGE_AFTER
+
+    site = build_demo_site(tmp_path / "site")
+    db = tmp_path / "a.db"
+    _, first = scan(site, db)
+    monkeypatch.setattr(SiteHandler, "not_modified", lambda self, validators: False)
+    second_id, second = scan(site, db)
+    notes = crawl_notes(db, second_id)["revalidation"]
+    # robots.txt, then the first answers (and the one asked meanwhile on the other connection)
+    assert notes["unchanged"] == 0 and JUDGE_AFTER + 1 <= notes["asked"] <= JUDGE_AFTER + 2
+    assert "304" in next(iter(notes["stopped"].values()))
+    with Store(db) as store:
+        assert {p.status for p in store.pages(second_id) if p.outcome == "ok"} == {200}
+    assert findings(second) == findings(first)
+
+
+def test_pages_served_from_the_store_count_towards_the_page_budget(tmp_path):
+    site = build_demo_site(tmp_path / "site")
+    db = tmp_path / "a.db"
+    (first, _), (second, _) = scans(site, db, {}, {"max_pages": 8})
+    notes = crawl_notes(db, second)
+    assert notes["close_reason"] == "closespider_pagecount"
+    assert 0 < notes["revalidation"]["served"] <= 8
+    with Store(db) as store:  # Scrapy lets the requests under way finish, as in any crawl
+        assert len(store.pages(second)) < len(store.pages(first))
+
+
+def test_a_document_published_since_is_found_and_the_rest_read_as_a_full_scan_would(tmp_path):
+    from auditor.demo.sitegen import build_large_site
+
+    site = build_large_site(tmp_path / "site", documents=30)
+    db = tmp_path / "a.db"
+    scan(site, db)
+    build_large_site(site, documents=31)  # one more on the list; the others unchanged
+    rescan_id, rescan = scan(site, db)
+    full_id, full = scan(site, db, conditional=False)
+    with Store(db) as store:
+        def pages(run_id):
+            return {p.url: (p.kind, p.outcome, p.column_name, p.list_date, p.title, p.hash,
+                            p.depth) for p in store.pages(run_id)}
+        assert pages(rescan_id) == pages(full_id)
+        statuses = [p.status for p in store.pages(rescan_id)]
+    assert statuses.count(304) == 30 + 2  # the documents, home and 政府信息公开; not the list
+    assert findings(rescan) == findings(full)

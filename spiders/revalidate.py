@@ -1,0 +1,291 @@
+"""Before a re-scan's crawl: ask the site, page by page, whether what the last finished run
+stored is still current — cheaply, outside Scrapy.
+
+A re-scan of an unchanged site is mostly ``304 Not Modified`` answers, and through Scrapy each
+costs about as much CPU as a full page (scheduler, a dozen middlewares, Twisted's HTTP client,
+a response object, callbacks): 2 ms a page, most of a re-scan. Here a plain keep-alive HTTP
+client asks the same conditional questions (``If-None-Match`` / ``If-Modified-Since``) at a
+fraction of that. The crawl that follows navigates as always; a page answered 304 here is
+served from the store instead of being requested again (``spiders/conditional.py``), and
+anything else — changed, moved, gone, refused, failed — is simply left to the crawl, which
+fetches it the way a first scan does. So this pass can only save work, never decide anything.
+
+It is as polite as the crawl: at most ``concurrency`` requests at a time to a host, request
+starts at least ``delay`` apart (randomised 0.5–1.5×, as Scrapy does), robots.txt obeyed with
+Scrapy's own parser (Protego), the crawl's User-Agent. It stops asking a host, leaving the rest
+to the crawl (which has the backoff and retries), at the first 429 or 503, after a few network
+errors in a row, when the first answers include no 304 (a site that ignores validators, or answers a
+challenge page of the first answers is a 304), at the deadline, or when requests would go through a proxy (the crawl honours
+proxies; this client does not).
+
+Its price: a page that changed is asked twice (here conditionally, then by the crawl); and it
+is done before the crawl starts, so a killed run loses these answers (the crawl that redoes
+the site asks again).
+"""
+
+from __future__ import annotations
+
+import http.client
+import random
+import ssl
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
+
+from w3lib.url import safe_url_string
+
+from auditor.store import Validators
+
+#: Answers without a single 304 after which a host is left to the crawl (it ignores
+#: validators, or answers a challenge page). Not a share: a site's list pages come first and
+#: all change whenever a document is published.
+JUDGE_AFTER = 20
+#: Network errors in a row after which a host is left to the crawl.
+MAX_ERRORS_IN_A_ROW = 3
+#: A body of a changed page up to this size is read (keeping the connection); larger ones
+#: close it.
+DRAIN_LIMIT = 256 * 1024
+#: The HTTP statuses asking a client to slow down: left to the crawl's backoff.
+SLOW_DOWN = (429, 503)
+
+
+@dataclass(frozen=True)
+class NotModified:
+    """A page the site answered 304 for: what it said, and how long it took."""
+
+    etag: str | None
+    last_modified: str | None
+    elapsed: float
+
+
+@dataclass
+class Revalidation:
+    """What the pass found: the pages answered 304 (by URL), how many it asked, and why it
+    stopped asking a host before its end, if it did; then how many of the unchanged pages the
+    crawl was served from the store, and of those how many without reading them again."""
+
+    unchanged: dict[str, NotModified] = field(default_factory=dict)
+    asked: int = 0
+    stopped: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    served: int = 0
+    revisited: int = 0
+
+    def notes(self) -> dict[str, object]:
+        return {"asked": self.asked, "unchanged": len(self.unchanged),
+                "stopped": dict(self.stopped), "seconds": round(self.seconds, 1),
+                "served": self.served, "revisited": self.revisited}
+
+
+@dataclass(frozen=True)
+class Politeness:
+    user_agent: str
+    concurrency: int = 2
+    delay: float = 1.0
+    timeout: float = 20.0
+    obey_robots: bool = True
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def revalidate(known: Iterable[Validators], politeness: Politeness, *,
+               deadline: float | None = None, limit: int | None = None) -> Revalidation:
+    """Ask about every page of ``known`` (in its order, at most ``limit``), host by host, until
+    ``deadline`` (``time.monotonic()``)."""
+    started = time.monotonic()
+    result = Revalidation()
+    by_host: dict[tuple[str, str, int], list[Validators]] = defaultdict(list)
+    for page in list(known)[:limit]:
+        parts = urlsplit(page.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            continue
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        by_host[(parts.scheme, parts.hostname, port)].append(page)
+    for origin, pages in by_host.items():
+        if deadline is not None and time.monotonic() >= deadline:
+            result.stopped[origin[1]] = "到达抓取时限"
+            break
+        _Host(origin, pages, politeness, result, deadline).run()
+    result.seconds = time.monotonic() - started
+    return result
+
+
+class _Host:
+    """The pass over one host: ``concurrency`` threads, each on its own kept-alive
+    connection, sharing one queue and one request clock."""
+
+    def __init__(self, origin: tuple[str, str, int], pages: list[Validators],
+                 politeness: Politeness, result: Revalidation, deadline: float | None) -> None:
+        self.scheme, self.host, self.port = origin
+        self.pages = pages
+        self.politeness = politeness
+        self.result = result
+        self.deadline = deadline
+        self.lock = threading.Lock()
+        self.next_start = 0.0
+        self.position = 0
+        self.answers = 0
+        self.not_modified = 0
+        self.errors_in_a_row = 0
+        self.stop_reason: str | None = None
+        self.robots = None
+
+    def run(self) -> None:
+        if self.proxied():
+            self.result.stopped[self.host] = "经代理访问，由抓取程序逐页询问"
+            return
+        if self.politeness.obey_robots:
+            self.read_robots()
+        if self.stop_reason is None:
+            threads = [threading.Thread(target=self.work, daemon=True)
+                       for _ in range(max(1, min(self.politeness.concurrency, len(self.pages))))]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        if self.stop_reason:
+            self.result.stopped[self.host] = self.stop_reason
+
+    def proxied(self) -> bool:
+        return bool(getproxies().get(self.scheme)) and not proxy_bypass(self.host)
+
+    # ------------------------------------------------------------------ robots.txt
+
+    def read_robots(self) -> None:
+        """Protego's reading of the host's robots.txt (what Scrapy's robots middleware uses);
+        an unreadable robots.txt leaves the host to the crawl, which decides what it means."""
+        from protego import Protego
+
+        connection = self.connect()
+        try:
+            self.wait_turn()
+            connection.request("GET", "/robots.txt", headers=self.base_headers())
+            response = connection.getresponse()
+            body = response.read(DRAIN_LIMIT + 1)
+        except (OSError, http.client.HTTPException):
+            self.stop_reason = "robots.txt 无法读取，由抓取程序逐页询问"
+            return
+        finally:
+            connection.close()
+        self.result.asked += 1
+        if 400 <= response.status < 500:
+            return  # no robots.txt: everything allowed, as Scrapy reads it
+        if response.status != 200 or len(body) > DRAIN_LIMIT:
+            self.stop_reason = f"robots.txt 返回 HTTP {response.status}，由抓取程序逐页询问"
+            return
+        self.robots = Protego.parse(body.decode("utf-8", "replace"))
+
+    def allowed(self, url: str) -> bool:
+        return self.robots is None or self.robots.can_fetch(url, self.politeness.user_agent)
+
+    # ------------------------------------------------------------------ asking
+
+    def base_headers(self) -> dict[str, bytes]:
+        # Bytes, UTF-8 as Scrapy sends them (http.client would encode str as Latin-1, and our
+        # User-Agent says who we are in Chinese).
+        return {name: value.encode("utf-8") for name, value in (
+            ("User-Agent", self.politeness.user_agent), *self.politeness.headers)}
+
+    def connect(self) -> http.client.HTTPConnection:
+        timeout = self.politeness.timeout
+        if self.scheme == "https":
+            # As the crawl: Scrapy does not verify certificates either (many government
+            # sites' are not valid), and what is read here is only a status line.
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            return http.client.HTTPSConnection(self.host, self.port, timeout=timeout,
+                                               context=context)
+        return http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+
+    def wait_turn(self) -> bool:
+        """Sleep until this thread may start a request (the host's clock); False when the
+        pass must stop."""
+        delay = self.politeness.delay
+        with self.lock:
+            now = time.monotonic()
+            start = max(now, self.next_start)
+            self.next_start = start + (delay * random.uniform(0.5, 1.5) if delay > 0 else 0)
+        if start > now:
+            time.sleep(start - now)
+        return self.deadline is None or time.monotonic() < self.deadline
+
+    def next_page(self) -> Validators | None:
+        with self.lock:
+            while self.stop_reason is None and self.position < len(self.pages):
+                page = self.pages[self.position]
+                self.position += 1
+                if self.allowed(page.url):
+                    return page
+            return None
+
+    def work(self) -> None:
+        connection: http.client.HTTPConnection | None = None
+        try:
+            while (page := self.next_page()) is not None:
+                if not self.wait_turn():
+                    self.stop("到达抓取时限")
+                    return
+                if connection is None:
+                    connection = self.connect()
+                started = time.monotonic()
+                try:
+                    status, headers, keep = self.ask(connection, page)
+                except (OSError, http.client.HTTPException):  # timeouts are OSErrors
+                    connection.close()
+                    connection = None
+                    self.count(page, None, None, 0.0)
+                    continue
+                self.count(page, status, headers, time.monotonic() - started)
+                if not keep:
+                    connection.close()
+                    connection = None
+        finally:
+            if connection is not None:
+                connection.close()
+
+    def ask(self, connection: http.client.HTTPConnection, page: Validators):
+        parts = urlsplit(safe_url_string(page.url))
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        headers = self.base_headers()
+        for name, value in (("If-None-Match", page.etag),
+                            ("If-Modified-Since", page.last_modified),
+                            ("Referer", page.referer and safe_url_string(page.referer))):
+            if value:
+                headers[name] = value.encode("utf-8")
+        connection.request("GET", target, headers=headers)
+        response = connection.getresponse()
+        length = response.getheader("Content-Length")
+        keep = not response.will_close
+        if response.status == 304 or (length is not None and length.isdigit()
+                                      and int(length) <= DRAIN_LIMIT):
+            response.read()
+        else:  # a large or unsized body: not ours to read (the crawl fetches the page)
+            keep = False
+        return response.status, response.headers, keep
+
+    def count(self, page: Validators, status: int | None, headers, elapsed: float) -> None:
+        with self.lock:
+            self.result.asked += 1
+            if status is None:
+                self.errors_in_a_row += 1
+                if self.errors_in_a_row >= MAX_ERRORS_IN_A_ROW:
+                    self.stop_reason = f"连续 {self.errors_in_a_row} 次网络错误，余下由抓取程序处理"
+                return
+            self.errors_in_a_row = 0
+            self.answers += 1
+            if status == 304:
+                self.not_modified += 1
+                self.result.unchanged[page.url] = NotModified(
+                    headers.get("ETag"), headers.get("Last-Modified"), round(elapsed, 3))
+            elif status in SLOW_DOWN:
+                self.stop_reason = f"网站返回 HTTP {status}（要求降低频率），余下由抓取程序处理"
+            if self.answers >= JUDGE_AFTER and not self.not_modified:
+                self.stop_reason = f"前 {self.answers} 次询问无一返回 304，余下由抓取程序逐页抓取"
+
+    def stop(self, reason: str) -> None:
+        with self.lock:
+            self.stop_reason = self.stop_reason or reason
