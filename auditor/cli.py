@@ -312,6 +312,11 @@ def check_hints(result) -> list[str]:
 
 def _progress(stream):
     def show(counts: dict[str, int]) -> None:
+        if counts.get("of") and not counts.get("pages"):  # a re-scan's revalidation pass
+            stream.write(f"\r复核中：已询问 {counts.get('asked', 0)}/{counts['of']} 个页面是否更新"
+                         f"（未变 {counts.get('unchanged', 0)}）  ")
+            stream.flush()
+            return
         stream.write(f"\r抓取中：页面 {counts.get('pages', 0)} 个（成功 {counts.get('ok', 0)}，"
                      f"错误/受阻 {counts.get('errors', 0)}），文件 {counts.get('documents', 0)} 篇，"
                      f"栏目 {counts.get('columns', 0)} 个  ")

@@ -673,7 +673,9 @@ class Store:
 
     def crawl_progress(self, run_id: int) -> dict[str, int]:
         """What a crawl has stored so far: pages, fetched, errors (not fetched, off-site
-        aside), documents (article and report pages) and columns (distinct column pages)."""
+        aside), documents (article and report pages) and columns (distinct column pages);
+        during a re-scan's revalidation pass also ``asked``, ``unchanged`` and ``of`` (how
+        many pages of the last run it asks about: spiders/revalidate.py)."""
         from sqlalchemy import case
 
         p = pages_table.c
@@ -683,8 +685,13 @@ class Store:
             func.sum(case((p.outcome.not_in(("ok", "offsite")), 1), else_=0)),
             func.sum(case((ok & p.kind.in_(("document", "report")), 1), else_=0)),
             func.count(p.column_url.distinct())).where(p.run_id == run_id))[0]
-        return {"pages": row[0] or 0, "ok": int(row[1] or 0), "errors": int(row[2] or 0),
-                "documents": int(row[3] or 0), "columns": row[4] or 0}
+        counts = {"pages": row[0] or 0, "ok": int(row[1] or 0), "errors": int(row[2] or 0),
+                  "documents": int(row[3] or 0), "columns": row[4] or 0}
+        run = self.run(run_id)
+        revalidating = run.stats.get("revalidating") if run is not None else None
+        if isinstance(revalidating, dict):
+            counts.update({k: int(revalidating.get(k) or 0) for k in ("asked", "unchanged", "of")})
+        return counts
 
     def page_counts(self, run_id: int) -> dict[str, int]:
         rows = self._read(select(pages_table.c.outcome, func.count()).where(

@@ -31,7 +31,7 @@ import ssl
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
@@ -51,6 +51,8 @@ MAX_ERRORS_IN_A_ROW = 3
 DRAIN_LIMIT = 256 * 1024
 #: The HTTP statuses asking a client to slow down: left to the crawl's backoff.
 SLOW_DOWN = (429, 503)
+#: Seconds between two progress reports (a polite pass over 2,000 pages lasts half an hour).
+PROGRESS_EVERY = 1.0
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,24 @@ class Revalidation:
     seconds: float = 0.0
     served: int = 0
     revisited: int = 0
+    total: int = 0
+    progress: Callable[[dict[str, int]], None] | None = field(default=None, repr=False)
+    reported: float = 0.0
+    reporting: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def report(self, *, final: bool = False) -> None:
+        """Tell ``progress`` how far the pass is, at most every :data:`PROGRESS_EVERY` s (one
+        thread at a time; the others go on asking)."""
+        if self.progress is None or not self.reporting.acquire(blocking=final):
+            return
+        try:
+            now = time.monotonic()
+            if final or now - self.reported >= PROGRESS_EVERY:
+                self.reported = now
+                self.progress({"asked": self.asked, "unchanged": len(self.unchanged),
+                               "of": self.total})
+        finally:
+            self.reporting.release()
 
     def notes(self) -> dict[str, object]:
         return {"asked": self.asked, "unchanged": len(self.unchanged),
@@ -92,13 +112,18 @@ class Politeness:
 
 
 def revalidate(known: Iterable[Validators], politeness: Politeness, *,
-               deadline: float | None = None, limit: int | None = None) -> Revalidation:
+               deadline: float | None = None, limit: int | None = None,
+               progress: Callable[[dict[str, int]], None] | None = None) -> Revalidation:
     """Ask about every page of ``known`` (in its order, at most ``limit``), host by host, until
-    ``deadline`` (``time.monotonic()``)."""
+    ``deadline`` (``time.monotonic()``); ``progress`` gets ``{"asked", "unchanged", "of"}``
+    now and then (from the pass's threads)."""
     started = time.monotonic()
     result = Revalidation()
+    result.progress = progress
     by_host: dict[tuple[str, str, int], list[Validators]] = defaultdict(list)
-    for page in list(known)[:limit]:
+    pages = list(known)[:limit]
+    result.total = len(pages)
+    for page in pages:
         parts = urlsplit(page.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             continue
@@ -110,6 +135,7 @@ def revalidate(known: Iterable[Validators], politeness: Politeness, *,
             break
         _Host(origin, pages, politeness, result, deadline).run()
     result.seconds = time.monotonic() - started
+    result.report(final=True)
     return result
 
 
@@ -240,6 +266,7 @@ class _Host:
                     self.count(page, None, None, 0.0)
                     continue
                 self.count(page, status, headers, time.monotonic() - started)
+                self.result.report()
                 if not keep:
                     connection.close()
                     connection = None

@@ -141,7 +141,8 @@ def _revalidate(options: dict[str, Any], settings: dict[str, Any]):
     try:
         revalidation = revalidate(stored.validators.values(), politeness,
                                   deadline=started + max_time if max_time else None,
-                                  limit=settings.get("CLOSESPIDER_PAGECOUNT") or None)
+                                  limit=settings.get("CLOSESPIDER_PAGECOUNT") or None,
+                                  progress=_progress_into_run(options))
     except Exception as exc:  # noqa: BLE001 - only a saving: the crawl asks page by page
         print(f"auditor.spiders: revalidation before the crawl failed, every page is asked "
               f"by the crawl: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -151,6 +152,21 @@ def _revalidate(options: dict[str, Any], settings: dict[str, Any]):
     if delay and revalidation.asked:
         time.sleep(delay)  # the crawl's first request a delay after the pass's last
     return stored, revalidation
+
+
+def _progress_into_run(options: dict[str, Any]):
+    """Where the revalidation pass says how far it is: the run's stats (``revalidating``),
+    which the progress display reads (a polite pass over a big site lasts as long as its
+    crawl would)."""
+    from auditor.store import Store
+
+    def progress(counts: dict[str, int]) -> None:
+        try:
+            with Store(options["db_path"]) as store:
+                store.update_stats(options["run_id"], revalidating=counts)
+        except Exception:  # noqa: BLE001 - progress only
+            pass
+    return progress
 
 
 def _spider_error(failure, response, spider) -> None:
