@@ -284,3 +284,25 @@ def test_a_document_published_since_is_found_and_the_rest_read_as_a_full_scan_wo
         statuses = [p.status for p in store.pages(rescan_id)]
     assert statuses.count(304) == 30 + 2  # the documents, home and 政府信息公开; not the list
     assert findings(rescan) == findings(full)
+
+
+def test_the_progress_display_follows_the_revalidation_pass(tmp_path):
+    import io
+
+    from auditor.cli import _progress
+    from auditor.demo.sitegen import build_large_site
+
+    site = build_large_site(tmp_path / "site", documents=40)
+    db = tmp_path / "a.db"
+    seen = []
+    with serve_site(site, port=PORT) as base:
+        options = {"start_url": base + "/", "db_path": str(db), "delay": 0.05, "timeout": 5.0}
+        crawl(CrawlOptions(**options), site="heming")
+        crawl(CrawlOptions(**options), site="heming", progress=seen.append, poll=0.2)
+    asking = [counts for counts in seen if counts.get("of") and not counts["pages"]]
+    assert asking and asking[-1]["of"] > 40
+    assert any(0 < counts["asked"] for counts in asking)
+    shown = io.StringIO()
+    _progress(shown)(asking[-1])
+    assert shown.getvalue().startswith("\r复核中：已询问 ")
+    assert seen[-1]["pages"] > 40  # then the crawl's own counts
