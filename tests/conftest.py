@@ -1,5 +1,6 @@
 """Real services for the tests that need them: redis-server and PostgreSQL started on free
-ports of 127.0.0.1 by auditor.testing.services (once per session) and stopped at the end.
+ports of 127.0.0.1 by auditor.testing.services (once per session) and stopped at the end;
+nginx serving a test's own folder (``nginx_site``).
 Tests that need them are skipped, with the reason, only where the binaries are not installed.
 """
 
@@ -9,7 +10,12 @@ import itertools
 
 import pytest
 
-from auditor.testing.services import PostgresServer, RedisServer, ServiceUnavailable
+from auditor.testing.services import (
+    NginxServer,
+    PostgresServer,
+    RedisServer,
+    ServiceUnavailable,
+)
 
 _databases = itertools.count(1)
 
@@ -53,3 +59,21 @@ def redis_url(redis_service) -> str:
     client.flushall()
     client.close()
     return redis_service.url
+
+
+@pytest.fixture
+def nginx_site():
+    """Serve a folder with a real nginx: ``with nginx_site(folder) as base_url: ...``."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def serve(root):
+        try:
+            server = NginxServer(root)
+        except ServiceUnavailable as exc:
+            pytest.skip(str(exc))
+        try:
+            yield server.start().url
+        finally:
+            server.close()
+    return serve

@@ -306,3 +306,30 @@ def test_the_progress_display_follows_the_revalidation_pass(tmp_path):
     _progress(shown)(asking[-1])
     assert shown.getvalue().startswith("\r复核中：已询问 ")
     assert seen[-1]["pages"] > 40  # then the crawl's own counts
+def test_a_rescan_through_nginx(tmp_path, nginx_site):
+    """nginx's own validators (an ETag of mtime and size, Last-Modified) and 304s, as a real
+    government site's static pages give them: an unchanged site is asked once a page and
+    served from the store; an edited document is fetched and reported as edited."""
+    from auditor.demo.sitegen import build_large_site
+
+    site = build_large_site(tmp_path / "site", documents=30)
+    db = tmp_path / "a.db"
+    run_ids = []
+    with nginx_site(site) as base:
+        options = CrawlOptions(start_url=base + "/", db_path=str(db), delay=0.0, timeout=5.0)
+        run_ids.append(crawl(options, site="heming"))
+        run_ids.append(crawl(options, site="heming"))
+        edited = sorted((site / "zwgk" / "zcwj").rglob("t*.html"))[3]
+        edited.write_text(edited.read_text("utf-8").replace("请认真贯彻执行", "请遵照执行"), "utf-8")
+        run_ids.append(crawl(options, site="heming"))
+    first, second, third = run_ids
+    with Store(db) as store:
+        pages = [store.pages(run_id) for run_id in run_ids]
+        for run_id in (second, third):
+            audit_run(store, run_id, today=TODAY)
+        changes = document_changes(store, second, third)
+    assert pages[0][0].etag and pages[0][0].etag.count("-") == 1  # nginx's own ETag
+    assert {p.status for p in pages[1]} == {304}
+    assert crawl_notes(db, second)["revalidation"]["served"] == len(pages[1]) > 30
+    assert [p.url.rsplit("/", 1)[1] for p in pages[2] if p.status == 200] == [edited.name]
+    assert [c.url.rsplit("/", 1)[1] for c in changes if c.change == "edited"] == [edited.name]

@@ -1,9 +1,13 @@
-"""Start real ``redis-server`` and PostgreSQL (the Debian packages) on 127.0.0.1, on free
-ports, for the tests and the benchmarks — and stop or restart them, to test what a campaign
-does when they go away.
+"""Start real ``redis-server``, PostgreSQL and nginx (the Debian packages) on 127.0.0.1, on
+free ports, for the tests and the benchmarks — and stop or restart them, to test what a
+campaign does when they go away.
 
     python -m auditor.testing.services redis      # print the URL, serve until Ctrl-C
     python -m auditor.testing.services postgres
+
+nginx serves a generated site's folder as static files, the way most government sites serve
+their TRS pages: its own ``ETag`` and ``Last-Modified``, 304 answers, keep-alive — a site whose
+answers cost next to nothing, so a benchmark times the crawler, not our Python test server.
 
 Redis keeps its data in an append-only file (``appendfsync always``), so a restart loses no
 queued site; PostgreSQL runs as the ``postgres`` system user when started by root (initdb
@@ -209,6 +213,83 @@ class PostgresServer(_Service):
                 self.process.wait()
         self.process = None
 
+
+
+class NginxServer(_Service):
+    """nginx serving ``root`` (a folder of static pages) on a free port (``start``, ``stop``)."""
+
+    def __init__(self, root: str | os.PathLike) -> None:
+        self.binary = shutil.which("nginx") or next(
+            (path for path in ("/usr/sbin/nginx",) if os.access(path, os.X_OK)), None)
+        if not self.binary:
+            raise ServiceUnavailable("nginx not installed (apt-get install nginx-light)")
+        self.root = os.path.abspath(root)
+        self.dir = tempfile.mkdtemp(prefix="zwgk-nginx-")
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def config(self) -> str:
+        mime = "/etc/nginx/mime.types"
+        types = f"include {mime};" if os.path.exists(mime) else "types { text/html html; }"
+        # Started by root, nginx's workers would run as nobody, who cannot read a private
+        # temporary folder.
+        user = "user root;" if os.geteuid() == 0 else ""
+        return f"""{user}
+worker_processes 1;
+daemon off;
+pid {self.dir}/nginx.pid;
+error_log {self.dir}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    {types}
+    default_type application/octet-stream;
+    charset utf-8;
+    access_log off;
+    keepalive_requests 1000000;
+    client_body_temp_path {self.dir}/body;
+    proxy_temp_path {self.dir}/proxy;
+    fastcgi_temp_path {self.dir}/fastcgi;
+    uwsgi_temp_path {self.dir}/uwsgi;
+    scgi_temp_path {self.dir}/scgi;
+    server {{
+        listen 127.0.0.1:{self.port};
+        root {self.root};
+        index index.html;
+    }}
+}}
+"""
+
+    def start(self) -> NginxServer:
+        conf = os.path.join(self.dir, "nginx.conf")
+        with open(conf, "w", encoding="utf-8") as out:
+            out.write(self.config())
+        self.process = subprocess.Popen([self.binary, "-c", conf, "-p", self.dir],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_port(self.port, self.process, "nginx")
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)  # nginx's graceful stop
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process = None
+
+
+@contextlib.contextmanager
+def nginx_server(root: str | os.PathLike) -> Iterator[NginxServer]:
+    server = NginxServer(root)
+    try:
+        yield server.start()
+    finally:
+        server.close()
 
 
 @contextlib.contextmanager
