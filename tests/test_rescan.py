@@ -195,7 +195,7 @@ def test_the_revalidation_pass_is_as_polite_as_the_crawl(tmp_path, server_log):
 
     site = build_large_site(tmp_path / "site", documents=20)
     db = tmp_path / "a.db"
-    scan(site, db, delay=0.1)
+    scan(site, db)
     server_log["requests"].clear()
     second, _ = scan(site, db, delay=0.1)
     assert crawl_notes(db, second)["revalidation"]["unchanged"] > 20
@@ -296,9 +296,10 @@ def test_the_progress_display_follows_the_revalidation_pass(tmp_path):
     db = tmp_path / "a.db"
     seen = []
     with serve_site(site, port=PORT) as base:
-        options = {"start_url": base + "/", "db_path": str(db), "delay": 0.05, "timeout": 5.0}
-        crawl(CrawlOptions(**options), site="heming")
-        crawl(CrawlOptions(**options), site="heming", progress=seen.append, poll=0.2)
+        options = {"start_url": base + "/", "db_path": str(db), "timeout": 5.0}
+        crawl(CrawlOptions(**options, delay=0.0), site="heming")
+        crawl(CrawlOptions(**options, delay=0.05), site="heming", progress=seen.append,
+              poll=0.2)
     asking = [counts for counts in seen if counts.get("of") and not counts["pages"]]
     assert asking and asking[-1]["of"] > 40
     assert any(0 < counts["asked"] for counts in asking)
