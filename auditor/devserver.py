@@ -7,12 +7,16 @@ and the demo can reproduce what real government sites do::
      "redirect": {"/loop-a.html": "/loop-b.html", "/out.html": "http://elsewhere.example/"},
      "content_type": {"/gbk/index.html": "text/html; charset=gbk"},
      "sequence": {"/busy.html": [429, 200]},
-     "hanweb": {"/module/web/jpage/dataproxy.jsp": "_hanweb"}}
+     "hanweb": {"/module/web/jpage/dataproxy.jsp": "_hanweb"},
+     "session": {"set": "/", "needed": ["/zwgk/zcwj/index_1.html"]}}
 
 Files are served as nginx serves static pages: with ``ETag`` (a digest of the bytes) and
 ``Last-Modified`` (the file's time), answering ``304 Not Modified`` to a conditional request
 whose validators still match (``If-None-Match`` first, as RFC 9110 says; ``"validators":
 false`` in ``_server.json`` turns this off, like a CMS that sends neither).
+
+``session`` is a CMS session: the ``set`` page sets a ``JSESSIONID`` cookie (with its 304s
+too, as Tomcat does), and the ``needed`` pages answer 403 to a request without it.
 
 ``hanweb`` answers Hanweb jcms ``dataproxy.jsp`` POSTs from ``<folder>/<columnid>.json``
 (a list of record HTML snippets). ``{port}`` in served files is replaced by the real port, so
@@ -166,6 +170,13 @@ class SiteHandler(BaseHTTPRequestHandler):
                         b"location.reload();</script></html>")
             self.send(status, body, head=head)
             return
+        session = cfg.get("session", {})
+        if path in session.get("needed", ()) and \
+                "JSESSIONID=fixture" not in (self.headers.get("Cookie") or ""):
+            self.send(403, b"<html><body>403 session required</body></html>", head=head)
+            return
+        cookie = {"Set-Cookie": "JSESSIONID=fixture; Path=/"} if path == session.get("set") \
+            else {}
         root = self.site_root
         file = (root / path.lstrip("/")).resolve()
         if self.root not in file.parents and file != self.root:
@@ -188,12 +199,12 @@ class SiteHandler(BaseHTTPRequestHandler):
                           "Last-Modified": formatdate(file.stat().st_mtime, usegmt=True)}
             if self.not_modified(validators):
                 self.send_response(304)
-                for key, value in validators.items():
+                for key, value in {**validators, **cookie}.items():
                     self.send_header(key, value)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-        self.send(200, data, content_type, head=head, headers=validators)
+        self.send(200, data, content_type, head=head, headers={**(validators or {}), **cookie})
 
     def not_modified(self, validators: dict[str, str]) -> bool:
         match = self.headers.get("If-None-Match")

@@ -157,6 +157,8 @@ Index("findings_fp", findings_table.c.fingerprint)
 
 #: What reading a stored body gave, keyed by the body's hash, what else the reading depended
 #: on and the parser's own source (auditor.site_audit): an unchanged page is not parsed again.
+#: Also what the crawl's navigation of a document page found (``nav:`` keys,
+#: spiders/navigation.py): a re-scan revisits an unchanged one without reading it.
 parses_table = Table(
     "parses", metadata,
     Column("key", Text, primary_key=True),

@@ -259,8 +259,11 @@ class RevalidatedPagesMiddleware:
         request.meta["conditional"] = known
         request.meta["started"] = time.monotonic() - answer.elapsed
         headers = Headers({name: value for name, value in (
-            ("ETag", answer.etag), ("Last-Modified", answer.last_modified)) if value})
+            ("ETag", answer.etag), ("Last-Modified", answer.last_modified),
+            ("Set-Cookie", list(answer.set_cookies))) if value})
         page = not_modified_response(request, known, body, headers)
+        if answer.set_cookies:
+            self.keep_cookies(request, page)
         self.crawler.signals.send_catch_log(signal=signals.response_received, response=page,
                                             request=request, spider=self.spider)
         self.revalidation.served += 1
@@ -268,6 +271,16 @@ class RevalidatedPagesMiddleware:
             self.revalidation.revisited += 1
             return page, lambda response: revisit(response, navigation)
         return page, request.callback
+
+    def keep_cookies(self, request: Request, page: Response) -> None:
+        """Cookies the site set with a 304 the pass got go into the crawl's cookie jar, as
+        they would have from a 304 the crawl got itself (a session a list interface needs)."""
+        from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
+
+        downloader = getattr(self.crawler.engine, "downloader", None)
+        for middleware in getattr(getattr(downloader, "middleware", None), "middlewares", ()):
+            if isinstance(middleware, CookiesMiddleware):
+                middleware.process_response(request, page)
 
     def upcoming(self, waiting: list, pairs: bool = False) -> Iterator[Any]:
         """The stored hashes (with ``pairs``: URL and hash, documents only) of the requests

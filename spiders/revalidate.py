@@ -57,11 +57,13 @@ PROGRESS_EVERY = 1.0
 
 @dataclass(frozen=True)
 class NotModified:
-    """A page the site answered 304 for: what it said, and how long it took."""
+    """A page the site answered 304 for: what it said (validators, cookies it set), and how
+    long it took."""
 
     etag: str | None
     last_modified: str | None
     elapsed: float
+    set_cookies: tuple[str, ...] = ()
 
 
 @dataclass
@@ -307,7 +309,8 @@ class _Host:
             if status == 304:
                 self.not_modified += 1
                 self.result.unchanged[page.url] = NotModified(
-                    headers.get("ETag"), headers.get("Last-Modified"), round(elapsed, 3))
+                    headers.get("ETag"), headers.get("Last-Modified"), round(elapsed, 3),
+                    tuple(headers.get_all("Set-Cookie") or ()))
             elif status in SLOW_DOWN:
                 self.stop_reason = f"网站返回 HTTP {status}（要求降低频率），余下由抓取程序处理"
             if self.answers >= JUDGE_AFTER and not self.not_modified:

@@ -334,3 +334,22 @@ def test_a_rescan_through_nginx(tmp_path, nginx_site):
     assert crawl_notes(db, second)["revalidation"]["served"] == len(pages[1]) > 30
     assert [p.url.rsplit("/", 1)[1] for p in pages[2] if p.status == 200] == [edited.name]
     assert [c.url.rsplit("/", 1)[1] for c in changes if c.change == "edited"] == [edited.name]
+
+
+def test_a_session_cookie_set_with_a_304_reaches_the_crawl(tmp_path):
+    """The start page sets a session cookie (with its 304 too) that a list page needs: served
+    from the store, the start page's cookie still goes into the crawl's cookie jar."""
+    site = build_demo_site(tmp_path / "site")
+    (site / "_server.json").write_text(
+        '{"session": {"set": "/", "needed": ["/zwgk/zcwj/index_1.html"]}}', "utf-8")
+    db = tmp_path / "a.db"
+    (first_id, first), (second_id, second) = scans(site, db, {}, {})
+    with Store(db) as store:
+        pages = {run_id: {p.url.rsplit(":", 1)[1]: p for p in store.pages(run_id)}
+                 for run_id in (first_id, second_id)}
+    needing = next(page for url, page in pages[first_id].items() if url.endswith("index_1.html"))
+    assert needing.status == 200  # the crawl kept the cookie the first time
+    again = pages[second_id][needing.url.rsplit(":", 1)[1]]
+    assert again.outcome == "ok" and again.status in (200, 304)
+    assert crawl_notes(db, second_id)["revalidation"]["served"] > 10
+    assert findings(second) == findings(first)
