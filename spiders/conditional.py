@@ -20,6 +20,7 @@ is fresh, and an audit must see the live site every time; here every page is ask
 from __future__ import annotations
 
 import asyncio
+import functools
 import heapq
 import itertools
 import time
@@ -258,19 +259,28 @@ class RevalidatedPagesMiddleware:
             return None
         request.meta["conditional"] = known
         request.meta["started"] = time.monotonic() - answer.elapsed
-        headers = Headers({name: value for name, value in (
-            ("ETag", answer.etag), ("Last-Modified", answer.last_modified),
-            ("Set-Cookie", list(answer.set_cookies))) if value})
-        page = not_modified_response(request, known, body, headers)
-        if answer.set_cookies:
-            self.keep_cookies(request, page)
+        callback = request.callback
+        if navigation is not None:
+            stated = (known.content_type, answer.etag or known.etag,
+                      answer.last_modified or known.last_modified)
+            callback = functools.partial(revisit, navigation=navigation, headers=stated)
+        if navigation is not None and not answer.set_cookies:
+            # No headers: the revisit is given them (building them cost more than the rest).
+            page = Response(url=request.url, status=304, request=request,
+                            flags=["not_modified"])
+        else:
+            headers = Headers({name: value for name, value in (
+                ("ETag", answer.etag), ("Last-Modified", answer.last_modified),
+                ("Set-Cookie", list(answer.set_cookies))) if value})
+            page = not_modified_response(request, known, body, headers)
+            if answer.set_cookies:
+                self.keep_cookies(request, page)
         self.crawler.signals.send_catch_log(signal=signals.response_received, response=page,
                                             request=request, spider=self.spider)
         self.revalidation.served += 1
         if navigation is not None:
             self.revalidation.revisited += 1
-            return page, lambda response: revisit(response, navigation)
-        return page, request.callback
+        return page, callback
 
     def keep_cookies(self, request: Request, page: Response) -> None:
         """Cookies the site set with a 304 the pass got go into the crawl's cookie jar, as

@@ -288,33 +288,40 @@ class DisclosureSpider(scrapy.Spider):
         elif kind in ("document", "report"):
             yield from self.attachments(response, page, report=kind == "report")
 
-    def revisit(self, response: Response, navigation: DocumentNavigation):
+    def revisit(self, response: Response, navigation: DocumentNavigation,
+                headers: tuple[str | None, str | None, str | None] | None = None):
         """A document page the site says is unchanged (a 304) whose navigation the last run
         kept (spiders/navigation.py): recorded and followed as :meth:`parse_page` would,
-        without reading the page again."""
+        without reading the page again. ``headers``: its Content-Type, ETag and
+        Last-Modified, when the response does not carry them."""
         meta = response.meta
         known = meta["conditional"]
         key = meta.get("original_url") or response.request.url
         self.guard.saw(key, navigation.kind, known.hash)
         self.record_response(response, key=key, kind=navigation.kind, cue=navigation.cue,
                              outcome="ok", title=navigation.title or meta.get("title"),
-                             error=None, known=known)
+                             error=None, known=known, headers=headers)
         yield from self.attachment_links(response, navigation.attachments,
                                          report=navigation.kind == "report")
 
     def record_response(self, response: Response, *, key: str, kind: str, cue: str | None,
-                        outcome: str, title: str | None, error: str | None, known) -> None:
-        """Store a fetched page (``known``: the stored page a 304 stands for)."""
+                        outcome: str, title: str | None, error: str | None, known,
+                        headers: tuple[str | None, str | None, str | None] | None = None
+                        ) -> None:
+        """Store a fetched page (``known``: the stored page a 304 stands for; ``headers``:
+        its Content-Type, ETag and Last-Modified when not from the response's)."""
         meta = response.meta
+        if headers is None:
+            headers = tuple(response.headers.get(name, b"").decode("latin-1") or None
+                            for name in (b"Content-Type", b"ETag", b"Last-Modified"))
+        content_type, etag, last_modified = headers
         self.record(
             url=key, final_url=response.url, kind=kind, reached_as=meta["kind"], kind_cue=cue,
             outcome=outcome, status=response.status,
             body=None if known else response.body, hash=known.hash if known else None,
             error=error or (f"HTTP {response.status}" if response.status >= 400 else None),
             elapsed=round(time.monotonic() - meta["started"], 3),
-            content_type=response.headers.get(b"Content-Type", b"").decode("latin-1") or None,
-            etag=response.headers.get(b"ETag", b"").decode("latin-1") or None,
-            last_modified=response.headers.get(b"Last-Modified", b"").decode("latin-1") or None,
+            content_type=content_type, etag=etag, last_modified=last_modified,
             column_name=meta.get("column"), column_url=meta.get("column_url"), title=title,
             list_date=meta.get("list_date"), referer=meta.get("referer"), depth=meta.get("hops"),
         )

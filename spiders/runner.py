@@ -74,6 +74,8 @@ def run(options: dict[str, Any]) -> int:
 
         from .disclosure import DisclosureSpider
 
+        if revalidating.running():  # Scrapy's HTTP handler, imported by the engine anyway
+            import scrapy.core.downloader.handlers.http11  # noqa: F401
         stored, revalidation = revalidating.result()
     # Requests waiting to be sent stay in memory up to a bound and spill to disk beyond it:
     # lists go first, so a big column's every document waits in the queue (50,000 requests,
