@@ -40,6 +40,8 @@ from w3lib.url import safe_url_string
 
 from auditor.store import Validators
 
+from .keepalive import KeepAliveConnection, ProtocolError
+
 #: Answers without a single 304 after which a host is left to the crawl (it ignores
 #: validators, or answers a challenge page). Not a share: a site's list pages come first and
 #: all change whenever a document is published.
@@ -218,10 +220,10 @@ class _Host:
             ("User-Agent", self.politeness.user_agent), *self.politeness.headers)}
 
     def connect(self) -> http.client.HTTPConnection:
+        """A connection for robots.txt (one request, its body read whatever its framing)."""
         timeout = self.politeness.timeout
         if self.scheme == "https":
-            # As the crawl: Scrapy does not verify certificates either (many government
-            # sites' are not valid), and what is read here is only a status line.
+            # As the crawl: Scrapy does not verify certificates either.
             context = ssl.create_default_context()
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
@@ -251,50 +253,37 @@ class _Host:
             return None
 
     def work(self) -> None:
-        connection: http.client.HTTPConnection | None = None
+        connection = KeepAliveConnection(self.scheme, self.host, self.port,
+                                         self.politeness.timeout, drain_limit=DRAIN_LIMIT)
         try:
             while (page := self.next_page()) is not None:
                 if not self.wait_turn():
                     self.stop("到达抓取时限")
                     return
-                if connection is None:
-                    connection = self.connect()
                 started = time.monotonic()
                 try:
-                    status, headers, keep = self.ask(connection, page)
-                except (OSError, http.client.HTTPException):  # timeouts are OSErrors
-                    connection.close()
-                    connection = None
+                    status, headers = connection.get(self.target(page), self.headers_for(page))
+                except (OSError, ProtocolError, UnicodeError):  # timeouts are OSErrors
                     self.count(page, None, None, 0.0)
                     continue
                 self.count(page, status, headers, time.monotonic() - started)
                 self.result.report()
-                if not keep:
-                    connection.close()
-                    connection = None
         finally:
-            if connection is not None:
-                connection.close()
+            connection.close()
 
-    def ask(self, connection: http.client.HTTPConnection, page: Validators):
+    @staticmethod
+    def target(page: Validators) -> str:
         parts = urlsplit(safe_url_string(page.url))
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+    def headers_for(self, page: Validators) -> dict[str, bytes]:
         headers = self.base_headers()
         for name, value in (("If-None-Match", page.etag),
                             ("If-Modified-Since", page.last_modified),
                             ("Referer", page.referer and safe_url_string(page.referer))):
             if value:
                 headers[name] = value.encode("utf-8")
-        connection.request("GET", target, headers=headers)
-        response = connection.getresponse()
-        length = response.getheader("Content-Length")
-        keep = not response.will_close
-        if response.status == 304 or (length is not None and length.isdigit()
-                                      and int(length) <= DRAIN_LIMIT):
-            response.read()
-        else:  # a large or unsized body: not ours to read (the crawl fetches the page)
-            keep = False
-        return response.status, response.headers, keep
+        return headers
 
     def count(self, page: Validators, status: int | None, headers, elapsed: float) -> None:
         with self.lock:
@@ -309,8 +298,8 @@ class _Host:
             if status == 304:
                 self.not_modified += 1
                 self.result.unchanged[page.url] = NotModified(
-                    headers.get("ETag"), headers.get("Last-Modified"), round(elapsed, 3),
-                    tuple(headers.get_all("Set-Cookie") or ()))
+                    _first(headers, "etag"), _first(headers, "last-modified"),
+                    round(elapsed, 3), tuple(headers.get("set-cookie", ())))
             elif status in SLOW_DOWN:
                 self.stop_reason = f"网站返回 HTTP {status}（要求降低频率），余下由抓取程序处理"
             if self.answers >= JUDGE_AFTER and not self.not_modified:
@@ -319,3 +308,8 @@ class _Host:
     def stop(self, reason: str) -> None:
         with self.lock:
             self.stop_reason = self.stop_reason or reason
+
+
+def _first(headers: dict[str, list[str]], name: str) -> str | None:
+    values = headers.get(name)
+    return values[0] if values else None
