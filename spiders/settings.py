@@ -65,6 +65,11 @@ def crawl_settings(*, delay: float = 1.0, concurrency: int = 2, max_pages: int =
         "RETRY_HTTP_CODES": [500, 502, 504, 522, 524, 408],
         # 429 and 503 are retried by our own middleware, with backoff and Retry-After.
         "DOWNLOADER_MIDDLEWARES": {"auditor.spiders.middleware.BackoffRetryMiddleware": 560,
+                                   # every request waiting for robots.txt is judged by it
+                                   # (spiders/robots.py): in Scrapy's own place
+                                   "scrapy.downloadermiddlewares.robotstxt."
+                                   "RobotsTxtMiddleware": None,
+                                   "auditor.spiders.robots.EveryWaiterRobotsTxtMiddleware": 100,
                                    # re-scans: If-None-Match / If-Modified-Since, stored body
                                    # on 304 (spiders/conditional.py)
                                    "auditor.spiders.conditional.ConditionalRequestMiddleware":

@@ -281,3 +281,31 @@ def test_lists_read_while_crawling_are_not_read_again_by_the_audit(tmp_path, mon
     assert read_in_audit < len(calls) - read_in_audit  # the audit alone read every list
     assert [f.fingerprint for f in handed.findings] == [f.fingerprint for f in alone.findings]
     assert handed.coverage == alone.coverage
+
+
+def test_robots_txt_holds_for_every_request_that_waited_for_it(tmp_path, monkeypatch):
+    """Several requests wait for a site's robots.txt at once (start pages here; a re-scan's
+    pages served from the store send many): each is judged by it. Scrapy 2.19's middleware
+    let all but the first through with the asyncio reactor (spiders/robots.py)."""
+    from auditor.devserver import SiteHandler
+
+    asked = []
+    original = SiteHandler.handle_request
+
+    def logged(self, head=False):
+        asked.append(self.path)
+        original(self, head)
+
+    monkeypatch.setattr(SiteHandler, "handle_request", logged)
+    site = build_demo_site(tmp_path / "site")
+    (site / "robots.txt").write_text("User-agent: *\nDisallow: /zwgk/nbgl/\n"
+                                     "Disallow: /zwgk/gkzn/\n", "utf-8")
+    with serve_site(site) as base:
+        run_id = crawl(CrawlOptions(
+            start_url=base + "/", db_path=str(tmp_path / "r.db"), delay=0.0, timeout=5.0,
+            extra_start_urls=[base + "/zwgk/zcwj/", base + "/zwgk/gkzn/",
+                              base + "/zwgk/nbgl/"]))
+    assert not [path for path in asked if path.startswith(("/zwgk/nbgl/", "/zwgk/gkzn/"))]
+    with Store(tmp_path / "r.db") as store:
+        outcomes = {p.url.split("/", 3)[3]: p.outcome for p in store.pages(run_id)}
+    assert outcomes["zwgk/gkzn/"] == outcomes["zwgk/nbgl/"] == "robots"

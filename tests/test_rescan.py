@@ -200,8 +200,10 @@ def test_the_revalidation_pass_is_as_polite_as_the_crawl(tmp_path, server_log):
     second, _ = scan(site, db, delay=0.1)
     assert crawl_notes(db, second)["revalidation"]["unchanged"] > 20
     starts = sorted(t for _, _, t in server_log["requests"])
-    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
-    assert min(gaps) >= 0.05 - 0.01  # Scrapy's randomised delay: 0.5–1.5 × 0.1 s
+    gaps = sorted(b - a for a, b in zip(starts, starts[1:], strict=False))
+    # Scrapy's randomised delay: 0.5–1.5 × 0.1 s (the times are taken by the server's threads:
+    # a busy machine shifts them by a few milliseconds)
+    assert gaps[0] >= 0.05 - 0.02 and gaps[len(gaps) // 2] >= 0.07
     assert server_log["most"] <= 2
 
 
