@@ -171,11 +171,8 @@ class RevalidatedPagesMiddleware:
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for item in start:
-            for out in self.serve([item], None):
-                if out is _PAUSE:
-                    await asyncio.sleep(0)
-                else:
-                    yield out
+            async for out in self.serve_async(item, None):
+                yield out
 
     def process_spider_output(self, response, result: Iterable[Any], spider=None):
         for out in self.serve(result, response):
@@ -187,11 +184,16 @@ class RevalidatedPagesMiddleware:
         # Scrapy asks for it beside process_start; the spider's callbacks are not async, so
         # this only keeps a future async callback working (each request served on its own).
         async for item in result:
-            for out in self.serve([item], response):
-                if out is _PAUSE:
-                    await asyncio.sleep(0)
-                else:
-                    yield out
+            async for out in self.serve_async(item, response):
+                yield out
+
+    async def serve_async(self, item: Any, response: Response | None) -> AsyncIterator[Any]:
+        """:meth:`serve` for one item of an asynchronous output, its pauses awaited."""
+        for out in self.serve([item], response):
+            if out is _PAUSE:
+                await asyncio.sleep(0)
+            else:
+                yield out
 
     def serve(self, result: Iterable[Any], response: Response | None) -> Iterator[Any]:
         """``result`` with every request for an unchanged page replaced by what the spider's

@@ -1,12 +1,16 @@
 """Real services for the tests that need them: redis-server and PostgreSQL started on free
 ports of 127.0.0.1 by auditor.testing.services (once per session) and stopped at the end;
-nginx serving a test's own folder (``nginx_site``).
+nginx serving a test's own folder (``nginx_site``); and what our test server was asked
+(``server_log``).
 Tests that need them are skipped, with the reason, only where the binaries are not installed.
 """
 
 from __future__ import annotations
 
 import itertools
+import threading
+import time
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -77,3 +81,57 @@ def nginx_site():
         finally:
             server.close()
     return serve
+
+
+@dataclass(frozen=True)
+class ServedRequest:
+    method: str
+    path: str  # without the query
+    started: float  # time.monotonic() when the server began answering it
+    client: tuple  # the connection's address
+    referer: str | None
+
+
+@dataclass
+class ServerLog:
+    requests: list[ServedRequest] = field(default_factory=list)
+    now: int = 0
+    most: int = 0  # the most answered at once
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def paths(self) -> list[str]:
+        return [r.path for r in self.requests]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.requests.clear()
+            self.most = self.now
+
+
+@pytest.fixture
+def server_log(monkeypatch) -> ServerLog:
+    """Every request the test servers of auditor.devserver answer (in this process), and the
+    most they answered at once (each answer takes at least 5 ms, so requests sent together
+    overlap)."""
+    from auditor.devserver import SiteHandler
+
+    log = ServerLog()
+    original = SiteHandler.handle_request
+
+    def logged(self, head=False):
+        with log.lock:
+            log.requests.append(ServedRequest("HEAD" if head else self.command,
+                                              self.path.split("?")[0], time.monotonic(),
+                                              self.client_address, self.headers.get("Referer")))
+            log.now += 1
+            log.most = max(log.most, log.now)
+        try:
+            time.sleep(0.005)
+            original(self, head)
+        finally:
+            with log.lock:
+                log.now -= 1
+
+    monkeypatch.setattr(SiteHandler, "handle_request", logged)
+    return log

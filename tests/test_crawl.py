@@ -216,43 +216,22 @@ def test_progress_moves_during_the_crawl(tmp_path):
     assert any(s["documents"] for s in during) and any(s["columns"] for s in during)
 
 
-def test_a_site_never_gets_more_requests_at_a_time_than_its_concurrency(tmp_path, monkeypatch):
+def test_a_site_never_gets_more_requests_at_a_time_than_its_concurrency(tmp_path, server_log):
     """Without a delay too (Scrapy's own downloader sent up to 8 at a time with the asyncio
     reactor: spiders/downloader.py); the connections are kept alive, not one per page, and
     every request after the start page names the page that linked it (Referer)."""
-    import threading
-    import time
-
     from auditor.demo.sitegen import build_large_site
-    from auditor.devserver import SiteHandler
 
-    lock = threading.Lock()
-    state = {"now": 0, "most": 0, "connections": set(), "referers": []}
-    original = SiteHandler.handle_request
-
-    def counted(self, head=False):
-        with lock:
-            state["now"] += 1
-            state["most"] = max(state["most"], state["now"])
-            state["connections"].add(self.client_address)
-            state["referers"].append((self.path, self.headers.get("Referer")))
-        try:
-            time.sleep(0.005)  # long enough for overlapping requests to overlap
-            original(self, head)
-        finally:
-            with lock:
-                state["now"] -= 1
-
-    monkeypatch.setattr(SiteHandler, "handle_request", counted)
     site = build_large_site(tmp_path / "site", documents=60)
     _, run_id = run_crawl(site, tmp_path / "c.db", concurrency=2, max_depth=10)
     with Store(tmp_path / "c.db") as store:
         assert sum(store.page_counts(run_id).values()) >= 60
-    assert state["most"] == 2
-    assert len(state["connections"]) <= 4  # robots.txt, the pages' two, a spare
-    documents = [(path, referer) for path, referer in state["referers"] if "/t20" in path]
-    assert documents and all(referer and referer.endswith((".html", "/"))
-                             for _, referer in documents)
+    assert server_log.most == 2
+    # robots.txt, the pages' two, a spare
+    assert len({r.client for r in server_log.requests}) <= 4
+    documents = [r for r in server_log.requests if "/t20" in r.path]
+    assert documents and all(r.referer and r.referer.endswith((".html", "/"))
+                             for r in documents)
 
 
 def test_lists_read_while_crawling_are_not_read_again_by_the_audit(tmp_path, monkeypatch):
@@ -283,20 +262,10 @@ def test_lists_read_while_crawling_are_not_read_again_by_the_audit(tmp_path, mon
     assert handed.coverage == alone.coverage
 
 
-def test_robots_txt_holds_for_every_request_that_waited_for_it(tmp_path, monkeypatch):
+def test_robots_txt_holds_for_every_request_that_waited_for_it(tmp_path, server_log):
     """Several requests wait for a site's robots.txt at once (start pages here; a re-scan's
     pages served from the store send many): each is judged by it. Scrapy 2.19's middleware
     let all but the first through with the asyncio reactor (spiders/robots.py)."""
-    from auditor.devserver import SiteHandler
-
-    asked = []
-    original = SiteHandler.handle_request
-
-    def logged(self, head=False):
-        asked.append(self.path)
-        original(self, head)
-
-    monkeypatch.setattr(SiteHandler, "handle_request", logged)
     site = build_demo_site(tmp_path / "site")
     (site / "robots.txt").write_text("User-agent: *\nDisallow: /zwgk/nbgl/\n"
                                      "Disallow: /zwgk/gkzn/\n", "utf-8")
@@ -305,7 +274,8 @@ def test_robots_txt_holds_for_every_request_that_waited_for_it(tmp_path, monkeyp
             start_url=base + "/", db_path=str(tmp_path / "r.db"), delay=0.0, timeout=5.0,
             extra_start_urls=[base + "/zwgk/zcwj/", base + "/zwgk/gkzn/",
                               base + "/zwgk/nbgl/"]))
-    assert not [path for path in asked if path.startswith(("/zwgk/nbgl/", "/zwgk/gkzn/"))]
+    assert not [path for path in server_log.paths
+                if path.startswith(("/zwgk/nbgl/", "/zwgk/gkzn/"))]
     with Store(tmp_path / "r.db") as store:
         outcomes = {p.url.split("/", 3)[3]: p.outcome for p in store.pages(run_id)}
     assert outcomes["zwgk/gkzn/"] == outcomes["zwgk/nbgl/"] == "robots"

@@ -136,36 +136,6 @@ def test_a_new_parser_reads_every_document_again(tmp_path, counted, monkeypatch)
 
 # ---------------------------------------------------------------- the revalidation pass
 
-@pytest.fixture
-def server_log(monkeypatch):
-    """Every request the local server answers: (method, path, start time), and the most
-    answered at once."""
-    import threading
-    import time
-
-    from auditor.devserver import SiteHandler
-
-    lock = threading.Lock()
-    log = {"requests": [], "now": 0, "most": 0}
-    original = SiteHandler.handle_request
-
-    def logged(self, head=False):
-        with lock:
-            log["requests"].append(("HEAD" if head else self.command, self.path.split("?")[0],
-                                    time.monotonic()))
-            log["now"] += 1
-            log["most"] = max(log["most"], log["now"])
-        try:
-            time.sleep(0.002)  # long enough for overlapping requests to overlap
-            original(self, head)
-        finally:
-            with lock:
-                log["now"] -= 1
-
-    monkeypatch.setattr(SiteHandler, "handle_request", logged)
-    return log
-
-
 def crawl_notes(db, run_id):
     with Store(db) as store:
         return store.run(run_id).stats["crawl"]
@@ -176,10 +146,9 @@ def test_a_page_found_unchanged_is_asked_once_and_documents_are_not_read_again(t
     site = build_demo_site(tmp_path / "site")
     db = tmp_path / "a.db"
     first, _ = scan(site, db)
-    server_log["requests"].clear()
+    server_log.clear()
     second, _ = scan(site, db)
-    asked = [(method, path) for method, path, _ in server_log["requests"]]
-    pages = [path for _, path in asked if path != "/robots.txt"]
+    pages = [path for path in server_log.paths if path != "/robots.txt"]
     assert pages and len(pages) == len(set(pages))  # asked once, not again by the crawl
     notes = crawl_notes(db, second)["revalidation"]
     with Store(db) as store:
@@ -196,15 +165,15 @@ def test_the_revalidation_pass_is_as_polite_as_the_crawl(tmp_path, server_log):
     site = build_large_site(tmp_path / "site", documents=20)
     db = tmp_path / "a.db"
     scan(site, db)
-    server_log["requests"].clear()
+    server_log.clear()
     second, _ = scan(site, db, delay=0.1)
     assert crawl_notes(db, second)["revalidation"]["unchanged"] > 20
-    starts = sorted(t for _, _, t in server_log["requests"])
+    starts = sorted(r.started for r in server_log.requests)
     gaps = sorted(b - a for a, b in zip(starts, starts[1:], strict=False))
     # Scrapy's randomised delay: 0.5–1.5 × 0.1 s (the times are taken by the server's threads:
     # a busy machine shifts them by a few milliseconds)
     assert gaps[0] >= 0.05 - 0.02 and gaps[len(gaps) // 2] >= 0.07
-    assert server_log["most"] <= 2
+    assert server_log.most <= 2
 
 
 def test_a_page_robots_txt_now_forbids_is_not_asked(tmp_path, server_log):
@@ -214,9 +183,9 @@ def test_a_page_robots_txt_now_forbids_is_not_asked(tmp_path, server_log):
     forbidden = "/zwgk/tzgg/202503/t20250305_4103.html"
     with (site / "robots.txt").open("a", encoding="utf-8") as robots:
         robots.write(f"Disallow: {forbidden}\n")
-    server_log["requests"].clear()
+    server_log.clear()
     second, _ = scan(site, db)
-    assert forbidden not in [path for _, path, _ in server_log["requests"]]
+    assert forbidden not in server_log.paths
     with Store(db) as store:
         page = next(p for p in store.pages(second) if p.url.endswith(forbidden))
     assert page.outcome == "robots"
