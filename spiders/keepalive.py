@@ -30,7 +30,11 @@ class KeepAliveConnection:
         self.drain_limit = drain_limit
         default = 443 if scheme == "https" else 80
         name = f"[{host}]" if ":" in host else host
-        self.host_header = (name if port == default else f"{name}:{port}").encode("idna")
+        host_port = name if port == default else f"{name}:{port}"
+        try:
+            self.host_header = host_port.encode("idna")
+        except UnicodeError:  # not a name IDNA takes: the server will say it does not know it
+            self.host_header = host_port.encode("ascii", "replace")
         self.sock: socket.socket | None = None
         self.buffer = b""
 

@@ -268,6 +268,8 @@ class _Host:
                     continue
                 self.count(page, status, headers, time.monotonic() - started)
                 self.result.report()
+        except Exception as exc:  # noqa: BLE001 - only a saving: the crawl asks the rest
+            self.stop(f"复核出错（{type(exc).__name__}），余下由抓取程序处理")
         finally:
             connection.close()
 

@@ -142,3 +142,8 @@ def test_a_timeout_is_an_os_error(canned):
         assert connection.sock is None
     finally:
         listener.close()
+
+
+def test_a_host_idna_refuses_still_makes_a_connection_object():
+    connection = KeepAliveConnection("http", "a" * 70 + ".example", 80, 1.0)
+    assert connection.host_header.endswith(b".example")
