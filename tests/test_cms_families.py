@@ -100,3 +100,30 @@ def test_list_api_answers_are_not_judged_as_pages(tmp_path, name):
     assert not [f for f in result.findings if f.rule == "WEB-01"
                 and ("/common/search/" in str(f.evidence) or "fjdzapp" in str(f.evidence)
                      or "build/unit" in str(f.evidence) or "/api/all/" in str(f.evidence))]
+
+
+@pytest.mark.parametrize("name", list(FAMILIES))
+def test_a_rescan_reads_every_family_as_the_first_scan_did(tmp_path, name):
+    """Scanned twice by the same server: the re-scan (pages found unchanged served from the
+    store, list interfaces asked again) stores the same pages and says the same."""
+    family = FAMILIES[name](tmp_path / "site")
+    db = tmp_path / "f.db"
+    with serve_site(tmp_path / "site") as base:
+        port = base.rsplit(":", 1)[1]
+        host = f"http://{family.host}:{port}" if family.host else base
+        run_ids = [crawl(CrawlOptions(start_url=host + family.start, db_path=str(db),
+                                      delay=0.0, timeout=5.0,
+                                      extra_settings=family.settings), site=name)
+                   for _ in range(2)]
+    with Store(db) as store:
+        results = [audit_run(store, run_id, today=TODAY) for run_id in run_ids]
+        pages = [{p.url: (p.kind, p.outcome, p.hash, p.column_name, p.list_date, p.title)
+                  for p in store.pages(run_id)} for run_id in run_ids]
+        served = store.run(run_ids[1]).stats["crawl"]["revalidation"]["served"]
+    assert pages[1] == pages[0]
+    assert served > 0
+    columns = [{c["url"]: (c["state"], c["items_listed"], c["items_fetched"])
+                for c in result.coverage["columns"]} for result in results]
+    assert columns[1] == columns[0]
+    assert sorted((f.rule, str(f.status), f.fingerprint) for f in results[1].findings) == \
+        sorted((f.rule, str(f.status), f.fingerprint) for f in results[0].findings)
