@@ -208,7 +208,13 @@ class RevalidatedPagesMiddleware:
             request = heapq.heappop(waiting)[2]
             if request.url in self.served and not request.dont_filter:
                 continue  # a duplicate, as Scrapy's filter would drop it
-            served_page = self.page_for(request, waiting)
+            try:
+                served_page = self.page_for(request, waiting)
+            except Exception:  # the store could not be read: the page is fetched after all
+                self.crawler.signals.send_catch_log(signal=signals.spider_error,
+                                                    failure=Failure(), response=response,
+                                                    spider=self.spider)
+                served_page = None
             if served_page is None:
                 yield request
                 continue

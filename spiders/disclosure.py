@@ -267,7 +267,9 @@ class DisclosureSpider(scrapy.Spider):
                 # A 304 carries the stored bytes (spiders/conditional.py): hashed already.
                 digest = known.hash if known else hashlib.sha256(response.body).hexdigest()
                 self.guard.saw(key, kind, digest)
-                if outcome == "ok" and kind in ("document", "report") and page.is_html:
+                # (not a list API's answer: its links resolve against its column's page)
+                if outcome == "ok" and kind in ("document", "report") and page.is_html and \
+                        not page.is_answer:
                     self.remember(response.url, digest, DocumentNavigation(
                         kind, cue, page.heading or page.title, tuple(
                             (url, text) for url, text in page.links if is_attachment(url))))

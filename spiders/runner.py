@@ -174,7 +174,7 @@ def _progress_into_run(options: dict[str, Any]):
 def _spider_error(failure, response, spider) -> None:
     """A bug met while navigating a page: one line on stderr (kept in the run's stats), the
     page itself is already stored and the audit reports what was not followed."""
-    print(f"auditor.spiders: error navigating {response.url}: "
+    print(f"auditor.spiders: error navigating {getattr(response, 'url', 'a start page')}: "
           f"{type(failure.value).__name__}: {failure.value}", file=sys.stderr)
 
 

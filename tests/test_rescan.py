@@ -324,3 +324,44 @@ def test_a_session_cookie_set_with_a_304_reaches_the_crawl(tmp_path):
     assert again.outcome == "ok" and again.status in (200, 304)
     assert crawl_notes(db, second_id)["revalidation"]["served"] > 10
     assert findings(second) == findings(first)
+
+
+def test_a_store_that_cannot_be_read_makes_the_page_fetched_after_all():
+    """The middleware serving unchanged pages, alone: when the stored bytes cannot be read,
+    the request goes to Scrapy (which asks the site) instead of being lost."""
+    import scrapy
+    from scrapy import signals
+    from scrapy.utils.test import get_crawler
+
+    from auditor.spiders.conditional import RevalidatedPagesMiddleware
+    from auditor.spiders.revalidate import NotModified, Revalidation
+    from auditor.spiders.stored import StoredPages
+    from auditor.store import Validators
+
+    url = "http://127.0.0.1:9/zwgk/a.html"
+
+    class Unreadable(StoredPages):
+        def body(self, digest, upcoming=None):
+            raise OSError("disk I/O error")
+
+    class Spider(scrapy.Spider):
+        name = "s"
+
+        def parse(self, response):
+            raise AssertionError("never served")
+
+    crawler = get_crawler(Spider)
+    spider = Spider()
+    spider.stored = Unreadable(None, {url: Validators(url, '"e"', None, "h", "text/html", 200)})
+    spider.revalidation = Revalidation(unchanged={url: NotModified('"e"', None, 0.01)})
+    errors = []
+    crawler.signals.connect(lambda failure, response, spider: errors.append(failure),
+                            signal=signals.spider_error, weak=False)
+    middleware = RevalidatedPagesMiddleware(crawler)
+    middleware.spider_opened(spider)
+    request = scrapy.Request(url, callback=spider.parse, meta={"kind": "list"})
+    out = [o for o in middleware.process_spider_output(None, [request]) if o is not None]
+    assert out == [request] and len(errors) == 1
+    # and asked only once: a second request for it is a duplicate
+    again = scrapy.Request(url, callback=spider.parse)
+    assert [o for o in middleware.process_spider_output(None, [again]) if o is not None] == []
