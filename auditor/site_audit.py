@@ -176,7 +176,6 @@ def _view(page: PageRecord, body: bytes) -> Page:
 
 def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date,
               list_readings: dict[int, tuple[str, ListReading]]) -> _RunReading:
-    from auditor.spiders.adapters import read_list
 
     out = _RunReading()
     stored = store.pages(run_id)
@@ -197,8 +196,9 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date,
     further_pages: dict[tuple, tuple] = {}
     for index, page in enumerate(stored):
         if index % _CACHE_CHUNK == 0:  # a chunk of readings at a time: memory stays flat
-            chunk = [_cache_key(p, listed) for p in stored[index:index + _CACHE_CHUNK]
-                     if _cacheable(p)]
+            chunk = [_cache_key(p, listed) if _cacheable(p) else _list_key(p)
+                     for p in stored[index:index + _CACHE_CHUNK]
+                     if _cacheable(p) or _may_be_list(p)]
             cached = store.cached_parses(chunk) if chunk else {}
         if page.outcome != "ok" or not page.hash or page.kind in _KEEP_KIND:
             out.pages.append(page)
@@ -237,7 +237,8 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date,
                 indicator = False
             if kind.kind == "list" or page.reached_as in ("column", "list"):
                 known = list_readings.get(page.id)  # (body hash, reading) read while crawling
-                reading_of_list = known[1] if known and known[0] == page.hash else read_list(view)
+                reading_of_list = known[1] if known and known[0] == page.hash else \
+                    _list_reading(store, page, view, cached)
                 out.readings[page.id] = _shared_pages(reading_of_list, further_pages)
                 for listed_item in out.readings[page.id].items:
                     listed.setdefault(url_key(listed_item.url), listed_item)
@@ -319,7 +320,6 @@ class ParseCacheWarmer:
 
     def step(self) -> int:
         """Read up to ``batch`` newly stored pages; returns how many were read."""
-        from auditor.spiders.adapters import read_list
 
         pages = self.store.pages(self.run_id, after=self.after, limit=self.batch)
         documents = []
@@ -330,7 +330,8 @@ class ParseCacheWarmer:
             if (page.reached_as or page.kind) in ("home", "column", "list"):
                 view = _view(page, self.store.blob(page.hash) or b"")
                 if view.kind.kind == "list" or page.reached_as in ("column", "list"):
-                    reading = _shared_pages(read_list(view), self._further_pages)
+                    reading = _shared_pages(_list_reading(self.store, page, view, {}),
+                                            self._further_pages)
                     self.list_readings[page.id] = (page.hash, reading)
                     for listed_item in reading.items:
                         self.listed.setdefault(url_key(listed_item.url), listed_item)
@@ -402,6 +403,62 @@ def _parser_version() -> str:
 
 _PARSER_VERSION: str | None = None
 _CACHE_CHUNK = 500
+
+
+def _list_reader_version() -> str:
+    """A digest of everything that reads a list page (the page reader and the CMS adapters)."""
+    global _LIST_READER_VERSION
+    if _LIST_READER_VERSION is None:
+        from pathlib import Path
+
+        from auditor.spiders import adapters
+
+        digest = hashlib.sha256()
+        for source in sorted(Path(adapters.__file__).parent.glob("*.py")) + sorted(
+                (Path(__file__).parent / "parse").glob("*.py")):
+            digest.update(source.read_bytes())
+        _LIST_READER_VERSION = digest.hexdigest()[:16]
+    return _LIST_READER_VERSION
+
+
+_LIST_READER_VERSION: str | None = None
+
+
+def _may_be_list(page: PageRecord) -> bool:
+    """Pages read as lists may be (their kind is read again from the bytes)."""
+    return page.outcome == "ok" and bool(page.hash) and (
+        (page.reached_as or page.kind) in ("home", "column", "list") or page.kind == "list")
+
+
+def _list_key(page: PageRecord) -> str:
+    """What a list page's reading depends on: its bytes, the URL and column it is read as, how
+    it was reached, and the code that reads lists."""
+    post = "#" in page.url
+    parts = ("list", _list_reader_version(), page.hash,
+             page.url if post else (page.final_url or page.url), page.reached_as or page.kind,
+             page.column_url or "")
+    return hashlib.sha256("\x00".join(p or "" for p in parts).encode()).hexdigest()
+
+
+def _list_reading(store: Store, page: PageRecord, view: Page,
+                  cached: dict[str, str]) -> ListReading:
+    """The list page's reading: kept from an earlier reading of the same bytes in the same
+    circumstances (a re-scan, a re-audit), else read now and kept."""
+    from auditor.spiders.adapters import read_list
+
+    key = _list_key(page)
+    text = cached.get(key)
+    if text is None:
+        found = store.cached_parses([key])
+        text = found.get(key)
+    if text is not None:
+        try:
+            return ListReading.from_json(text)
+        except (ValueError, TypeError):
+            pass  # not readable as a reading: read the page again
+    reading = read_list(view)
+    store.cache_parse(key, reading.to_json())
+    return reading
 
 
 def _cacheable(page: PageRecord) -> bool:

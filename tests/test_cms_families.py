@@ -127,3 +127,24 @@ def test_a_rescan_reads_every_family_as_the_first_scan_did(tmp_path, name):
     assert columns[1] == columns[0]
     assert sorted((f.rule, str(f.status), f.fingerprint) for f in results[1].findings) == \
         sorted((f.rule, str(f.status), f.fingerprint) for f in results[0].findings)
+
+
+def test_every_family_list_reading_survives_its_json(tmp_path):
+    """The audit keeps list readings across runs as JSON (ListReading.to_json): every reading
+    of every replica page comes back equal, items, pages, forms and all."""
+    from auditor.parse.lists import ListReading
+    from auditor.parse.page import read_page
+    from auditor.spiders.adapters import read_list
+
+    readings = 0
+    for name, make in FAMILIES.items():
+        root = tmp_path / name
+        make(root)
+        for path in sorted(root.rglob("*")):
+            if path.suffix not in (".html", ".json", ".xml", ".jsp") or not path.is_file():
+                continue
+            url = "http://www.example.test/" + str(path.relative_to(root))
+            reading = read_list(read_page(path.read_bytes(), url, reached_as="list"))
+            assert ListReading.from_json(reading.to_json()) == reading, (name, path)
+            readings += bool(reading.items or reading.pages)
+    assert readings > 20

@@ -365,3 +365,23 @@ def test_a_store_that_cannot_be_read_makes_the_page_fetched_after_all():
     # and asked only once: a second request for it is a duplicate
     again = scrapy.Request(url, callback=spider.parse)
     assert [o for o in middleware.process_spider_output(None, [again]) if o is not None] == []
+
+
+def test_list_readings_are_kept_and_a_new_list_reader_reads_them_again(tmp_path, monkeypatch):
+    import auditor.spiders.adapters as adapters
+
+    site = build_demo_site(tmp_path / "site")
+    db = tmp_path / "a.db"
+    run_id, first = scan(site, db)
+    calls = []
+    original = adapters.read_list
+    monkeypatch.setattr(adapters, "read_list", lambda view: calls.append(view.url)
+                        or original(view))
+    with Store(db) as store:
+        again = audit_run(store, run_id, today=TODAY)  # a re-audit: nothing read again
+        kept = len(calls)
+        monkeypatch.setattr(site_audit, "_LIST_READER_VERSION", "another list reader")
+        anew = audit_run(store, run_id, today=TODAY)
+    assert kept == 0 and len(calls) > 3
+    assert findings(again) == findings(first) == findings(anew)
+    assert again.coverage == first.coverage == anew.coverage

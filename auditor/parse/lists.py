@@ -9,6 +9,7 @@ helpers here. Pure: a :class:`~auditor.parse.page.Page` in, a reading out.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -88,6 +89,31 @@ class ListReading:
         if self.placeholder:
             return "empty"
         return "none"
+
+    def to_json(self) -> str:
+        """The reading as JSON (the audit keeps it across runs: an unchanged list page is not
+        read again); :meth:`from_json` gives back an equal reading."""
+        return json.dumps([
+            self.adapter, self.cue,
+            [[i.url, i.title, i.list_date, i.fields, i.issued] for i in self.items],
+            [[p.url, p.method, p.form, p.headers] for p in self.pages],
+            self.declared_items, self.declared_pages, self.unfollowed, self.placeholder,
+            self.notes], ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> ListReading:
+        (adapter, cue, items, pages, declared_items, declared_pages, unfollowed, placeholder,
+         notes) = json.loads(text)
+
+        def pairs(values) -> tuple[tuple[str, str], ...]:
+            return tuple((name, value) for name, value in values)
+
+        return cls(adapter, cue,
+                   tuple(ListItem(url, title, list_date, pairs(fields), issued)
+                         for url, title, list_date, fields, issued in items),
+                   tuple(PageRequest(url, method, pairs(form), pairs(headers))
+                         for url, method, form, headers in pages),
+                   declared_items, declared_pages, unfollowed, placeholder, tuple(notes))
 
 
 def url_key(url: str) -> str:
