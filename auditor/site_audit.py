@@ -176,7 +176,6 @@ def _view(page: PageRecord, body: bytes) -> Page:
 
 def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date,
               list_readings: dict[int, tuple[str, ListReading]]) -> _RunReading:
-
     out = _RunReading()
     stored = store.pages(run_id)
     attachments_of: dict[str, list[PageRecord]] = {}
@@ -320,7 +319,6 @@ class ParseCacheWarmer:
 
     def step(self) -> int:
         """Read up to ``batch`` newly stored pages; returns how many were read."""
-
         pages = self.store.pages(self.run_id, after=self.after, limit=self.batch)
         documents = []
         for page in pages:
@@ -462,8 +460,9 @@ def _list_reading(store: Store, page: PageRecord, view: Page,
 
 
 def _cacheable(page: PageRecord) -> bool:
-    """Document pages only: lists, home pages and reports are read in full every time (they
-    are few, and what is read from them is more than the reading below keeps)."""
+    """Document pages only: home pages and reports are read in full every time (they are few,
+    and what is read from them is more than the reading below keeps); a list page's own
+    reading is kept apart (:func:`_list_key`), the page itself is read every time."""
     return (page.outcome == "ok" and bool(page.hash) and page.kind == "document"
             and page.reached_as not in ("home", "column", "list"))
 
