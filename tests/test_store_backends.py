@@ -167,3 +167,21 @@ def test_a_wrong_postgres_database_is_one_line(postgres, capsys):
     assert main(["runs", "--db", postgres.url("no_such_db")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no_such_db" in err and "无法打开数据库" in err
+
+
+def test_a_rescan_on_postgres_serves_what_did_not_change_as_on_sqlite(demo_site, tmp_path,
+                                                                      pg_url):
+    """The revalidation pass, the pages served from the store, the documents revisited from
+    their kept navigation and the kept list readings, on both stores: the same re-scan."""
+    outcomes = {}
+    for name, db in (("sqlite", str(tmp_path / "r.db")), ("postgres", pg_url)):
+        first = _scan(demo_site, db)
+        second = _scan(demo_site, db)
+        with Store(db) as store:
+            notes = store.run(second[0]).stats["crawl"]["revalidation"]
+        assert notes["served"] == notes["unchanged"] > 10 and notes["revisited"] > 5
+        assert _paths(second[2]) == _paths(first[2])
+        assert _findings(second[1]) == _findings(first[1])
+        outcomes[name] = (notes["served"], notes["revisited"], _paths(second[2]),
+                          _findings(second[1]))
+    assert outcomes["postgres"] == outcomes["sqlite"]
