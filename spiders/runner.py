@@ -114,8 +114,8 @@ def run(options: dict[str, Any]) -> int:
 def _revalidate(options: dict[str, Any], settings: dict[str, Any]):
     """A re-scan first asks, outside Scrapy, whether each page the site's last finished run
     stored is unchanged (spiders/revalidate.py); the crawl then serves those from the store
-    (spiders/conditional.py). Returns the stored pages and the answers (None, None for a
-    first scan, a resumed run or ``--no-conditional``)."""
+    (spiders/conditional.py). Returns the stored pages (None for a resumed run or
+    ``--full``) and the answers (None when there was nothing to ask or the pass failed)."""
     import time
 
     from .revalidate import Politeness, revalidate
