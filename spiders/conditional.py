@@ -69,7 +69,6 @@ class ConditionalRequestMiddleware:
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self.stored: StoredPages | None = None
-        self.revalidated = 0
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -113,7 +112,6 @@ class ConditionalRequestMiddleware:
             retry.meta["unconditional"] = True
             retry.meta.pop("conditional", None)
             return retry
-        self.revalidated += 1
         page = not_modified_response(request, known, body, response.headers)
         page.flags[:0] = response.flags
         return page

@@ -18,6 +18,15 @@ import ssl
 MAX_HEAD = 64 * 1024
 
 
+def unverified_context() -> ssl.SSLContext:
+    """TLS as the crawl does it: Scrapy does not verify certificates either (many government
+    sites' are not valid), and what is read here is a status line."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
 class ProtocolError(Exception):
     """The server's answer is not HTTP/1.x as this client reads it."""
 
@@ -41,12 +50,7 @@ class KeepAliveConnection:
     def open(self) -> None:
         sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
         if self.scheme == "https":
-            # As the crawl: Scrapy does not verify certificates either (many government sites'
-            # are not valid), and what is read here is a status line.
-            context = ssl.create_default_context()
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-            sock = context.wrap_socket(sock, server_hostname=self.host)
+            sock = unverified_context().wrap_socket(sock, server_hostname=self.host)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sock, self.buffer = sock, b""
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import http.client
 import random
-import ssl
 import threading
 import time
 from collections import defaultdict
@@ -40,7 +39,7 @@ from w3lib.url import safe_url_string
 
 from auditor.store import Validators
 
-from .keepalive import KeepAliveConnection, ProtocolError
+from .keepalive import KeepAliveConnection, ProtocolError, unverified_context
 
 #: Answers without a single 304 after which a host is left to the crawl (it ignores
 #: validators, or answers a challenge page). Not a share: a site's list pages come first and
@@ -223,12 +222,8 @@ class _Host:
         """A connection for robots.txt (one request, its body read whatever its framing)."""
         timeout = self.politeness.timeout
         if self.scheme == "https":
-            # As the crawl: Scrapy does not verify certificates either.
-            context = ssl.create_default_context()
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
             return http.client.HTTPSConnection(self.host, self.port, timeout=timeout,
-                                               context=context)
+                                               context=unverified_context())
         return http.client.HTTPConnection(self.host, self.port, timeout=timeout)
 
     def wait_turn(self) -> bool:

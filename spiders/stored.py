@@ -50,10 +50,9 @@ class StoredPages:
     def body(self, digest: str, upcoming: Iterable[str] | None = None) -> bytes | None:
         """The stored bytes of ``digest``, read with the next :data:`READ_AHEAD` ones: those
         ``upcoming`` names (the hashes needed next), else the next in the last run's order."""
-        if self.db_path is None:
+        store = self.open()
+        if store is None:
             return None
-        if self.store is None:
-            self.store = Store(self.db_path)
         start = self.position.get(digest)
         if digest not in self.ahead:
             if len(self.ahead) > 4 * READ_AHEAD:
@@ -68,7 +67,7 @@ class StoredPages:
                     self.order[i] for i in range(start + 1,
                                                  min(start + READ_AHEAD, len(self.order)))
                     if not self.used[i] and self.order[i] not in self.ahead]
-            self.ahead.update(self.store.blobs(wanted))
+            self.ahead.update(store.blobs(wanted))
         if start is not None:
             self.used[start] = 1
         return self.ahead.pop(digest, None)
@@ -77,10 +76,9 @@ class StoredPages:
                    upcoming: Iterable[tuple[str, str]] = ()) -> DocumentNavigation | None:
         """What the crawl kept of navigating the document page ``url`` with body ``digest``
         (spiders/navigation.py), read with those of the ``upcoming`` (URL, hash) pairs."""
-        if self.db_path is None:
+        store = self.open()
+        if store is None:
             return None
-        if self.store is None:
-            self.store = Store(self.db_path)
         key = navigation_key(url, digest)
         if key not in self.navigations:
             if len(self.navigations) > 4 * READ_AHEAD:
@@ -88,11 +86,17 @@ class StoredPages:
             keys = [key, *itertools.islice(
                 (k for k in (navigation_key(u, h) for u, h in upcoming)
                  if k not in self.navigations), READ_AHEAD - 1)]
-            found = self.store.cached_parses(keys)
+            found = store.cached_parses(keys)
             for wanted in keys:
                 self.navigations[wanted] = DocumentNavigation.from_json(found[wanted]) \
                     if wanted in found else None
         return self.navigations.pop(key, None)
+
+    def open(self) -> Store | None:
+        """The store, opened on first use (None without one)."""
+        if self.store is None and self.db_path is not None:
+            self.store = Store(self.db_path)
+        return self.store
 
     def close(self) -> None:
         if self.store is not None:
