@@ -11,11 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .audit import check, exit_code, load_report  # noqa: F401
 from .config import Config, ConfigError, config_from_dict, load_config
 from .fetch import FetchError, read_target
 from .findings import Severity
-from .parse import parse_report
 from .store import StoreError, store_exists
 from .timefmt import local_day, local_time
 from .timefmt import today as china_today
@@ -29,6 +27,14 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 class UsageError(Exception):
     pass
+
+
+def exit_code(result, fail_on=None) -> int:
+    """:func:`auditor.audit.exit_code` (imported when needed: ``auditor scan`` starts its crawl
+    before the audit's modules are imported, and imports them while it runs)."""
+    from .audit import exit_code as of_result
+
+    return of_result(result, fail_on)
 
 
 #: argparse's own messages, in the language of every other message of the tool.
@@ -282,6 +288,7 @@ def write_output(text: str, output: str | None) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .audit import check
     from .reports import render
 
     config = effective_config(args)
@@ -506,9 +513,7 @@ def cmd_scan_resume(args: argparse.Namespace) -> int:
 def cmd_scan_url(args: argparse.Namespace) -> int:
     from urllib.parse import urlsplit
 
-    from .reports import render
     from .scan import CrawlError, CrawlOptions, crawl, db_path, site_name
-    from .site_audit import audit_run
     from .store import Store
 
     parts = urlsplit(args.url)
@@ -527,13 +532,19 @@ def cmd_scan_url(args: argparse.Namespace) -> int:
         conditional=not args.full)
     show = None if args.quiet or not sys.stderr.isatty() else _progress(sys.stderr)
     failure = None
-    warm = _ParseCacheWarming()
+    # The audit's modules (a third of a second) are imported while the crawl runs.
+    importing = _import_meanwhile("auditor.site_audit", "auditor.reports")
+    warm = _ParseCacheWarming(after=importing)
     try:
         run_id = crawl(options, progress=show, between=warm)
     except CrawlError as exc:
         if exc.run_id is None:
             raise FetchError(str(exc)) from None
         failure, run_id = exc, exc.run_id
+    importing.join()
+    from .reports import render
+    from .site_audit import audit_run
+
     if show:
         sys.stderr.write("\n")
     if show:
@@ -561,16 +572,37 @@ def cmd_scan_url(args: argparse.Namespace) -> int:
     return EXIT_OK if args.exit_zero else exit_code(result, config.fail_on)
 
 
+def _import_meanwhile(*modules: str):
+    """Import ``modules`` in a thread (started; ``join()`` it before using them: two threads
+    importing the same modules in different orders could see one half made)."""
+    import importlib
+    import threading
+
+    def work() -> None:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - the caller's own import says what is wrong
+                return
+    thread = threading.Thread(target=work, name="auditor-imports", daemon=True)
+    thread.start()
+    return thread
+
+
 class _ParseCacheWarming:
     """Reads the documents stored so far while the crawl goes on (the audit then finds them
-    read): ``crawl(between=…)``. :meth:`warmer` hands the audit what was read."""
+    read): ``crawl(between=…)``. :meth:`warmer` hands the audit what was read. ``after``: a
+    thread importing the audit's modules, waited for first."""
 
-    def __init__(self) -> None:
+    def __init__(self, after=None) -> None:
         self._warmers: dict[int, ParseCacheWarmer | None] = {}
+        self._after = after
 
     def __call__(self, store, run_id: int) -> None:
         import time
 
+        if self._after is not None:
+            self._after.join()
         from .site_audit import ParseCacheWarmer
 
         if run_id not in self._warmers:
@@ -938,6 +970,8 @@ _SUBJECTS = {"report": "年度报告", "report_pair": "本年与上年年度报�
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
+    from .parse import parse_report
+
     data = read_target(args.target)
     report = parse_report(data, source=args.target)
     if report.error:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import requests
-
 USER_AGENT = "zwgk-auditor/0.1 (+https://github.com/zwgk-auditor; government transparency audit)"
 #: Larger documents are refused: no annual report page comes near this.
 MAX_BYTES = 50 * 1024 * 1024
@@ -45,6 +43,8 @@ def read_target(target: str, timeout: float = 30.0) -> bytes:
 
 
 def _fetch_url(url: str, timeout: float) -> bytes:
+    import requests  # here: every command imports this module, few fetch a URL
+
     try:
         response = requests.get(url, timeout=timeout, headers={"User-Agent": USER_AGENT},
                                 stream=True)

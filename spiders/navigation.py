@@ -17,12 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-def _code_version() -> str:
-    from auditor import parse
+def parser_folder() -> Path:
+    """Where ``auditor.parse`` is, found without importing it (the crawl needs it later)."""
+    from importlib.util import find_spec
 
+    spec = find_spec("auditor.parse")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _code_version() -> str:
     digest = hashlib.sha256()
     here = Path(__file__).parent
-    for source in sorted(Path(parse.__file__).parent.glob("*.py")) + [
+    for source in sorted(parser_folder().glob("*.py")) + [
             here / "disclosure.py", here / "navigation.py"]:
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
