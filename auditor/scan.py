@@ -36,6 +36,9 @@ class CrawlOptions:
     #: Ask the site whether pages stored by its last finished run changed (ETag,
     #: Last-Modified) and reuse their bodies when not (spiders/conditional.py).
     conditional: bool = True
+    #: When every page proves unchanged, take the site's last crawl as this one's instead of
+    #: crawling again (spiders/replay.py). Off: the crawl runs, serving unchanged pages.
+    replay: bool = True
     #: Wall-clock bound of the crawl (seconds): what is left is reported, not lost.
     max_time: float = 3600.0
     extra_settings: dict[str, Any] = field(default_factory=dict)

@@ -676,6 +676,11 @@ def coverage(run, pages: list[PageRecord], documents, reports, unparseable,
         "empty_pages": by_outcome.get("empty", 0),
         "trap_patterns": traps,
         "hosts": notes.get("hosts") or [],
+        # A re-scan: how many stored pages it asked about, how many were unchanged, and the
+        # run whose crawl it stood on when every one was (spiders/replay.py).
+        "revalidated": {k: (notes.get("revalidation") or {}).get(k, 0)
+                        for k in ("asked", "unchanged")},
+        "replayed_from": notes.get("replayed_from"),
         "columns_found": len(columns),
         "columns_complete": sum(1 for c in columns if c.listed_completely and not c.gaps),
         "items_listed": listed,

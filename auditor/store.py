@@ -673,6 +673,36 @@ class Store:
         return [PageRecord(*_interned(row)) for row in
                 self._read(query.order_by(pages_table.c.id))]
 
+    def page_fields(self, run_id: int, *names: str) -> list[tuple[Any, ...]]:
+        """Only some fields of the run's pages (in the order they were stored): cheaper than
+        :meth:`pages` for a question about all of them."""
+        return [tuple(row) for row in self._read(
+            select(*(pages_table.c[name] for name in names)).where(
+                pages_table.c.run_id == run_id).order_by(pages_table.c.id))]
+
+    def copy_pages(self, from_run: int, to_run: int, *, fetched_at: str,
+                   changes: dict[str, dict[str, Any]]) -> int:
+        """Store ``from_run``'s pages as ``to_run``'s too, in the same order, stamped
+        ``fetched_at``; ``changes`` gives, by URL, fields whose values differ (those named in
+        any of them, given for every URL it names). Returns how many pages were copied."""
+        from sqlalchemy import bindparam, literal
+
+        copied = [name for name in _PAGE_FIELDS if name not in ("run_id", "fetched_at")]
+        source = select(literal(to_run), *(pages_table.c[name] for name in copied),
+                        literal(fetched_at)).where(
+            pages_table.c.run_id == from_run).order_by(pages_table.c.id)
+        ops: list[tuple[Any, Any]] = [(pages_table.insert().from_select(
+            ["run_id", *copied, "fetched_at"], source), None)]
+        changed = sorted({name for fields in changes.values() for name in fields})
+        if changes and changed:
+            ops.append((update(pages_table).where(and_(
+                pages_table.c.run_id == to_run, pages_table.c.url == bindparam("page_url")))
+                .values({name: bindparam(f"new_{name}") for name in changed}),
+                [{"page_url": url, **{f"new_{name}": fields[name] for name in changed}}
+                 for url, fields in changes.items()]))
+        self._write(*ops)
+        return sum(self.page_counts(to_run).values())
+
     def crawl_progress(self, run_id: int) -> dict[str, int]:
         """What a crawl has stored so far: pages, fetched, errors (not fetched, off-site
         aside), documents (article and report pages) and columns (distinct column pages);
@@ -706,21 +736,26 @@ class Store:
             self._pending["kinds"][page_id] = {"new_kind": kind, "new_cue": cue,
                                                "page_id": page_id}
 
+    def last_finished_run(self, site: str, before_run: int) -> RunRecord | None:
+        """The site's last run before ``before_run`` that finished (what a re-scan reuses)."""
+        rows = self._read(select(*self._RUN_COLUMNS).where(and_(
+            runs_table.c.site == site, runs_table.c.id < before_run,
+            runs_table.c.status == "finished")).order_by(runs_table.c.id.desc()).limit(1))
+        return self._run_record(rows[0]) if rows else None
+
     def validators(self, site: str, before_run: int) -> dict[str, Validators]:
         """Stored bodies of the site's last finished run before ``before_run`` with what the
         site said to recognise them (ETag, Last-Modified), by the URL they were fetched from:
         what a re-scan may ask about conditionally. In the order that run fetched them (a
         re-scan asks in much the same order: spiders/conditional.py reads bodies ahead)."""
-        rows = self._read(select(runs_table.c.id).where(and_(
-            runs_table.c.site == site, runs_table.c.id < before_run,
-            runs_table.c.status == "finished")).order_by(runs_table.c.id.desc()).limit(1))
-        if not rows:
+        last = self.last_finished_run(site, before_run)
+        if last is None:
             return {}
         query = select(pages_table.c.url, pages_table.c.final_url, pages_table.c.etag,
                        pages_table.c.last_modified, pages_table.c.hash,
                        pages_table.c.content_type, pages_table.c.status,
                        pages_table.c.referer).where(and_(
-                           pages_table.c.run_id == rows[0][0], pages_table.c.outcome == "ok",
+                           pages_table.c.run_id == last.id, pages_table.c.outcome == "ok",
                            pages_table.c.hash.is_not(None),
                            (pages_table.c.etag.is_not(None))
                            | (pages_table.c.last_modified.is_not(None)))).order_by(

@@ -22,12 +22,25 @@ def _site_header(result: AuditResult) -> list[str]:
         f"{cov.get('pages_fetched', 0)}，HTTP 错误 {cov.get('http_errors', 0)}，超时 "
         f"{cov.get('timeouts', 0)}，被拦截 {cov.get('blocked', 0)}，robots 禁止 "
         f"{cov.get('skipped_robots', 0)}，站外未抓 {cov.get('offsite_skipped', 0)}",
+        *_revalidation_line(cov),
         f"检查内容  文件 {cov.get('documents', 0)} 篇，年度报告 {cov.get('reports', 0)} 份"
         + (f"（{cov['unparseable_reports']} 份无法解析）" if cov.get("unparseable_reports") else ""),
         *_unit_line(ctx),
         *_column_lines(cov),
         "",
     ]
+
+
+def _revalidation_line(cov: dict) -> list[str]:
+    """A re-scan says what it asked and, when it stood on an earlier crawl, which."""
+    asked = (cov.get("revalidated") or {}).get("asked")
+    if not asked:
+        return []
+    line = f"复查更新  按上次抓取询问 {asked} 次，未变 {cov['revalidated'].get('unchanged', 0)} 个页面"
+    if cov.get("replayed_from"):
+        line += (f"；全部页面与运行编号 {cov['replayed_from']} 相同，沿用其抓取结果"
+                 "（未重新导航，审计规则已重新运行）")
+    return [line]
 
 
 def _unit_line(ctx: dict) -> list[str]:

@@ -98,12 +98,15 @@ class DisclosureSpider(scrapy.Spider):
     def __init__(self, start_url: str, run_id: int, db_path: str, domains: list[str] | None = None,
                  backoff_scale: float = 1.0, extra_start_urls: list[str] | None = None,
                  resume: bool = False, max_depth: int = 6, stored=None, revalidation=None,
-                 **kwargs: Any) -> None:
+                 identity: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         #: A re-scan's stored pages and the answers asked before the crawl (read by the
         #: conditional middlewares, spiders/conditional.py), or None.
         self.stored = stored
         self.revalidation = revalidation
+        #: What decided the pages this crawl reaches (spiders/replay.py), in its notes: a
+        #: later re-scan with the same may stand on this crawl. None for a resumed crawl.
+        self.identity = identity
         self.start_urls = [start_url, *(extra_start_urls or [])]
         self.run_id = run_id
         self.db_path = db_path
@@ -441,6 +444,8 @@ class DisclosureSpider(scrapy.Spider):
                  "stopped_lists": self.pacer.report(), "trap_patterns": self.guard.report()}
         if self.revalidation is not None:
             notes["revalidation"] = self.revalidation.notes()
+        if self.identity is not None:
+            notes["identity"] = self.identity
         return notes
 
     def remember(self, url: str, body_hash: str, navigation: DocumentNavigation) -> None:

@@ -11,7 +11,12 @@ import json
 import os
 import sys
 import tempfile
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .replay import LastCrawl
 
 
 def die_with_parent(parent_pid: int | None) -> None:
@@ -63,12 +68,28 @@ def run(options: dict[str, Any]) -> int:
     )
     settings.update(options.get("extra_settings") or {})
     settings["LOG_INSTALL_ROOT_HANDLER"] = False
+    from .replay import identity
+
+    crawl_identity = None if options.get("resume_run") else identity(options)
     # A re-scan's revalidation pass waits on the site most of the time: it runs while Scrapy
-    # and the page readers are imported (a second of CPU), and the crawl starts after it.
+    # and the page readers are imported (a second of CPU), and the crawl starts after it —
+    # unless the site's last crawl may stand (spiders/replay.py): then Scrapy is imported only
+    # once the pass has seen a change, and not at all when every page is unchanged.
+    import threading
     from concurrent.futures import ThreadPoolExecutor
 
+    decided = threading.Event()
+    last = _last_crawl(options, settings, crawl_identity)
     with ThreadPoolExecutor(1) as pool:
-        revalidating = pool.submit(_revalidate, options, settings)
+        revalidating = pool.submit(_revalidate, options, settings, decided.set,
+                                   last.rechecks() if last is not None else ())
+        revalidating.add_done_callback(lambda _: decided.set())
+        if last is not None:
+            decided.wait()
+            if revalidating.done():
+                _, revalidation = revalidating.result()
+                if last.unconfirmed(revalidation) is None:
+                    return _replay(options, last, revalidation, crawl_identity)
         from scrapy import signals
         from scrapy.crawler import AsyncCrawlerProcess
 
@@ -77,6 +98,9 @@ def run(options: dict[str, Any]) -> int:
         if revalidating.running():  # Scrapy's HTTP handler, imported by the engine anyway
             import scrapy.core.downloader.handlers.http11  # noqa: F401
         stored, revalidation = revalidating.result()
+    delay = float(settings["DOWNLOAD_DELAY"])
+    if delay and revalidation is not None and revalidation.asked:
+        time.sleep(delay)  # the crawl's first request a delay after the pass's last
     # Requests waiting to be sent stay in memory up to a bound and spill to disk beyond it:
     # lists go first, so a big column's every document waits in the queue (50,000 requests,
     # ~100 MB in memory) — see spiders/scheduler.py. A fresh directory per crawl: it is
@@ -103,7 +127,7 @@ def run(options: dict[str, Any]) -> int:
                   extra_start_urls=options.get("extra_start_urls") or [],
                   resume=bool(options.get("resume_run")),
                   max_depth=options.get("max_depth", 6), stored=stored,
-                  revalidation=revalidation)
+                  revalidation=revalidation, identity=crawl_identity)
     try:
         process.start()
     finally:
@@ -111,13 +135,14 @@ def run(options: dict[str, Any]) -> int:
     return 0
 
 
-def _revalidate(options: dict[str, Any], settings: dict[str, Any]):
+def _revalidate(options: dict[str, Any], settings: dict[str, Any],
+                changed: Callable[[], None] | None = None, rechecks=()):
     """A re-scan first asks, outside Scrapy, whether each page the site's last finished run
     stored is unchanged (spiders/revalidate.py); the crawl then serves those from the store
     (spiders/conditional.py). Returns the stored pages (None for a resumed run or
-    ``--full``) and the answers (None when there was nothing to ask or the pass failed)."""
-    import time
-
+    ``--full``) and the answers (None when there was nothing to ask or the pass failed).
+    ``changed()``: called as soon as the pass sees that not every page is unchanged;
+    ``rechecks``: pages of the last crawl asked again (spiders/replay.py)."""
     from .revalidate import Politeness, revalidate
     from .stored import StoredPages
 
@@ -144,16 +169,45 @@ def _revalidate(options: dict[str, Any], settings: dict[str, Any]):
         revalidation = revalidate(stored.validators.values(), politeness,
                                   deadline=started + max_time if max_time else None,
                                   limit=settings.get("CLOSESPIDER_PAGECOUNT") or None,
-                                  progress=_progress_into_run(options))
+                                  progress=_progress_into_run(options), changed=changed,
+                                  rechecks=rechecks)
     except Exception as exc:  # noqa: BLE001 - only a saving: the crawl asks page by page
         print(f"auditor.spiders: revalidation before the crawl failed, every page is asked "
               f"by the crawl: {type(exc).__name__}: {exc}", file=sys.stderr)
         return stored, None
     if max_time:  # the run's wall-clock bound covers both
         settings["CLOSESPIDER_TIMEOUT"] = max(1.0, max_time - revalidation.seconds)
-    if delay and revalidation.asked:
-        time.sleep(delay)  # the crawl's first request a delay after the pass's last
     return stored, revalidation
+
+
+def _last_crawl(options: dict[str, Any], settings: dict[str, Any],
+                crawl_identity: str | None) -> LastCrawl | None:
+    """The site's last crawl, when this re-scan may stand on it should every page prove
+    unchanged (spiders/replay.py); None otherwise."""
+    if crawl_identity is None or not settings.get("CONDITIONAL_REQUESTS") or \
+            not options.get("replay", True):
+        return None
+    from auditor.store import Store
+
+    from .replay import LastCrawl
+
+    try:
+        with Store(options["db_path"]) as store:
+            last = LastCrawl.of(store, options["run_id"], crawl_identity)
+    except Exception:  # noqa: BLE001 - only a saving: the crawl runs (and reports the store)
+        return None
+    return last if isinstance(last, LastCrawl) else None
+
+
+def _replay(options: dict[str, Any], last: LastCrawl, revalidation, crawl_identity: str) -> int:
+    """Every page of the site's last crawl is unchanged: its pages are this run's."""
+    from auditor.store import Store
+
+    with Store(options["db_path"]) as store:
+        last.record(store, options["run_id"], revalidation)
+    print(NOTES_PREFIX + json.dumps(last.notes(revalidation, crawl_identity),
+                                    ensure_ascii=False), flush=True)
+    return 0
 
 
 def _progress_into_run(options: dict[str, Any]):

@@ -172,16 +172,22 @@ def test_a_wrong_postgres_database_is_one_line(postgres, capsys):
 def test_a_rescan_on_postgres_serves_what_did_not_change_as_on_sqlite(demo_site, tmp_path,
                                                                       pg_url):
     """The revalidation pass, the pages served from the store, the documents revisited from
-    their kept navigation and the kept list readings, on both stores: the same re-scan."""
+    their kept navigation and the kept list readings — then a re-scan standing on the last
+    crawl (every page unchanged: spiders/replay.py) — on both stores: the same re-scans."""
     outcomes = {}
     for name, db in (("sqlite", str(tmp_path / "r.db")), ("postgres", pg_url)):
         first = _scan(demo_site, db)
-        second = _scan(demo_site, db)
+        second = _scan(demo_site, db, replay=False)
+        third = _scan(demo_site, db)
         with Store(db) as store:
             notes = store.run(second[0]).stats["crawl"]["revalidation"]
+            replayed = store.run(third[0]).stats["crawl"]
         assert notes["served"] == notes["unchanged"] > 10 and notes["revisited"] > 5
-        assert _paths(second[2]) == _paths(first[2])
-        assert _findings(second[1]) == _findings(first[1])
+        assert replayed["replayed_from"] == second[0]
+        for scan in (second, third):
+            assert _paths(scan[2]) == _paths(first[2])
+            assert _findings(scan[1]) == _findings(first[1])
         outcomes[name] = (notes["served"], notes["revisited"], _paths(second[2]),
-                          _findings(second[1]))
+                          _findings(second[1]), replayed["revalidation"]["served"],
+                          _paths(third[2]))
     assert outcomes["postgres"] == outcomes["sqlite"]

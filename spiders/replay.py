@@ -1,0 +1,206 @@
+"""A re-scan of a site on which nothing changed, without crawling it again.
+
+What a crawl stores is decided by what the site serves and how it is asked: the start pages,
+the allowed hosts, the depth and page limits, robots.txt, and the navigating code. When the
+site's last finished crawl
+
+- ended by itself (not at its page or time limit, not resumed from an interrupted one), with
+  the same options and the same code (:func:`identity`), and
+- stored only pages it fetched straight (no redirect, no error, no POST to a list interface),
+  each with validators, besides links it recorded as off-site without fetching them,
+
+and the revalidation pass (spiders/revalidate.py) of this run got a ``304 Not Modified`` for
+**every** page it fetched, with no host stopped, then a crawl would request the same pages,
+read the same bytes, follow the same links and stop the same lists as that crawl did. The run
+then records that crawl's pages as its own, each as the 304 this run got for it (its time, its
+validators), and Scrapy is not started: importing and running it for pages whose every answer
+is known was most of such a re-scan. One page changed, gone, moved, refused or not asked, and
+the crawl runs as always (spiders/conditional.py serves what did not change).
+
+The audit is not skipped: findings are worked out again from the pages (they depend on the
+audit date, the calendar and the configuration). The run's crawl notes say where the pages
+came from (``replayed_from``); the coverage report says so too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from auditor.store import Store, now
+
+from .revalidate import Recheck, Revalidation
+
+#: The options that decide which pages a crawl reaches (not how fast it goes).
+IDENTITY_OPTIONS = ("start_url", "extra_start_urls", "domains", "max_depth", "max_pages",
+                    "obey_robots", "extra_settings")
+
+_CODE_VERSION: str | None = None
+
+
+def code_version() -> str:
+    """A digest of the code that navigates (the spider, its adapters, the page readers) and
+    of Scrapy's version: a different crawler may reach different pages."""
+    global _CODE_VERSION
+    if _CODE_VERSION is None:
+        from importlib.metadata import version
+
+        from .navigation import parser_folder
+
+        here = Path(__file__).parent
+        digest = hashlib.sha256(version("scrapy").encode())
+        for source in sorted([*here.glob("*.py"), *here.glob("adapters/*.py"),
+                              *parser_folder().glob("*.py")]):
+            digest.update(source.name.encode() + b"\x00" + source.read_bytes())
+        _CODE_VERSION = digest.hexdigest()[:16]
+    return _CODE_VERSION
+
+
+def identity(options: dict[str, Any]) -> str:
+    """What a crawl with these options reaches depends on: the options of
+    :data:`IDENTITY_OPTIONS` and :func:`code_version`."""
+    chosen = {name: options.get(name) for name in IDENTITY_OPTIONS}
+    text = json.dumps([code_version(), chosen], sort_keys=True, ensure_ascii=False,
+                      default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+class _Page(NamedTuple):
+    """What the decision needs of a stored page."""
+
+    url: str
+    final_url: str | None
+    outcome: str
+    status: int | None
+    hash: str | None
+    etag: str | None
+    last_modified: str | None
+    referer: str | None
+
+
+#: The hash of no bytes at all.
+EMPTY = hashlib.sha256(b"").hexdigest()
+#: How a stored page of the last crawl is confirmed for this one (see :func:`_confirmation`).
+STANDS, ASKED, RECHECKED, ASKED_AND_RECHECKED = "stands", "asked", "rechecked", "both"
+
+
+@dataclass(frozen=True)
+class LastCrawl:
+    """The site's last finished crawl, when a re-scan could stand on it: its run id, its crawl
+    notes, its pages (in their order) and how each is to be confirmed."""
+
+    run_id: int
+    crawl_notes: dict[str, Any]
+    pages: list[_Page]
+    confirmations: list[str]
+
+    @classmethod
+    def of(cls, store: Store, run_id: int, crawl_identity: str) -> LastCrawl | str:
+        """The last finished crawl of ``run_id``'s site, or why a re-scan cannot stand on it."""
+        run = store.run(run_id)
+        last = store.last_finished_run(run.site, before_run=run_id) if run else None
+        if last is None:
+            return "该网站没有已完成的上次抓取"
+        notes = last.stats.get("crawl") or {}
+        if notes.get("identity") != crawl_identity:
+            return f"上次抓取（运行编号 {last.id}）的抓取选项或程序版本与本次不同"
+        if notes.get("close_reason") != "finished":
+            return f"上次抓取（运行编号 {last.id}）未自行结束（{notes.get('close_reason')}）"
+        pages = [_Page(*row) for row in store.page_fields(last.id, *_Page._fields)]
+        budget = last.options.get("max_pages")
+        if not pages or (budget and len(pages) >= budget):
+            return f"上次抓取（运行编号 {last.id}）没有页面或达到页数上限"
+        confirmations = []
+        for page in pages:
+            how = _confirmation(page)
+            if how not in (STANDS, ASKED, RECHECKED, ASKED_AND_RECHECKED):
+                return f"上次抓取（运行编号 {last.id}）的页面 {page.url} {how}"
+            confirmations.append(how)
+        return cls(last.id, notes, pages, confirmations)
+
+    def _with(self, *ways: str) -> list[_Page]:
+        return [p for p, how in zip(self.pages, self.confirmations, strict=True) if how in ways]
+
+    def rechecks(self) -> list[Recheck]:
+        """What the revalidation pass must ask again besides the pages with validators."""
+        out = []
+        for page in self._with(RECHECKED, ASKED_AND_RECHECKED):
+            if page.outcome == "robots":
+                out.append(Recheck(page.url, page.referer, forbidden=True))
+            elif page.final_url not in (None, page.url):
+                out.append(Recheck(page.url, page.referer, location=page.final_url))
+            else:  # nothing stored: the crawl asked with HEAD (an attachment it does not read)
+                method = "HEAD" if page.hash == EMPTY else "GET"
+                out.append(Recheck(page.url, page.referer, method, status=page.status,
+                                   hash=page.hash))
+        return out
+
+    def unconfirmed(self, revalidation: Revalidation | None) -> str | None:
+        """Why this run's answers do not confirm every page of that crawl (None: they do)."""
+        if revalidation is None:
+            return "未能询问网站页面是否更新"
+        if revalidation.stopped:
+            host, reason = next(iter(revalidation.stopped.items()))
+            return f"{host}：{reason}"
+        missing = [p.url for p in self._with(ASKED, ASKED_AND_RECHECKED)
+                   if (p.final_url or p.url) not in revalidation.unchanged]
+        missing += [p.url for p in self._with(RECHECKED, ASKED_AND_RECHECKED)
+                    if p.url not in revalidation.same]
+        if missing:
+            return f"{len(missing)} 个页面有变动或未确认未变（如 {missing[0]}）"
+        return None
+
+    def record(self, store: Store, run_id: int, revalidation: Revalidation) -> int:
+        """Store that crawl's pages as this run's: each page fetched straight as the 304 this
+        run got for it (validators it gave, how long it took), each page asked again as the
+        same answer, the rest (off-site links, pages robots.txt forbids) as they were.
+        Returns how many."""
+        changes = {}
+        for page in self._with(ASKED, ASKED_AND_RECHECKED):
+            answer = revalidation.unchanged[page.final_url or page.url]
+            changes[page.url] = {"status": 304, "elapsed": answer.elapsed,
+                                 "etag": answer.etag or page.etag,
+                                 "last_modified": answer.last_modified or page.last_modified}
+        for page in self._with(RECHECKED):
+            if page.outcome == "http_error":
+                changes[page.url] = {"status": page.status, "elapsed": revalidation.same[page.url],
+                                     "etag": page.etag, "last_modified": page.last_modified}
+        return store.copy_pages(self.run_id, run_id, fetched_at=now(), changes=changes)
+
+    def notes(self, revalidation: Revalidation, crawl_identity: str) -> dict[str, Any]:
+        """This run's crawl notes: that crawl's decisions (why it ended, hosts, lists
+        stopped, trap patterns), this run's answers, and where the pages came from."""
+        revalidation.served = len(self._with(ASKED, ASKED_AND_RECHECKED))
+        last = self.crawl_notes
+        return {"close_reason": last.get("close_reason"), "hosts": last.get("hosts") or [],
+                "stopped_lists": last.get("stopped_lists") or {},
+                "trap_patterns": last.get("trap_patterns") or {},
+                "revalidation": revalidation.notes(), "replayed_from": self.run_id,
+                "identity": crawl_identity}
+
+
+def _confirmation(page: _Page) -> str:
+    """How this run confirms that a crawl now would store ``page`` as the last one did:
+    :data:`STANDS` (nothing to ask: a link the crawl recorded as off-site without following
+    it), :data:`ASKED` (fetched straight: a 304 for it), :data:`RECHECKED` (asked again for
+    the same answer: robots.txt still forbids it, a 4xx page still answers the same bytes, an
+    off-site redirect still goes there), :data:`ASKED_AND_RECHECKED` (a redirect to a page:
+    the redirect again and a 304 for the page) — or why it cannot be."""
+    redirected = page.final_url not in (None, page.url)
+    if "#" in page.url:
+        return "来自列表接口（POST），须重新抓取"
+    if page.outcome == "offsite":
+        return RECHECKED if redirected else STANDS
+    if page.outcome == "robots":
+        return RECHECKED
+    if page.outcome == "http_error" and not redirected and page.hash and \
+            page.status is not None and 400 <= page.status < 500 and page.status != 429:
+        return RECHECKED
+    if page.outcome != "ok":
+        return f"上次未能正常抓取（{page.outcome}），须重新尝试"
+    if not page.hash or not (page.etag or page.last_modified):
+        return "没有可用于条件询问的 ETag / Last-Modified"
+    return ASKED_AND_RECHECKED if redirected else ASKED
