@@ -73,6 +73,10 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
 
     The crawl child dies with this process (``parent_pid``: spiders/runner.py), so a worker
     killed mid-site leaves no crawler behind to write into the run another worker resumes.
+
+    A re-scan that may stand on the site's last crawl (spiders/replay.py) asks whether its
+    pages changed from here; when none did it stores that crawl's pages and starts no crawl
+    process, else the crawl starts at the first change and is sent the answers.
     """
     with Store(options.db_path) as store:
         if options.resume_run:
@@ -87,19 +91,36 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
             run_id = store.start_run(site or site_name(options.start_url), options.start_url,
                                      {k: v for k, v in options.__dict__.items()
                                       if k != "db_path"}, campaign=options.campaign)
-    payload = json.dumps({**options.__dict__, "run_id": run_id, "parent_pid": os.getpid()})
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    child = subprocess.Popen([sys.executable, "-m", "auditor.spiders.runner", payload],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    attempt = _attempt_to_stand(options, run_id)
+    child: subprocess.Popen | None = None
+    sender = None  # the thread sending the pass's answers to the crawl process
+    replayed: dict[str, Any] | None = None
+    may_stand = True
     status = "finished"
     try:
         with Store(options.db_path) as store:
             while True:
-                try:  # returns as soon as the crawl ends: the audit starts at once
-                    child.wait(timeout=poll)
-                    break
-                except subprocess.TimeoutExpired:
-                    pass
+                # A re-scan that may stand on the last crawl runs its pass here; the crawl
+                # process is started only at the pass's first sign of a change.
+                if child is None and attempt is not None and not attempt.decided.is_set():
+                    attempt.decided.wait(timeout=poll)
+                elif child is None and attempt is not None and may_stand and attempt.confirmed():
+                    try:
+                        replayed = attempt.record()
+                        break
+                    except Exception as exc:  # noqa: BLE001 - the crawl does it the long way
+                        print(f"auditor：沿用上次抓取结果失败（{type(exc).__name__}: {exc}），照常抓取",
+                              file=sys.stderr)
+                        may_stand = False
+                elif child is None:
+                    child, sender = _start_crawl(options, run_id, attempt)
+                    continue
+                else:
+                    try:  # returns as soon as the crawl ends: the audit starts at once
+                        child.wait(timeout=poll)
+                        break
+                    except subprocess.TimeoutExpired:
+                        pass
                 if progress:
                     progress(store.crawl_progress(run_id))
                 if should_stop is not None and should_stop():
@@ -107,17 +128,29 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
                 if between is not None:
                     between(store, run_id)
     except KeyboardInterrupt:
-        child.terminate()
         status = "interrupted"
-        child.wait(timeout=30)
-    out, err = child.communicate()
-    if child.returncode not in (0, None) and status != "interrupted":
+        if attempt is not None:
+            attempt.interrupt()
+        if child is not None:
+            child.terminate()
+            child.wait(timeout=30)
+    if attempt is not None:
+        attempt.interrupt()  # the crawl ended before the pass (it failed): stop asking
+    if sender is not None:
+        sender.join(timeout=30)
+        child.stdin = None  # closed by the sender (communicate() would flush it)
+    if child is not None:
+        out, err = child.communicate()
+        returncode = child.returncode
+    else:
+        out, err, returncode = b"", b"", 0
+    if returncode not in (0, None) and status != "interrupted":
         status = "crashed"
     with Store(options.db_path) as store:
         counts = store.page_counts(run_id)
-        stats: dict[str, Any] = {"pages": counts, "returncode": child.returncode,
+        stats: dict[str, Any] = {"pages": counts, "returncode": returncode,
                                  "stderr": err.decode("utf-8", "replace")[-2000:],
-                                 "crawl": _notes(out)}
+                                 "crawl": replayed if replayed is not None else _notes(out)}
         if status == "finished":  # the crawl ended normally: but did it see the site at all?
             failure = unreachable_reason(store, run_id)
             if failure:
@@ -132,6 +165,49 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
                          f"已抓取的页面已保存（续抓：auditor scan --resume {run_id}）",
                          run_id)
     return run_id
+
+
+def _attempt_to_stand(options: CrawlOptions, run_id: int):
+    """The re-scan's attempt to stand on the site's last crawl (spiders/replay.py), its
+    revalidation pass started; None when it cannot (the crawl process runs its own pass)."""
+    from .spiders.replay import Attempt
+
+    try:
+        return Attempt.start({**options.__dict__, "run_id": run_id}, run_id)
+    except Exception as exc:  # noqa: BLE001 - only a saving: the crawl runs as always
+        print(f"auditor：未能按上次抓取复查（{type(exc).__name__}: {exc}），照常抓取", file=sys.stderr)
+        return None
+
+
+def _start_crawl(options: CrawlOptions, run_id: int, attempt):
+    """The crawl process (spiders/runner.py); with an ``attempt`` still asking, it is sent
+    the attempt's answers on stdin when the pass ends, by a thread (the pipe may fill),
+    returned with it."""
+    payload = {**options.__dict__, "run_id": run_id, "parent_pid": os.getpid()}
+    if attempt is not None:
+        payload["answers"] = "stdin"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    child = subprocess.Popen([sys.executable, "-m", "auditor.spiders.runner",
+                              json.dumps(payload)],
+                             stdin=subprocess.PIPE if attempt is not None else None,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    if attempt is not None:
+        import threading
+
+        def send() -> None:
+            try:
+                child.stdin.write(attempt.answers().encode("utf-8"))
+            except OSError:
+                pass  # the crawl ended first (killed, or failed): its own error says why
+            finally:
+                try:
+                    child.stdin.close()
+                except OSError:
+                    pass
+        sender = threading.Thread(target=send, name="answers", daemon=True)
+        sender.start()
+        return child, sender
+    return child, None
 
 
 def _notes(stdout: bytes) -> dict[str, Any]:

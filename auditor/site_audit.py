@@ -193,16 +193,25 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date,
     # site; a re-audit). The key is made when the document is reached, after its lists.
     cached: dict[str, str] = {}
     further_pages: dict[tuple, tuple] = {}
+    keys: dict[int, str] = {}  # the documents' keys of the chunk, made with ``listed`` as
+    listed_then = -1           # long as this (a list read since may change them)
     for index, page in enumerate(stored):
         if index % _CACHE_CHUNK == 0:  # a chunk of readings at a time: memory stays flat
-            chunk = [_cache_key(p, listed) if _cacheable(p) else _list_key(p)
-                     for p in stored[index:index + _CACHE_CHUNK]
-                     if _cacheable(p) or _may_be_list(p)]
+            keys = {p.id: _cache_key(p, listed) for p in stored[index:index + _CACHE_CHUNK]
+                    if _cacheable(p)}
+            listed_then = len(listed)
+            chunk = [*keys.values(), *(_list_key(p) for p in stored[index:index + _CACHE_CHUNK]
+                                       if not _cacheable(p) and _may_be_list(p))]
             cached = store.cached_parses(chunk) if chunk else {}
         if page.outcome != "ok" or not page.hash or page.kind in _KEEP_KIND:
             out.pages.append(page)
             continue
-        key = _cache_key(page, listed) if _cacheable(page) else None
+        if not _cacheable(page):
+            key = None
+        elif page.id in keys and len(listed) == listed_then:
+            key = keys[page.id]
+        else:
+            key = _cache_key(page, listed)
         item = listed.get(url_key(page.url))
         if key in cached:
             body, view, reading = None, None, _DocumentReading.from_json(cached[key])

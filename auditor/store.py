@@ -772,8 +772,10 @@ class Store:
 
     # ------------------------------------------------------------ documents and findings
 
+    _DOCUMENT_COLUMNS = tuple(c.name for c in documents_table.columns)
+
     def put_document(self, run_id: int, url: str, **fields: Any) -> None:
-        row = dict.fromkeys(c.name for c in documents_table.columns)
+        row = dict.fromkeys(self._DOCUMENT_COLUMNS)
         row.update(fields, run_id=run_id, url=url)
         self._pending["document"][(run_id, url)] = row
 

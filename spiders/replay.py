@@ -26,6 +26,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -46,17 +49,29 @@ def code_version() -> str:
     of Scrapy's version: a different crawler may reach different pages."""
     global _CODE_VERSION
     if _CODE_VERSION is None:
-        from importlib.metadata import version
-
         from .navigation import parser_folder
 
         here = Path(__file__).parent
-        digest = hashlib.sha256(version("scrapy").encode())
+        digest = hashlib.sha256(_scrapy_version().encode())
         for source in sorted([*here.glob("*.py"), *here.glob("adapters/*.py"),
                               *parser_folder().glob("*.py")]):
             digest.update(source.name.encode() + b"\x00" + source.read_bytes())
         _CODE_VERSION = digest.hexdigest()[:16]
     return _CODE_VERSION
+
+
+def _scrapy_version() -> str:
+    """Scrapy's version, without importing Scrapy (its VERSION file; importlib.metadata
+    scans every installed distribution: 30 ms)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("scrapy")
+    try:
+        return Path(spec.origin).with_name("VERSION").read_text("utf-8").strip()
+    except (AttributeError, TypeError, OSError):
+        from importlib.metadata import version
+
+        return version("scrapy")
 
 
 def identity(options: dict[str, Any]) -> str:
@@ -204,3 +219,81 @@ def _confirmation(page: _Page) -> str:
     if not page.hash or not (page.etag or page.last_modified):
         return "没有可用于条件询问的 ETag / Last-Modified"
     return ASKED_AND_RECHECKED if redirected else ASKED
+
+
+class Attempt:
+    """A re-scan that may stand on the site's last crawl, as :func:`auditor.scan.crawl` runs
+    it: the revalidation pass in a thread of this process, so that no crawl process is started
+    when every page proves unchanged, and one is started at the pass's first sign of a change
+    (it imports Scrapy while the pass goes on, and gets the answers when the pass ends:
+    :meth:`answers`)."""
+
+    def __init__(self, options: dict[str, Any], run_id: int, last: LastCrawl,
+                 validators: list, crawl_identity: str) -> None:
+        self.options, self.run_id, self.last = options, run_id, last
+        self.validators, self.identity = validators, crawl_identity
+        #: Set at the pass's first sign of a change, and when it ends.
+        self.decided = threading.Event()
+        self.done = threading.Event()
+        self.interrupted = threading.Event()
+        self.result: Revalidation | None = None
+        self.thread = threading.Thread(target=self._run, name="revalidation", daemon=True)
+
+    @classmethod
+    def start(cls, options: dict[str, Any], run_id: int) -> Attempt | None:
+        """The attempt, its pass started; None when the run cannot stand on the last crawl
+        (then the crawl process runs its own pass)."""
+        from .runner import settings_for
+
+        if options.get("resume_run") or not options.get("replay", True) or \
+                not settings_for(options).get("CONDITIONAL_REQUESTS"):
+            return None
+        crawl_identity = identity(options)
+        with Store(options["db_path"]) as store:
+            last = LastCrawl.of(store, run_id, crawl_identity)
+            if not isinstance(last, LastCrawl):
+                return None
+            run = store.run(run_id)
+            validators = list(store.validators(run.site, before_run=run_id).values())
+        attempt = cls(options, run_id, last, validators, crawl_identity)
+        attempt.thread.start()
+        return attempt
+
+    def _run(self) -> None:
+        from .revalidate import politeness_for, revalidate
+        from .runner import progress_into_run, settings_for
+
+        settings = settings_for(self.options)
+        max_time = float(settings.get("CLOSESPIDER_TIMEOUT") or 0)
+        try:
+            self.result = revalidate(
+                self.validators, politeness_for(settings),
+                deadline=time.monotonic() + max_time if max_time else None,
+                limit=settings.get("CLOSESPIDER_PAGECOUNT") or None,
+                progress=progress_into_run({**self.options, "run_id": self.run_id}),
+                changed=self.decided.set, rechecks=self.last.rechecks(),
+                stop=self.interrupted)
+        except Exception as exc:  # noqa: BLE001 - only a saving: the crawl asks page by page
+            print(f"auditor: 复核页面是否更新时出错，由抓取程序逐页询问（{type(exc).__name__}: {exc}）",
+                  file=sys.stderr)
+        finally:
+            self.done.set()
+            self.decided.set()
+
+    def confirmed(self) -> bool:
+        """The pass ended and confirmed every page of the last crawl."""
+        return self.done.is_set() and self.last.unconfirmed(self.result) is None
+
+    def record(self) -> dict[str, Any]:
+        """Store the last crawl's pages as this run's; the run's crawl notes."""
+        with Store(self.options["db_path"]) as store:
+            self.last.record(store, self.run_id, self.result)
+        return self.last.notes(self.result, self.identity)
+
+    def answers(self) -> str:
+        """The pass's answers for the crawl process, once it has ended (JSON; ``null``: none)."""
+        self.done.wait()
+        return self.result.to_json() if self.result is not None else "null"
+
+    def interrupt(self) -> None:
+        self.interrupted.set()

@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import http.client
+import json
 import random
 import re
 import threading
@@ -35,6 +36,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 from urllib.request import getproxies, proxy_bypass
 
@@ -132,6 +134,25 @@ class Revalidation:
                 "stopped": dict(self.stopped), "seconds": round(self.seconds, 1),
                 "served": self.served, "revisited": self.revisited}
 
+    def to_json(self) -> str:
+        """The answers, for the crawl process (auditor.scan.crawl runs some passes itself)."""
+        return json.dumps({"unchanged": {url: [a.etag, a.last_modified, a.elapsed,
+                                               list(a.set_cookies)]
+                                         for url, a in self.unchanged.items()},
+                           "asked": self.asked, "stopped": self.stopped,
+                           "seconds": self.seconds, "total": self.total}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Revalidation | None:
+        data = json.loads(text)
+        if data is None:
+            return None
+        return cls(unchanged={url: NotModified(etag, modified, elapsed, tuple(cookies))
+                              for url, (etag, modified, elapsed, cookies)
+                              in data["unchanged"].items()},
+                   asked=int(data["asked"]), stopped=dict(data["stopped"]),
+                   seconds=float(data["seconds"]), total=int(data["total"]))
+
 
 @dataclass(frozen=True)
 class Politeness:
@@ -143,16 +164,29 @@ class Politeness:
     headers: tuple[tuple[str, str], ...] = ()
 
 
+def politeness_for(settings: dict[str, Any]) -> Politeness:
+    """The pass's politeness from the crawl's settings (spiders/runner.py settings_for), with
+    the headers Scrapy sends."""
+    return Politeness(
+        user_agent=settings["USER_AGENT"], concurrency=settings["CONCURRENT_REQUESTS_PER_DOMAIN"],
+        delay=float(settings["DOWNLOAD_DELAY"]), timeout=float(settings["DOWNLOAD_TIMEOUT"]),
+        obey_robots=bool(settings["ROBOTSTXT_OBEY"]),
+        headers=(("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+                 ("Accept-Language", "en"), ("Accept-Encoding", "gzip, deflate")))
+
+
 def revalidate(known: Iterable[Validators], politeness: Politeness, *,
                deadline: float | None = None, limit: int | None = None,
                progress: Callable[[dict[str, int]], None] | None = None,
                changed: Callable[[], None] | None = None,
-               rechecks: Iterable[Recheck] = ()) -> Revalidation:
+               rechecks: Iterable[Recheck] = (),
+               stop: threading.Event | None = None) -> Revalidation:
     """Ask about every page of ``known`` (in its order, at most ``limit``), host by host, until
     ``deadline`` (``time.monotonic()``); then the ``rechecks``. ``progress`` gets
     ``{"asked", "unchanged", "of"}`` now and then (from the pass's threads); ``changed()`` is
     called as soon as not every page can be unchanged and every recheck the same
-    (spiders/replay.py waits for that or the end)."""
+    (spiders/replay.py waits for that or the end); ``stop`` set: stop asking (the run was
+    interrupted)."""
     started = time.monotonic()
     result = Revalidation(progress=progress, changed=changed)
     pages_of: dict[tuple[str, str, int], list[Validators]] = defaultdict(list)
@@ -174,7 +208,7 @@ def revalidate(known: Iterable[Validators], politeness: Politeness, *,
             result.saw_change()
             break
         _Host(origin, pages_of.get(origin, []), politeness, result, deadline,
-              rechecks_of.get(origin, [])).run()
+              rechecks_of.get(origin, []), stop).run()
     result.seconds = time.monotonic() - started
     result.report(final=True)
     return result
@@ -186,8 +220,10 @@ class _Host:
 
     def __init__(self, origin: tuple[str, str, int], pages: list[Validators],
                  politeness: Politeness, result: Revalidation, deadline: float | None,
-                 rechecks: list[Recheck] | None = None) -> None:
+                 rechecks: list[Recheck] | None = None,
+                 stop: threading.Event | None = None) -> None:
         self.scheme, self.host, self.port = origin
+        self.interrupted = stop
         self.pages = pages
         self.rechecks = rechecks or []
         self.politeness = politeness
@@ -283,6 +319,8 @@ class _Host:
             self.next_start = start + (delay * random.uniform(0.5, 1.5) if delay > 0 else 0)
         if start > now:
             time.sleep(start - now)
+        if self.interrupted is not None and self.interrupted.is_set():
+            return False
         return self.deadline is None or time.monotonic() < self.deadline
 
     def next_page(self) -> Validators | None:

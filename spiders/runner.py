@@ -12,11 +12,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .replay import LastCrawl
+from typing import Any
 
 
 def die_with_parent(parent_pid: int | None) -> None:
@@ -55,8 +51,8 @@ def sweep_orphan_queues() -> None:
             pass  # alive under another user: not ours to remove
 
 
-def run(options: dict[str, Any]) -> int:
-    die_with_parent(options.get("parent_pid"))
+def settings_for(options: dict[str, Any]) -> dict[str, Any]:
+    """The crawl's Scrapy settings for these options (spiders/settings.py)."""
     from .settings import crawl_settings
 
     settings = crawl_settings(
@@ -68,28 +64,23 @@ def run(options: dict[str, Any]) -> int:
     )
     settings.update(options.get("extra_settings") or {})
     settings["LOG_INSTALL_ROOT_HANDLER"] = False
+    return settings
+
+
+def run(options: dict[str, Any]) -> int:
+    die_with_parent(options.get("parent_pid"))
+    settings = settings_for(options)
     from .replay import identity
 
     crawl_identity = None if options.get("resume_run") else identity(options)
     # A re-scan's revalidation pass waits on the site most of the time: it runs while Scrapy
-    # and the page readers are imported (a second of CPU), and the crawl starts after it —
-    # unless the site's last crawl may stand (spiders/replay.py): then Scrapy is imported only
-    # once the pass has seen a change, and not at all when every page is unchanged.
-    import threading
+    # and the page readers are imported (a second of CPU), and the crawl starts after it. (When
+    # the site's last crawl may stand, auditor.scan.crawl runs the pass itself and starts this
+    # process only at the first change; the answers then come on stdin when the pass ends.)
     from concurrent.futures import ThreadPoolExecutor
 
-    decided = threading.Event()
-    last = _last_crawl(options, settings, crawl_identity)
     with ThreadPoolExecutor(1) as pool:
-        revalidating = pool.submit(_revalidate, options, settings, decided.set,
-                                   last.rechecks() if last is not None else ())
-        revalidating.add_done_callback(lambda _: decided.set())
-        if last is not None:
-            decided.wait()
-            if revalidating.done():
-                _, revalidation = revalidating.result()
-                if last.unconfirmed(revalidation) is None:
-                    return _replay(options, last, revalidation, crawl_identity)
+        revalidating = pool.submit(_revalidate, options, settings)
         from scrapy import signals
         from scrapy.crawler import AsyncCrawlerProcess
 
@@ -135,15 +126,14 @@ def run(options: dict[str, Any]) -> int:
     return 0
 
 
-def _revalidate(options: dict[str, Any], settings: dict[str, Any],
-                changed: Callable[[], None] | None = None, rechecks=()):
+def _revalidate(options: dict[str, Any], settings: dict[str, Any]):
     """A re-scan first asks, outside Scrapy, whether each page the site's last finished run
     stored is unchanged (spiders/revalidate.py); the crawl then serves those from the store
     (spiders/conditional.py). Returns the stored pages (None for a resumed run or
-    ``--full``) and the answers (None when there was nothing to ask or the pass failed).
-    ``changed()``: called as soon as the pass sees that not every page is unchanged;
-    ``rechecks``: pages of the last crawl asked again (spiders/replay.py)."""
-    from .revalidate import Politeness, revalidate
+    ``--full``) and the answers (None when there was nothing to ask or the pass failed);
+    with ``"answers": "stdin"`` the answers of the pass the parent process ran, read from
+    stdin (sent when that pass ends)."""
+    from .revalidate import Revalidation, politeness_for, revalidate
     from .stored import StoredPages
 
     if not settings.get("CONDITIONAL_REQUESTS"):
@@ -154,63 +144,35 @@ def _revalidate(options: dict[str, Any], settings: dict[str, Any],
         print(f"auditor.spiders: the last run's pages could not be read, every page is "
               f"fetched in full: {type(exc).__name__}: {exc}", file=sys.stderr)
         return None, None
-    if not stored.validators:
-        return stored, None
-    delay = float(settings["DOWNLOAD_DELAY"])
     max_time = float(settings.get("CLOSESPIDER_TIMEOUT") or 0)
-    politeness = Politeness(
-        user_agent=settings["USER_AGENT"], concurrency=settings["CONCURRENT_REQUESTS_PER_DOMAIN"],
-        delay=delay, timeout=float(settings["DOWNLOAD_TIMEOUT"]),
-        obey_robots=bool(settings["ROBOTSTXT_OBEY"]),
-        headers=(("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
-                 ("Accept-Language", "en"), ("Accept-Encoding", "gzip, deflate")))
-    started = time.monotonic()
-    try:
-        revalidation = revalidate(stored.validators.values(), politeness,
-                                  deadline=started + max_time if max_time else None,
-                                  limit=settings.get("CLOSESPIDER_PAGECOUNT") or None,
-                                  progress=_progress_into_run(options), changed=changed,
-                                  rechecks=rechecks)
-    except Exception as exc:  # noqa: BLE001 - only a saving: the crawl asks page by page
-        print(f"auditor.spiders: revalidation before the crawl failed, every page is asked "
-              f"by the crawl: {type(exc).__name__}: {exc}", file=sys.stderr)
+    if options.get("answers") == "stdin":
+        try:
+            revalidation = Revalidation.from_json(sys.stdin.read())
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            print(f"auditor.spiders: the revalidation pass's answers could not be read, every "
+                  f"page is asked by the crawl: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return stored, None
+    elif not stored.validators:
+        return stored, None
+    else:
+        started = time.monotonic()
+        try:
+            revalidation = revalidate(stored.validators.values(), politeness_for(settings),
+                                      deadline=started + max_time if max_time else None,
+                                      limit=settings.get("CLOSESPIDER_PAGECOUNT") or None,
+                                      progress=progress_into_run(options))
+        except Exception as exc:  # noqa: BLE001 - only a saving: the crawl asks page by page
+            print(f"auditor.spiders: revalidation before the crawl failed, every page is "
+                  f"asked by the crawl: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return stored, None
+    if revalidation is None:
         return stored, None
     if max_time:  # the run's wall-clock bound covers both
         settings["CLOSESPIDER_TIMEOUT"] = max(1.0, max_time - revalidation.seconds)
     return stored, revalidation
 
 
-def _last_crawl(options: dict[str, Any], settings: dict[str, Any],
-                crawl_identity: str | None) -> LastCrawl | None:
-    """The site's last crawl, when this re-scan may stand on it should every page prove
-    unchanged (spiders/replay.py); None otherwise."""
-    if crawl_identity is None or not settings.get("CONDITIONAL_REQUESTS") or \
-            not options.get("replay", True):
-        return None
-    from auditor.store import Store
-
-    from .replay import LastCrawl
-
-    try:
-        with Store(options["db_path"]) as store:
-            last = LastCrawl.of(store, options["run_id"], crawl_identity)
-    except Exception:  # noqa: BLE001 - only a saving: the crawl runs (and reports the store)
-        return None
-    return last if isinstance(last, LastCrawl) else None
-
-
-def _replay(options: dict[str, Any], last: LastCrawl, revalidation, crawl_identity: str) -> int:
-    """Every page of the site's last crawl is unchanged: its pages are this run's."""
-    from auditor.store import Store
-
-    with Store(options["db_path"]) as store:
-        last.record(store, options["run_id"], revalidation)
-    print(NOTES_PREFIX + json.dumps(last.notes(revalidation, crawl_identity),
-                                    ensure_ascii=False), flush=True)
-    return 0
-
-
-def _progress_into_run(options: dict[str, Any]):
+def progress_into_run(options: dict[str, Any]):
     """Where the revalidation pass says how far it is: the run's stats (``revalidating``),
     which the progress display reads (a polite pass over a big site lasts as long as its
     crawl would)."""
