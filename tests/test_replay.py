@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 
 from auditor.demo.sitegen import build_demo_site
 from auditor.devserver import serve_site
@@ -88,16 +89,44 @@ def test_a_replayed_run_is_stood_on_in_turn(tmp_path):
     assert third[2] == second[2] and third[4] == first[4]
 
 
-def test_one_edited_document_makes_the_crawl_run(tmp_path):
+def test_one_edited_document_makes_the_crawl_run_with_the_answers_already_got(tmp_path,
+                                                                              server_log):
     site = build_demo_site(tmp_path / "site")
     db = tmp_path / "a.db"
     first = scan(site, db)
     page = sorted((site / "zwgk" / "zcwj").rglob("t2025*.html"))[0]
     page.write_text(page.read_text("utf-8").replace("请认真贯彻执行", "请遵照执行"), "utf-8")
+    server_log.clear()
     second = scan(site, db)
     assert "replayed_from" not in second[1]
     assert second[2][next(u for u in second[2] if u.endswith(page.name))][3] == 200
     assert set(second[2]) == set(first[2])
+    # the pass ran in the scanning process; the crawl got its answers and served the
+    # unchanged pages from the store: only the edited page (and what the crawl asks again
+    # anyway: robots.txt, the 404s) was asked twice
+    unchanged = [u for u, p in second[2].items() if p[3] == 304]
+    assert second[1]["revalidation"]["served"] == len(unchanged) > 10
+    asked = [(r.method, r.path) for r in server_log.requests]
+    twice = {path for method, path in asked if asked.count((method, path)) > 1}
+    assert any(path.endswith(page.name) for path in twice)
+    assert not {path for path in twice if any(u.endswith(path) for u in unchanged)}
+
+
+def test_interrupting_a_rescan_stops_its_pass(tmp_path):
+    site = build_demo_site(tmp_path / "site")
+    db = tmp_path / "a.db"
+    scan(site, db)
+    _configure(site, delay={"/zwgk/": 3.0})
+    with serve_site(site, port=PORT) as base:
+        started = time.monotonic()
+        run_id = crawl(CrawlOptions(start_url=base + "/", db_path=str(db), delay=0.0,
+                                    timeout=5.0), site="heming", poll=0.1,
+                       should_stop=lambda: time.monotonic() - started > 0.5)
+        took = time.monotonic() - started
+    with Store(db) as store:
+        run = store.run(run_id)
+        assert run.status == "interrupted" and not store.pages(run_id)
+    assert took < 8
 
 
 def test_a_document_published_since_makes_the_crawl_run_and_is_found(tmp_path):
