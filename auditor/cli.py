@@ -129,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--full", action="store_true",
                       help="fetch every page in full (default: ask the site whether pages "
                            "stored by the last finished run changed, ETag / Last-Modified)")
+    scan.add_argument("--no-replay", action="store_true",
+                      help="navigate the site again even when every page is unchanged "
+                           "(default: then keep the last crawl's pages, re-audited)")
     scan.add_argument("--queue", metavar="REDIS_URL",
                       help="with --all/--site: put the sites on this Redis queue for "
                            "`auditor worker` processes (any number, any machine) instead of "
@@ -373,7 +376,8 @@ def cmd_scan_inventory(args: argparse.Namespace) -> int:
                       f"{state}", file=sys.stderr)
 
             outcomes = scan_all(config, path, sites=sites, parallel=args.parallel, on_done=done,
-                                today=args.as_of, conditional=not args.full)
+                                today=args.as_of, conditional=not args.full,
+                                replay=not args.no_replay)
     except LockHeld as exc:
         print(f"auditor: {exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -529,7 +533,7 @@ def cmd_scan_url(args: argparse.Namespace) -> int:
         max_time=max(args.max_time, 10.0),
         max_depth=max(args.max_depth, 1), timeout=max(args.timeout, 1.0),
         domains=[site_name(args.url)] + [d.lower() for d in args.domain or []],
-        conditional=not args.full)
+        conditional=not args.full, replay=not args.no_replay)
     show = None if args.quiet or not sys.stderr.isatty() else _progress(sys.stderr)
     failure = None
     # The audit's modules (a third of a second) are imported while the crawl runs.

@@ -29,13 +29,13 @@ def scan_site(site: SiteConfig, config: Config, db_path: str, *,
               progress: Callable[[dict[str, int]], None] | None = None,
               campaign: str | None = None,
               should_stop: Callable[[], bool] | None = None,
-              conditional: bool = True) -> SiteOutcome:
+              conditional: bool = True, replay: bool = True) -> SiteOutcome:
     options = CrawlOptions(
         start_url=site.urls[0], extra_start_urls=site.urls[1:], db_path=db_path,
         delay=site.delay, concurrency=site.concurrency, max_pages=site.max_pages,
         max_depth=site.max_depth, max_time=site.max_time,
         domains=sorted({site_name(u) for u in site.urls}),
-        resume_run=resume_run, campaign=campaign, conditional=conditional)
+        resume_run=resume_run, campaign=campaign, conditional=conditional, replay=replay)
     error = None
     try:
         run_id = crawl(options, site=site.id, progress=progress, should_stop=should_stop)
@@ -62,13 +62,13 @@ def audit_site(site: SiteConfig, config: Config, db_path: str, run_id: int, *,
 def scan_all(config: Config, db_path: str, *, sites: list[SiteConfig] | None = None,
              parallel: int = 2, today: dt.date | None = None,
              on_done: Callable[[SiteOutcome], None] | None = None,
-             conditional: bool = True) -> list[SiteOutcome]:
+             conditional: bool = True, replay: bool = True) -> list[SiteOutcome]:
     """Scan ``sites`` (default: the whole inventory), ``parallel`` sites at a time."""
     chosen = sites if sites is not None else config.sites
     outcomes: list[SiteOutcome] = []
     with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
         futures = {pool.submit(scan_site, site, config, db_path, today=today,
-                               conditional=conditional): site
+                               conditional=conditional, replay=replay): site
                    for site in chosen}
         for future in as_completed(futures):
             site = futures[future]

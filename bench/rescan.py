@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Cheap re-scans: a generated 5,000-document site scanned, scanned again unchanged, then
-again with 1% of its documents edited, in one run.
+"""Cheap re-scans: a generated 5,000-document site scanned, scanned again unchanged (standing
+on the first crawl, then crawling with ``--no-replay``), then again with 1% of its documents
+edited, in one run.
 
     .venv/bin/python bench/rescan.py [--documents 5000] [--edit-share 0.01] [--server nginx]
 
@@ -11,7 +12,10 @@ sites serve their TRS pages — its answers cost next to nothing, so what is tim
 crawler; or, with ``--server python`` (the default when nginx is not installed), our own test
 server, which answers conditional requests the same way but spends ~0.4 ms of Python on each,
 on the same two cores. Reported: each scan's time,
-the share of pages answered 304, the re-scan's time as a share of the first (target ≤ 20%),
+the share of pages answered 304, the re-scan's time as a share of the first (target ≤ 20%:
+the unchanged re-scan, which stores the first crawl's pages once every one has answered 304,
+spiders/replay.py; the same re-scan crawling again, serving the pages from the store, is shown
+beside it),
 whether its findings equal the first scan's, and, for the edited scan, whether the documents
 reported edited after publication (发布后有变动, ``auditor diff``) are exactly the ones edited.
 Beside them, two floors of asking the site about every page, each sending the re-scan's
@@ -35,11 +39,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def scan(auditor: str, url: str, db: Path) -> tuple[float, dict]:
+def scan(auditor: str, url: str, db: Path, *extra: str) -> tuple[float, dict]:
     start = time.perf_counter()
     out = subprocess.run([auditor, "scan", url, "--db", str(db), "--delay", "0",
                           "--max-pages", "100000", "--max-depth", "10", "--format", "json",
-                          "--quiet", "--exit-zero"], capture_output=True, text=True)
+                          "--quiet", "--exit-zero", *extra], capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if out.returncode not in (0, 1):
         raise SystemExit(f"scan failed: {out.stderr[-800:]}")
@@ -159,6 +163,7 @@ def main() -> int:
         with served(site) as base:
             first_s, first = scan(auditor, base + "/", db)
             second_s, second = scan(auditor, base + "/", db)
+            crawling_s, crawling = scan(auditor, base + "/", db, "--no-replay")
             floor_s, floor_pages = floor(Path(tmp), db, 1)
             pass_s, pass_pages = pass_floor(Path(tmp))
             documents = sorted((site / "zwgk" / "zcwj").rglob("t*.html"))
@@ -176,7 +181,7 @@ def main() -> int:
             crawl_s = [(dt.datetime.fromisoformat(r.finished_at)
                         - dt.datetime.fromisoformat(r.started_at)).total_seconds()
                        for r in records]
-        diff = subprocess.run([auditor, "diff", str(runs[1]), str(runs[2]), "--db", str(db),
+        diff = subprocess.run([auditor, "diff", str(runs[2]), str(runs[3]), "--db", str(db),
                                "--format", "json"], capture_output=True, text=True, check=True)
         changes = json.loads(diff.stdout)["documents"]
         reported = {c["url"].rsplit("/", 1)[1] for c in changes if c["change"] == "edited"}
@@ -187,8 +192,9 @@ def main() -> int:
           f"{'':>14}  {len(first['findings'])}")
     for label, seconds, crawled, result, status in (
             ("2 unchanged re-scan", second_s, crawl_s[1], second, statuses[1]),
-            (f"3 re-scan, {len(edited)} documents edited", third_s, crawl_s[2], third,
-             statuses[2])):
+            ("  same, crawling (--no-replay)", crawling_s, crawl_s[2], crawling, statuses[2]),
+            (f"3 re-scan, {len(edited)} documents edited", third_s, crawl_s[3], third,
+             statuses[3])):
         same = "identical to 1st" if findings(result) == findings(first) else "differ from 1st"
         print(f"{label:34}{seconds:9.1f}{crawled:7.0f}{status.count(304):8d}"
               f"{seconds / first_s:13.0%}  {len(result['findings'])} ({same})")
@@ -198,6 +204,9 @@ def main() -> int:
           f"{floor_s / first_s:13.0%}  (nothing done with the answers)")
     print(f"{'revalidation pass alone, same asks':34}{pass_s:9.1f}{'':>7}{pass_pages:8d}"
           f"{pass_s / first_s:13.0%}  (a fresh process; nothing done with the answers)")
+    replayed = records[1].stats.get("crawl", {}).get("replayed_from")
+    print(f"the unchanged re-scan {'stood on run ' + str(replayed) if replayed else 'CRAWLED'}"
+          " (spiders/replay.py); the crawling one served its pages from the store")
     print(f"re-scan / first scan: {second_s / first_s:.0%} (target ≤ 20%); only asking the same "
           f"{floor_pages} conditional requests takes {floor_s / first_s:.0%} of the first scan "
           f"through Scrapy, {pass_s / first_s:.0%} with the revalidation pass")

@@ -8,15 +8,17 @@ client asks the same conditional questions (``If-None-Match`` / ``If-Modified-Si
 fraction of that. The crawl that follows navigates as always; a page answered 304 here is
 served from the store instead of being requested again (``spiders/conditional.py``), and
 anything else — changed, moved, gone, refused, failed — is simply left to the crawl, which
-fetches it the way a first scan does. So this pass can only save work, never decide anything.
+fetches it the way a first scan does. So this pass can only save work, never decide anything
+— except that when every page of the site's last crawl proves unchanged (and its
+:class:`Recheck` pages answer the same), no crawl is needed at all (``spiders/replay.py``).
 
 It is as polite as the crawl: at most ``concurrency`` requests at a time to a host, request
 starts at least ``delay`` apart (randomised 0.5–1.5×, as Scrapy does), robots.txt obeyed with
 Scrapy's own parser (Protego), the crawl's User-Agent. It stops asking a host, leaving the rest
 to the crawl (which has the backoff and retries), at the first 429 or 503, after a few network
-errors in a row, when the first answers include no 304 (a site that ignores validators, or answers a
-challenge page of the first answers is a 304), at the deadline, or when requests would go through a proxy (the crawl honours
-proxies; this client does not).
+errors in a row, when none of the first answers is a 304 (a site that ignores validators, or
+answers with a challenge page), at the deadline, or when requests would go through a proxy
+(the crawl honours proxies; this client does not).
 
 Its price: a page that changed is asked twice (here conditionally, then by the crawl); and it
 is done before the crawl starts, so a killed run loses these answers (the crawl that redoes

@@ -223,3 +223,19 @@ def test_a_site_that_stops_answering_304_makes_the_crawl_run(tmp_path):
     assert "replayed_from" not in second[1]
     assert not [p for p in second[2].values() if p[3] == 304]
     assert second[4] == first[4]
+
+
+def test_the_command_line_replays_unless_told_not_to(tmp_path, capsys):
+    from auditor.cli import main
+
+    site = build_demo_site(tmp_path / "site")
+    db = str(tmp_path / "a.db")
+    with serve_site(site, port=PORT) as base:
+        for extra in ([], [], ["--no-replay"]):
+            assert main(["scan", base + "/", "--db", db, "--delay", "0", "--quiet",
+                         "--exit-zero", *extra]) == 0
+    out = capsys.readouterr().out
+    with Store(db) as store:
+        notes = [run.stats["crawl"] for run in store.runs()]
+    assert [n.get("replayed_from") for n in notes] == [None, 1, None]
+    assert "沿用其抓取结果" in out
