@@ -135,7 +135,7 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
             child.terminate()
             child.wait(timeout=30)
     if attempt is not None:
-        attempt.interrupt()  # the crawl ended before the pass (it failed): stop asking
+        attempt.interrupt()  # a pass still asking stops (the crawl ended first: it failed)
     if sender is not None:
         sender.join(timeout=30)
         child.stdin = None  # closed by the sender (communicate() would flush it)

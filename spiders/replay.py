@@ -2,20 +2,23 @@
 
 What a crawl stores is decided by what the site serves and how it is asked: the start pages,
 the allowed hosts, the depth and page limits, robots.txt, and the navigating code. When the
-site's last finished crawl
+site's last finished crawl ended by itself (not at its page or time limit, not resumed from an
+interrupted one), with the same options and the same code (:func:`identity`), and this run
+confirms every page it stored (:func:`_confirmation`):
 
-- ended by itself (not at its page or time limit, not resumed from an interrupted one), with
-  the same options and the same code (:func:`identity`), and
-- stored only pages it fetched straight (no redirect, no error, no POST to a list interface),
-  each with validators, besides links it recorded as off-site without fetching them,
+- each page it fetched answers ``304 Not Modified`` to the revalidation pass
+  (spiders/revalidate.py), with no host stopped;
+- each page robots.txt forbade is still forbidden, each 4xx page still answers the same status
+  and bytes, each redirect still goes where it went (:class:`Recheck`, asked again);
+- links it recorded as off-site without following them need nothing (the links and the
+  options decided them);
 
-and the revalidation pass (spiders/revalidate.py) of this run got a ``304 Not Modified`` for
-**every** page it fetched, with no host stopped, then a crawl would request the same pages,
-read the same bytes, follow the same links and stop the same lists as that crawl did. The run
-then records that crawl's pages as its own, each as the 304 this run got for it (its time, its
-validators), and Scrapy is not started: importing and running it for pages whose every answer
-is known was most of such a re-scan. One page changed, gone, moved, refused or not asked, and
-the crawl runs as always (spiders/conditional.py serves what did not change).
+then a crawl now would request the same pages, read the same bytes, follow the same links and
+stop the same lists as that crawl did. The run records that crawl's pages as its own, each
+fetched page as the 304 this run got for it, and no crawl process is started: importing and
+running Scrapy for pages whose every answer is known was most of such a re-scan. A page that
+changed, is gone, moved, failed (a timeout, a 5xx), came from a POST list interface or was not
+asked, and the crawl runs as always (spiders/conditional.py serves what did not change).
 
 The audit is not skipped: findings are worked out again from the pages (they depend on the
 audit date, the calendar and the configuration). The run's crawl notes say where the pages
