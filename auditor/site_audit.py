@@ -304,9 +304,19 @@ def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date,
 
 def _document_reading(page: PageRecord, body: bytes, view: Page, kind: PageKind,
                       item: ListItem | None) -> _DocumentReading:
-    return _DocumentReading.of(view, kind, extract_dates(
-        body, url=page.final_url or page.url, list_date=page.list_date, root=view.root,
-        list_issued=item.issued if item else None))
+    dates = extract_dates(body, url=page.final_url or page.url, list_date=page.list_date,
+                          root=view.root, list_issued=item.issued if item else None)
+    return _DocumentReading.of(view, kind, _shared_dates(dates))
+
+
+def _shared_dates(dates: DocumentDates) -> DocumentDates:
+    """``dates`` with its evidence shared with equal evidence of other documents (see
+    :func:`_shared_evidence`)."""
+    def shared(e: DateEvidence | None) -> DateEvidence | None:
+        return None if e is None else _shared_evidence(e.value.isoformat(), e.kind, e.strategy,
+                                                       e.raw, e.time)
+    return replace(dates, issued=shared(dates.issued), published=shared(dates.published),
+                   candidates=[shared(e) for e in dates.candidates])
 
 
 class ParseCacheWarmer:
@@ -544,6 +554,14 @@ class _DocumentReading:
         data["meta"] = _shared(data["meta"])
         data["catalogue"] = tuple(data.get("catalogue") or ())
         raw = data.pop("dates")
+        # The page's title, said as its heading, its facts' title, its dates' title and its
+        # ArticleTitle tag: one string, not four.
+        same = {v: v for v in data["meta"].values() if isinstance(v, str)}
+        for name in ("heading", "facts_title"):
+            if isinstance(data.get(name), str):
+                data[name] = same.setdefault(data[name], data[name])
+        if isinstance(raw.get("title"), str):
+            raw["title"] = same.setdefault(raw["title"], raw["title"])
         candidates = [_evidence(e) for e in raw["candidates"]]
         extra = [_evidence(e) for e in raw["extra"]]
         pool = candidates + extra
@@ -580,9 +598,18 @@ def _day(iso: str) -> dt.date:
 
 
 def _evidence(data: dict[str, Any]) -> DateEvidence:
-    return DateEvidence(value=_day(data["value"]), kind=sys.intern(data["kind"]),
-                        strategy=sys.intern(data["strategy"]), raw=data["raw"],
-                        time=sys.intern(data["time"]) if data["time"] else data["time"])
+    return _shared_evidence(data["value"], data["kind"], data["strategy"], data["raw"],
+                            data["time"])
+
+
+@functools.lru_cache(maxsize=65536)
+def _shared_evidence(value: str, kind: str, strategy: str, raw: str,
+                     time: str | None) -> DateEvidence:
+    """One object for equal evidence (it is immutable): documents published the same day say
+    the same 发布日期 the same way, and a 50,000-document audit keeps every candidate of each
+    (a fifth of its memory before they were shared)."""
+    return DateEvidence(value=_day(value), kind=sys.intern(kind), strategy=sys.intern(strategy),
+                        raw=raw, time=sys.intern(time) if time else time)
 
 
 def _read_report(store: Store, view: Page, attachments: list[PageRecord]) -> AnnualReport | str:

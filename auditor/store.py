@@ -428,10 +428,14 @@ class Store:
         if self.postgres:
             self.engine.dispose()
 
-    def _read(self, statement: Any, params: Any = None) -> list[Any]:
+    def _read(self, statement: Any, params: Any = None, *,
+              each: Callable[[Any], Any] | None = None) -> list[Any]:
+        """The rows of ``statement``; with ``each``, what it makes of each row, made as the rows
+        come (a 50,000-page run's rows and records are not all held at once)."""
         def work(conn: Connection) -> list[Any]:
-            return list(conn.execute(statement, params) if params is not None
-                        else conn.execute(statement))
+            result = conn.execute(statement, params) if params is not None \
+                else conn.execute(statement)
+            return [each(row) for row in result] if each is not None else list(result)
         return self._retrying(work, write=False)
 
     def _write(self, *ops: tuple[Any, Any], returning: Any = None) -> Any:
@@ -670,8 +674,8 @@ class Store:
             query = query.where(pages_table.c.id > after)
         if limit is not None:
             query = query.limit(limit)
-        return [PageRecord(*_interned(row)) for row in
-                self._read(query.order_by(pages_table.c.id))]
+        return self._read(query.order_by(pages_table.c.id),
+                          each=lambda row: PageRecord(*_interned(row)))
 
     def page_fields(self, run_id: int, *names: str) -> list[tuple[Any, ...]]:
         """Only some fields of the run's pages (in the order they were stored): cheaper than
@@ -877,11 +881,16 @@ _REPEATED = tuple(PAGE_COLUMNS.index(name) for name in (
     "kind_cue", "column_url", "fetched_at"))
 
 
+_URL, _FINAL_URL = PAGE_COLUMNS.index("url"), PAGE_COLUMNS.index("final_url")
+
+
 def _interned(row: Any) -> list[Any]:
     values = list(row)
     for index in _REPEATED:
         if isinstance(values[index], str):
             values[index] = sys.intern(values[index])
+    if values[_FINAL_URL] == values[_URL]:  # nearly always: one string for both
+        values[_FINAL_URL] = values[_URL]
     return values
 
 
