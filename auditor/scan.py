@@ -102,9 +102,8 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
             while True:
                 # A re-scan that may stand on the last crawl runs its pass here; the crawl
                 # process is started only at the pass's first sign of a change.
-                if child is None and attempt is not None and not attempt.decided.is_set():
-                    attempt.decided.wait(timeout=poll)
-                elif child is None and attempt is not None and may_stand and attempt.confirmed():
+                if child is None and attempt is not None and attempt.decided.is_set() and \
+                        may_stand and attempt.confirmed():
                     try:
                         replayed = attempt.record()
                         break
@@ -112,21 +111,23 @@ def crawl(options: CrawlOptions, *, site: str | None = None,
                         print(f"auditor：沿用上次抓取结果失败（{type(exc).__name__}: {exc}），照常抓取",
                               file=sys.stderr)
                         may_stand = False
-                elif child is None:
+                if child is None and (attempt is None or attempt.decided.is_set()):
                     child, sender = _start_crawl(options, run_id, attempt)
-                    continue
-                else:
-                    try:  # returns as soon as the crawl ends: the audit starts at once
-                        child.wait(timeout=poll)
-                        break
-                    except subprocess.TimeoutExpired:
-                        pass
+                if child is not None and child.poll() is not None:
+                    break  # the crawl ended: the audit starts at once
                 if progress:
                     progress(store.crawl_progress(run_id))
                 if should_stop is not None and should_stop():
                     raise KeyboardInterrupt
-                if between is not None:
+                if between is not None:  # first called as the crawl or the pass starts
                     between(store, run_id)
+                if child is None:
+                    attempt.decided.wait(timeout=poll)
+                else:
+                    try:
+                        child.wait(timeout=poll)
+                    except subprocess.TimeoutExpired:
+                        pass
     except KeyboardInterrupt:
         status = "interrupted"
         if attempt is not None:

@@ -231,3 +231,16 @@ def test_usage_errors_are_one_chinese_line(argv, expected, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert expected in err and len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_the_command_exits_with_main_s_code():
+    """``auditor`` runs :func:`auditor.cli.run`: main's exit code, objects frozen at exit."""
+    import subprocess
+    import sys
+
+    ok = subprocess.run([sys.executable, "-m", "auditor.cli", "--version"],
+                        capture_output=True, text=True)
+    bad = subprocess.run([sys.executable, "-m", "auditor.cli", "scan"],
+                         capture_output=True, text=True)
+    assert ok.returncode == 0 and "zwgk-auditor" in ok.stdout
+    assert bad.returncode == 2 and "auditor scan" in bad.stderr
