@@ -10,7 +10,6 @@ report parser; only the results are kept, so memory does not grow with the size 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import gc
@@ -34,7 +33,7 @@ from .engine import (
 )
 from .findings import Finding, Status
 from .models import AnnualReport, DateEvidence
-from .parse import parse_page_report, parse_report
+from .parse import no_cycle_collection, parse_page_report, parse_report
 from .parse.dates import DocumentDates, extract_dates
 from .parse.lists import ListItem, ListReading, url_key
 from .parse.page import Page, PageKind, read_page
@@ -178,27 +177,16 @@ def _view(page: PageRecord, body: bytes) -> Page:
 
 def _read_run(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date,
               list_readings: dict[int, tuple[str, ListReading]]) -> _RunReading:
-    with _young_collections_only():
+    # Reading a run keeps a million objects (50,000 documents' readings); the cyclic
+    # collector, triggered by their number, walked all of them again and again: a third of the
+    # audit's time. It is paused while the pages are read, collecting only the young
+    # generations every _COLLECT_EVERY pages (what a page's reading leaves in cycles is freed).
+    with no_cycle_collection():
         return _read_pages(store, run_id, calendar, today, list_readings)
 
 
-#: Pages read between two collections of the young generations (see below).
+#: Pages read between two collections of the young generations (see :func:`_read_run`).
 _COLLECT_EVERY = 500
-
-
-@contextlib.contextmanager
-def _young_collections_only():
-    """Reading a run keeps a million objects (50,000 documents' readings); the cyclic
-    collector, triggered by their number, walked all of them again and again: a third of the
-    audit's time. Here it collects only the young generations, every :data:`_COLLECT_EVERY`
-    pages (what a page's reading leaves in cycles is freed), and runs as usual after."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read_pages(store: Store, run_id: int, calendar: WorkCalendar, today: dt.date,

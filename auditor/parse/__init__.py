@@ -189,11 +189,12 @@ def _cells(table2, table3, table4):
 
 
 @contextmanager
-def _no_cycle_collection():
+def no_cycle_collection():
     """A page or text parse makes thousands of short-lived objects (tokens, cells) that
     reference counting frees; the cyclic collector, triggered by their number, would only walk
     them (and, in a long crawl, every object of the process) in the middle of the parse. It runs
-    after. (Not around attachments: pdfminer's objects do form cycles, over many pages.)"""
+    after. (Not around attachments: pdfminer's objects do form cycles, over many pages.) The
+    audit's reading of a run uses it too (auditor/site_audit.py)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -211,7 +212,7 @@ def parse_report(data: bytes | str, source: str | None = None) -> AnnualReport:
             kind = sniff_attachment(data)
             if kind:  # PDF, Word, spreadsheet or image: auditor/parse/attachments.py
                 return read_attachment(kind, data, source)
-        with _no_cycle_collection():
+        with no_cycle_collection():
             return _parse(data, source)
     except Exception as exc:  # noqa: BLE001 - the contract is "never raises"; say what broke
         return AnnualReport(source=source, error=f"解析程序内部错误：{type(exc).__name__}：{exc}")
@@ -222,7 +223,7 @@ def parse_page_report(page) -> AnnualReport:
     same result, without decoding and parsing the page a second time. Never raises."""
     try:
         if page.is_html and looks_like_html(page.text):
-            with _no_cycle_collection():
+            with no_cycle_collection():
                 return _parse_html(page.text, page.url, page.encoding, page.root)
         return parse_report(page.body, page.url)
     except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
