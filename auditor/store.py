@@ -685,10 +685,10 @@ class Store:
                 pages_table.c.run_id == run_id).order_by(pages_table.c.id))]
 
     def copy_pages(self, from_run: int, to_run: int, *, fetched_at: str,
-                   changes: dict[str, dict[str, Any]]) -> int:
+                   changes: dict[str, dict[str, Any]]) -> None:
         """Store ``from_run``'s pages as ``to_run``'s too, in the same order, stamped
         ``fetched_at``; ``changes`` gives, by URL, fields whose values differ (those named in
-        any of them, given for every URL it names). Returns how many pages were copied."""
+        any of them, given for every URL it names)."""
         from sqlalchemy import bindparam, literal
 
         copied = [name for name in _PAGE_FIELDS if name not in ("run_id", "fetched_at")]
@@ -705,7 +705,6 @@ class Store:
                 [{"page_url": url, **{f"new_{name}": fields[name] for name in changed}}
                  for url, fields in changes.items()]))
         self._write(*ops)
-        return sum(self.page_counts(to_run).values())
 
     def crawl_progress(self, run_id: int) -> dict[str, int]:
         """What a crawl has stored so far: pages, fetched, errors (not fetched, off-site

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from auditor.store import Store, now
+from auditor.store import Store, Validators, now
 
 from .revalidate import Recheck, Revalidation
 
@@ -142,6 +142,17 @@ class LastCrawl:
     def _with(self, *ways: str) -> list[_Page]:
         return [p for p, how in zip(self.pages, self.confirmations, strict=True) if how in ways]
 
+    def asks(self) -> list[Validators]:
+        """The pages the revalidation pass asks conditionally: each page fetched (by the URL
+        it was fetched from), in that crawl's order — what :meth:`Store.validators` gives for
+        the same run, from the rows read here already."""
+        asks: dict[str, Validators] = {}
+        for page in self._with(ASKED, ASKED_AND_RECHECKED):
+            fetched = page.final_url or page.url
+            asks[fetched] = Validators(fetched, page.etag, page.last_modified, page.hash,
+                                       None, page.status, page.referer)
+        return list(asks.values())
+
     def rechecks(self) -> list[Recheck]:
         """What the revalidation pass must ask again besides the pages with validators."""
         out = []
@@ -171,11 +182,10 @@ class LastCrawl:
             return f"{len(missing)} 个页面有变动或未确认未变（如 {missing[0]}）"
         return None
 
-    def record(self, store: Store, run_id: int, revalidation: Revalidation) -> int:
+    def record(self, store: Store, run_id: int, revalidation: Revalidation) -> None:
         """Store that crawl's pages as this run's: each page fetched straight as the 304 this
         run got for it (validators it gave, how long it took), each page asked again as the
-        same answer, the rest (off-site links, pages robots.txt forbids) as they were.
-        Returns how many."""
+        same answer, the rest (off-site links, pages robots.txt forbids) as they were."""
         changes = {}
         for page in self._with(ASKED, ASKED_AND_RECHECKED):
             answer = revalidation.unchanged[page.final_url or page.url]
@@ -186,7 +196,7 @@ class LastCrawl:
             if page.outcome == "http_error":
                 changes[page.url] = {"status": page.status, "elapsed": revalidation.same[page.url],
                                      "etag": page.etag, "last_modified": page.last_modified}
-        return store.copy_pages(self.run_id, run_id, fetched_at=now(), changes=changes)
+        store.copy_pages(self.run_id, run_id, fetched_at=now(), changes=changes)
 
     def notes(self, revalidation: Revalidation, crawl_identity: str) -> dict[str, Any]:
         """This run's crawl notes: that crawl's decisions (why it ended, hosts, lists
@@ -232,9 +242,9 @@ class Attempt:
     :meth:`answers`)."""
 
     def __init__(self, options: dict[str, Any], run_id: int, last: LastCrawl,
-                 validators: list, crawl_identity: str) -> None:
+                 settings: dict[str, Any], crawl_identity: str) -> None:
         self.options, self.run_id, self.last = options, run_id, last
-        self.validators, self.identity = validators, crawl_identity
+        self.settings, self.identity = settings, crawl_identity
         #: Set at the pass's first sign of a change, and when it ends.
         self.decided = threading.Event()
         self.done = threading.Event()
@@ -248,29 +258,28 @@ class Attempt:
         (then the crawl process runs its own pass)."""
         from .runner import settings_for
 
+        settings = settings_for(options)
         if options.get("resume_run") or not options.get("replay", True) or \
-                not settings_for(options).get("CONDITIONAL_REQUESTS"):
+                not settings.get("CONDITIONAL_REQUESTS"):
             return None
         crawl_identity = identity(options)
         with Store(options["db_path"]) as store:
             last = LastCrawl.of(store, run_id, crawl_identity)
-            if not isinstance(last, LastCrawl):
-                return None
-            run = store.run(run_id)
-            validators = list(store.validators(run.site, before_run=run_id).values())
-        attempt = cls(options, run_id, last, validators, crawl_identity)
+        if not isinstance(last, LastCrawl):
+            return None
+        attempt = cls(options, run_id, last, settings, crawl_identity)
         attempt.thread.start()
         return attempt
 
     def _run(self) -> None:
         from .revalidate import politeness_for, revalidate
-        from .runner import progress_into_run, settings_for
+        from .runner import progress_into_run
 
-        settings = settings_for(self.options)
+        settings = self.settings
         max_time = float(settings.get("CLOSESPIDER_TIMEOUT") or 0)
         try:
             self.result = revalidate(
-                self.validators, politeness_for(settings),
+                self.last.asks(), politeness_for(settings),
                 deadline=time.monotonic() + max_time if max_time else None,
                 limit=settings.get("CLOSESPIDER_PAGECOUNT") or None,
                 progress=progress_into_run({**self.options, "run_id": self.run_id}),
